@@ -1,0 +1,135 @@
+"""``secreview review``, ``check`` and ``schema``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from secreview.i18n import Lang, label
+
+FAIL_ON = {
+    "reject": ("reject",),
+    "incomplete": ("reject", "incomplete"),
+    "conditions": ("reject", "incomplete", "approve_with_conditions"),
+}
+
+existing_file = click.Path(exists=False, dir_okay=False, path_type=Path)
+
+
+def _rules_option(function):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+        help="Ruleset file or folder (repeatable). Default: the profile's selection of the "
+        "bundled rulesets.",
+    )(function)
+
+
+@click.command()
+@click.argument("system", type=existing_file)
+@_rules_option
+@click.option("--profile", "profile", type=str, default=None,
+              help="Organisation profile file, or a bundled one: se-municipality, generic, "
+              "iso27005-5x5.")
+@click.option("--waivers", "waivers", type=existing_file, default=None,
+              help="Waiver file with accepted risks.")
+@click.option("--format", "fmt", default=None,
+              help="Output format: text, json, md, html, csv, pdf. Default: from -o, else text.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write to this file (atomically) instead of standard output.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language of the output. Default: the profile's.")
+@click.option("--date", "review_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Review date (YYYY-MM-DD). Default: review.date in the description, else today.")
+@click.option("--fail-on", type=click.Choice(sorted(FAIL_ON)), default=None,
+              help="Exit with code 1 when the decision is this severe (for pipelines).")
+def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: Path | None,
+           fmt: str | None, output: Path | None, lang: Lang | None,
+           review_date: dt.datetime | None, fail_on: str | None) -> None:
+    """Review SYSTEM (a YAML or JSON system description) and report the decision."""
+    from secreview.output import write_atomic
+    from secreview.pipeline import review_file
+    from secreview.report import format_for, render
+
+    chosen = format_for(output, fmt)
+    result = review_file(system, rules, profile, waivers,
+                         review_date.date() if review_date else None, lang)
+    language: Lang = lang or result.language
+    rendered = render(result, chosen, language)
+    if output is None:
+        if isinstance(rendered, bytes):
+            click.get_binary_stream("stdout").write(rendered)
+        else:
+            click.echo(rendered, nl=False)
+    else:
+        protected = [system, *rules, *(p for p in (waivers,) if p)]
+        if profile and Path(profile).exists():
+            protected.append(Path(profile))
+        write_atomic(output, rendered, protected)
+        click.echo(label("cli.written", language, file=str(output)), err=True)
+    if fail_on and result.decision.outcome in FAIL_ON[fail_on]:
+        click.echo(label("cli.exit_fail_on", language,
+                         outcome=label("decision." + result.decision.outcome, language),
+                         threshold=fail_on), err=True)
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("system", type=existing_file)
+@_rules_option
+@click.option("--profile", "profile", type=str, default=None, help="Organisation profile.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="en")
+def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang) -> None:
+    """Validate SYSTEM against the model and the rulesets' extension facts, without reviewing."""
+    from secreview.facts import flatten
+    from secreview.pipeline import load_system, tailored_catalog
+    from secreview.profile import load_profile
+
+    loaded, _sha, path = load_profile(profile)
+    catalog, _ = tailored_catalog(loaded, path, rules)
+    description, _doc = load_system(system, catalog)
+    facts = flatten(description)
+    total = len([p for p in catalog.facts if not p.startswith("derived.")])
+    known = sum(1 for p, v in facts.items() if v is not None and p in catalog.facts)
+    click.echo(label("cli.checked", lang, file=str(system), known=known, total=total))
+
+
+SCHEMAS = ("system", "ruleset", "profile", "waivers", "review")
+
+
+def schema_for(kind: str) -> dict[str, object]:
+    if kind == "system":
+        from secreview.system import system_json_schema
+        return system_json_schema()
+    if kind == "ruleset":
+        from secreview.rules.model import ruleset_json_schema
+        return ruleset_json_schema()
+    if kind == "profile":
+        from secreview.profile import profile_json_schema
+        return profile_json_schema()
+    if kind == "waivers":
+        from secreview.waivers import waivers_json_schema
+        return waivers_json_schema()
+    from secreview.review import review_json_schema
+    return review_json_schema()
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(SCHEMAS))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def schema(kind: str, output: Path | None) -> None:
+    """Print the JSON Schema of a document kind, generated from the models."""
+    text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from secreview.output import write_atomic
+        write_atomic(output, text)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(review)
+    group.add_command(check)
+    group.add_command(schema)

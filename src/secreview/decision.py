@@ -1,0 +1,97 @@
+"""From scored findings to a procurement decision, a DPIA screening result and the conditions.
+
+The policy is data (see :class:`~secreview.profile.DecisionPolicy`): clauses are tried from the most
+severe outcome down, the first that fires decides, and the review records which one and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from secreview.evaluate import Outcome
+from secreview.profile import DecisionPolicy, FindingFilter, RiskMatrix
+from secreview.review import Condition, Decision, Dpia, Finding, Reason
+from secreview.rules.model import WP248_CRITERIA
+
+
+def matches(finding: Finding, selector: FindingFilter, matrix: RiskMatrix) -> bool:
+    """Does an open (not waived, not screening) finding match a policy filter?"""
+    if not finding.counts_as_risk or finding.status not in selector.status:
+        return False
+    if finding.residual is None:
+        return False
+    if selector.residual_at_least is not None and (
+        matrix.rank(finding.residual.level) < matrix.rank(selector.residual_at_least)
+    ):
+        return False
+    if selector.remedy is not None and finding.remedy not in selector.remedy:
+        return False
+    return selector.aspect is None or finding.aspect in selector.aspect
+
+
+def _severity_key(finding: Finding, matrix: RiskMatrix) -> tuple[int, str]:
+    level = finding.residual.level if finding.residual else matrix.levels[0].id
+    return (-matrix.rank(level), finding.rule_id)
+
+
+def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatrix) -> Decision:
+    """Apply the policy; conditions are listed whatever the outcome, worst first."""
+    candidates = sorted(
+        (f for f in findings if matches(f, policy.conditions_from, matrix)),
+        key=lambda f: _severity_key(f, matrix),
+    )
+    conditions = [
+        Condition(rule_id=f.rule_id, title=f.title, remediation=f.remediation,
+                  owner_role=f.owner_role, due=f.due,
+                  level=f.residual.level if f.residual else "", status=f.status)
+        for f in candidates
+    ]
+    for clause in policy.clauses:
+        matched = sorted((f for f in findings if matches(f, clause.when, matrix)),
+                         key=lambda f: _severity_key(f, matrix))
+        if len(matched) >= clause.count:
+            return Decision(
+                outcome=clause.outcome, clause=clause.id,
+                reasons=[Reason(clause=clause.id, text=clause.reason,
+                                rule_ids=[f.rule_id for f in matched])],
+                conditions=conditions,
+            )
+    return Decision(
+        outcome=policy.default, clause=None,
+        reasons=[Reason(clause="default", text=policy.default_reason)],
+        conditions=conditions,
+    )
+
+
+def dpia_screening(outcomes: Sequence[Outcome], facts: Mapping[str, Any]) -> Dpia:
+    """Which WP248 criteria are met; a DPIA is required at two or more (IMY's Art. 35(4) list)."""
+    met: set[str] = set()
+    unknown: set[str] = set()
+    for outcome in outcomes:
+        criterion = outcome.rule.rule.dpia_criterion
+        if criterion is None:
+            continue
+        if outcome.status == "finding":
+            met.add(criterion)
+        elif outcome.status == "unknown":
+            unknown.add(criterion)
+    unknown -= met
+    order = {c: i for i, c in enumerate(WP248_CRITERIA)}
+    required = facts.get("derived.dpia_required")
+    residual_high = facts.get("personal_data.dpia.residual_high_risk")
+    prior: bool | None
+    if required is False or residual_high is False:
+        prior = False
+    elif required is True and residual_high is True:
+        prior = True
+    else:
+        prior = None
+    return Dpia(
+        criteria_met=sorted(met, key=order.__getitem__),
+        criteria_unknown=sorted(unknown, key=order.__getitem__),
+        criteria_not_met=[c for c in WP248_CRITERIA if c not in met and c not in unknown],
+        required=required,
+        status=facts.get("personal_data.dpia.status"),
+        prior_consultation=prior,
+    )

@@ -1,0 +1,136 @@
+"""Evaluate compiled rules against one system description: outcomes with evidence.
+
+DPIA screening rules (``dpia_criterion``) run first; their result becomes the derived facts
+``derived.dpia_criteria_met`` and ``derived.dpia_required`` that other rules may test. Nothing here
+scores or decides: an :class:`Outcome` says only what the rule found and on which facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from secreview.errors import InputError, Problem, did_you_mean
+from secreview.facts import FactSpec, flatten
+from secreview.loading import Document
+from secreview.rules.loader import Catalog, CompiledRule
+from secreview.system import SystemDescription
+from secreview.tristate import Tri
+
+Status = Literal["finding", "pass", "unknown", "not_applicable"]
+STATUSES: tuple[str, ...] = ("finding", "unknown", "waived", "pass", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rule found for one system."""
+
+    rule: CompiledRule
+    status: Status
+    evidence: tuple[tuple[str, Any], ...]
+    mitigations_in_effect: tuple[str, ...]
+    mitigations_unknown: tuple[str, ...]
+
+    @property
+    def unknown_facts(self) -> tuple[str, ...]:
+        return tuple(path for path, value in self.evidence if value is None)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    outcomes: tuple[Outcome, ...]
+    facts: Mapping[str, Any]
+
+
+def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> Status:
+    """Combine scope and finding conditions under Kleene logic into one status."""
+    if applies is False:
+        return "not_applicable"
+    if finding is False:
+        return "pass"
+    if finding is True and applies is True:
+        return "finding"
+    if on_unknown == "finding":
+        return "finding"
+    if on_unknown == "pass":
+        return "pass"
+    return "unknown"
+
+
+def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
+    applies = compiled.applies(facts) if compiled.applies is not None else True
+    finding = compiled.finding(facts) if applies is not False else False
+    status = decide_status(applies, finding, compiled.rule.on_unknown)
+    in_effect: list[str] = []
+    unknown: list[str] = []
+    if status in ("finding", "unknown"):
+        for mitigation in compiled.mitigations:
+            holds = mitigation.predicate(facts)
+            if holds is True:
+                in_effect.append(mitigation.mitigation.id)
+            elif holds is None:
+                unknown.append(mitigation.mitigation.id)
+    evidence = tuple((path, facts.get(path)) for path in compiled.facts_used)
+    return Outcome(compiled, status, evidence, tuple(in_effect), tuple(unknown))
+
+
+def _derived(screening: list[Outcome]) -> dict[str, Any]:
+    met = sum(1 for o in screening if o.status == "finding")
+    possible = sum(1 for o in screening if o.status == "unknown")
+    required: Tri = True if met >= 2 else (False if met + possible < 2 else None)
+    return {"derived.dpia_criteria_met": met, "derived.dpia_required": required}
+
+
+def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
+    """Run every rule of the catalogue against ``system``; screening rules first."""
+    facts = flatten(system)
+    screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
+    facts.update(_derived(screening))
+    by_id = {o.rule.id: o for o in screening}
+    outcomes = tuple(
+        by_id.get(r.id) or evaluate_rule(r, facts) for r in catalog.rules
+    )
+    return Evaluation(outcomes=outcomes, facts=facts)
+
+
+def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog) -> None:
+    """Validate ``extensions:`` answers against the facts the loaded rulesets declare."""
+    problems: list[Problem] = []
+    declared = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
+    for name, value in system.extensions.items():
+        spec = declared.get(name)
+        where = doc.where(("extensions", name))
+        if spec is None:
+            hint = did_you_mean(name, declared) or (
+                "no loaded ruleset declares extension facts" if not declared
+                else f"declared facts: {', '.join(sorted(declared))}")
+            problems.append(Problem(f"unknown extension fact '{name}'", suggestion=hint, **where))
+            continue
+        error = _extension_type_error(spec, value)
+        if error:
+            problems.append(Problem(f"extensions.{name}: {error}", found=repr(value), **where))
+    if problems:
+        raise InputError(problems)
+
+
+def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
+    if value is None:
+        return None
+    checks = {
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "string": isinstance(value, str),
+        "enum": isinstance(value, str),
+        "list": isinstance(value, list),
+    }
+    if not checks.get(spec.kind, True):
+        return f"expected a {spec.kind} value"
+    allowed = spec.allowed
+    if allowed is not None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            return f"{bad[0]!r} is not one of {', '.join(map(str, allowed))}"
+    return None

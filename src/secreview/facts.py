@@ -1,0 +1,162 @@
+"""The catalogue of facts a rule may test, derived from the system model plus ruleset extensions.
+
+Rules name facts by dotted path (``hosting.storage_countries``). This module is the one place that
+knows which paths exist and what type each has, so the compiler and the linter can reject a
+misspelt path or an operator that does not fit, and the questionnaire can list every question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from annotated_types import Ge, Le
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from secreview.system import Section, SystemDescription
+
+FactKind = Literal["bool", "int", "number", "string", "enum", "date", "list", "objects"]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """What one fact is: its path, kind, allowed values and bounds."""
+
+    path: str
+    kind: FactKind
+    description: str = ""
+    allowed: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    item_kind: FactKind | None = None  # for lists of scalars
+    item_facts: Mapping[str, FactSpec] = field(default_factory=dict)  # for lists of objects
+    extension: bool = False
+
+    @property
+    def ordered(self) -> bool:
+        return self.kind in ("int", "number", "date")
+
+
+DERIVED_FACTS: dict[str, FactSpec] = {
+    "derived.dpia_criteria_met": FactSpec(
+        "derived.dpia_criteria_met", "int", "WP248 criteria met for certain", minimum=0, maximum=9
+    ),
+    "derived.dpia_required": FactSpec(
+        "derived.dpia_required", "bool", "Two or more WP248 criteria are met (IMY Art. 35(4) list)"
+    ),
+}
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def _strip_annotated(annotation: Any) -> tuple[Any, list[Any]]:
+    metadata: list[Any] = []
+    while typing.get_origin(annotation) is typing.Annotated:
+        args = typing.get_args(annotation)
+        annotation = args[0]
+        metadata.extend(args[1:])
+    return annotation, metadata
+
+
+def _scalar_spec(path: str, annotation: Any, metadata: list[Any], description: str) -> FactSpec:
+    minimum = maximum = None
+    for meta in metadata:
+        if isinstance(meta, FieldInfo):
+            for inner in meta.metadata:
+                metadata.append(inner)
+        if isinstance(meta, Ge):
+            minimum = float(meta.ge)  # type: ignore[arg-type]
+        if isinstance(meta, Le):
+            maximum = float(meta.le)  # type: ignore[arg-type]
+    if typing.get_origin(annotation) is Literal:
+        return FactSpec(path, "enum", description, allowed=typing.get_args(annotation))
+    kinds: dict[Any, FactKind] = {bool: "bool", int: "int", float: "number", str: "string",
+                                  dt.date: "date"}
+    kind = kinds.get(annotation)
+    if kind is None:
+        raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
+    return FactSpec(path, kind, description, minimum=minimum, maximum=maximum)
+
+
+def _field_spec(path: str, info: FieldInfo) -> list[FactSpec]:
+    annotation, metadata = _strip_annotated(_unwrap_optional(info.annotation))
+    metadata = [*metadata, *info.metadata]
+    annotation, more = _strip_annotated(_unwrap_optional(annotation))
+    metadata.extend(more)
+    description = info.description or ""
+    if isinstance(annotation, type) and issubclass(annotation, Section):
+        return _model_specs(annotation, path + ".")
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        item, item_meta = _strip_annotated(_unwrap_optional(item))
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            items = {s.path: s for s in _model_specs(item, "")}
+            return [FactSpec(path, "objects", description, item_facts=items)]
+        inner = _scalar_spec(path, item, item_meta, description)
+        return [FactSpec(path, "list", description, allowed=inner.allowed, item_kind=inner.kind)]
+    return [_scalar_spec(path, annotation, metadata, description)]
+
+
+def _model_specs(model: type[BaseModel], prefix: str) -> list[FactSpec]:
+    specs: list[FactSpec] = []
+    for name, info in model.model_fields.items():
+        if name in ("schema_", "extensions"):
+            continue
+        specs.extend(_field_spec(prefix + name, info))
+    return specs
+
+
+_CORE: dict[str, FactSpec] = {s.path: s for s in _model_specs(SystemDescription, "")}
+
+
+def core_facts() -> dict[str, FactSpec]:
+    """Every fact of the core system model, plus the facts the engine derives."""
+    return {**_CORE, **DERIVED_FACTS}
+
+
+def extension_spec(name: str, kind: FactKind, values: tuple[Any, ...] | None,
+                   description: str = "") -> FactSpec:
+    if values is not None and kind == "string":
+        kind = "enum"
+    item_kind: FactKind | None = "enum" if (kind == "list" and values) else (
+        "string" if kind == "list" else None)
+    return FactSpec(f"extensions.{name}", kind, description, allowed=values,
+                    item_kind=item_kind, extension=True)
+
+
+def flatten(system: SystemDescription) -> dict[str, Any]:
+    """Map every fact path to its value (``None`` for unknown); lists of objects become dicts."""
+    facts: dict[str, Any] = {}
+    _flatten_into(system, "", facts)
+    for name, value in system.extensions.items():
+        facts[f"extensions.{name}"] = value
+    return facts
+
+
+def _flatten_into(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
+    for name, value in model.__dict__.items():
+        if name in ("schema_", "extensions"):
+            continue
+        if isinstance(value, Section):
+            _flatten_into(value, f"{prefix}{name}.", out)
+        elif isinstance(value, list) and value and isinstance(value[0], Section):
+            items = []
+            for item in value:
+                flat: dict[str, Any] = {}
+                _flatten_into(item, "", flat)
+                items.append(flat)
+            out[prefix + name] = items
+        else:
+            out[prefix + name] = value

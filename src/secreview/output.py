@@ -1,0 +1,51 @@
+"""Write outputs atomically and never over an input: a half-written report must never exist."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from secreview.errors import InputError
+
+
+def write_atomic(target: str | Path, data: bytes | str,
+                 protected: Iterable[str | Path] = ()) -> Path:
+    """Write ``data`` to ``target`` through a temporary file in the same folder, then rename.
+
+    ``protected`` lists the inputs of the run; writing over one of them is refused.
+    """
+    path = Path(target)
+    resolved = path.resolve()
+    for item in protected:
+        if Path(item).resolve() == resolved:
+            raise InputError.single(
+                "refusing to write the output over an input file", file=str(path),
+                suggestion="choose another output name with -o",
+            )
+    folder = resolved.parent
+    if not folder.is_dir():
+        raise InputError.single("output folder does not exist", file=str(path),
+                                suggestion=f"create it first: mkdir -p {path.parent}")
+    if resolved.is_dir():
+        raise InputError.single("output path is a folder", file=str(path))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError.single(f"cannot write to the output folder: {exc.strerror}",
+                                file=str(path)) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, resolved)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise InputError.single(f"cannot write output: {exc.strerror}", file=str(path)) from None
+    return path

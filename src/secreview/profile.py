@@ -1,0 +1,231 @@
+"""The organisation profile: risk matrix, decision policy, tailoring, language.
+
+All of it is data, so an organisation sets its own risk appetite without touching code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from secreview.bundled import profiles_dir
+from secreview.errors import InputError
+from secreview.i18n import Lang, Text
+from secreview.loading import load_document
+from secreview.rules.model import Identifier, RuleId
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Outcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
+OUTCOME_SEVERITY: dict[str, int] = {
+    "approve": 0, "approve_with_conditions": 1, "incomplete": 2, "reject": 3,
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AxisStep(_Strict):
+    label: Text
+    description: Text | None = None
+
+
+class RiskLevel(_Strict):
+    id: Identifier
+    label: Text
+    colour: Colour
+    weight: Annotated[float, Field(ge=0)] = Field(
+        1.0, description="Weight in the information-only compliance percentage"
+    )
+
+
+class RuleScale(_Strict):
+    """Where the rules' 1–4 likelihood and consequence land on this matrix's axes (1-based)."""
+
+    likelihood: dict[int, int] = Field(default_factory=lambda: {1: 1, 2: 2, 3: 3, 4: 4})
+    consequence: dict[int, int] = Field(default_factory=lambda: {1: 1, 2: 2, 3: 3, 4: 4})
+
+
+class RiskMatrix(_Strict):
+    """A lookup grid, not a product: ``grid[likelihood-1][consequence-1]`` is a level id."""
+
+    id: Identifier
+    title: Text
+    likelihood: Annotated[list[AxisStep], Field(min_length=2, max_length=10)]
+    consequence: Annotated[list[AxisStep], Field(min_length=2, max_length=10)]
+    levels: Annotated[list[RiskLevel], Field(min_length=2, max_length=10)] = Field(
+        description="Risk levels from lowest to highest"
+    )
+    grid: list[list[Identifier]]
+    rule_scale: RuleScale = RuleScale()
+
+    @model_validator(mode="after")
+    def _grid_fits(self) -> RiskMatrix:
+        ids = {level.id for level in self.levels}
+        if len(self.grid) != len(self.likelihood):
+            raise ValueError(f"grid has {len(self.grid)} rows, expected one per likelihood step "
+                             f"({len(self.likelihood)})")
+        for i, row in enumerate(self.grid):
+            if len(row) != len(self.consequence):
+                raise ValueError(f"grid row {i + 1} has {len(row)} cells, expected "
+                                 f"{len(self.consequence)} (one per consequence step)")
+            for cell in row:
+                if cell not in ids:
+                    raise ValueError(f"grid cell '{cell}' is not a declared level "
+                                     f"({', '.join(sorted(ids))})")
+        for axis, mapping, size in (("likelihood", self.rule_scale.likelihood,
+                                     len(self.likelihood)),
+                                    ("consequence", self.rule_scale.consequence,
+                                     len(self.consequence))):
+            if set(mapping) != {1, 2, 3, 4}:
+                raise ValueError(f"rule_scale.{axis} must map each of 1, 2, 3, 4")
+            if any(not 1 <= v <= size for v in mapping.values()):
+                raise ValueError(f"rule_scale.{axis} maps outside the axis (1..{size})")
+            values = [mapping[k] for k in (1, 2, 3, 4)]
+            if values != sorted(values):
+                raise ValueError(f"rule_scale.{axis} must not decrease")
+        return self
+
+    def rank(self, level_id: str) -> int:
+        return next(i for i, level in enumerate(self.levels) if level.id == level_id)
+
+    def level(self, level_id: str) -> RiskLevel:
+        return self.levels[self.rank(level_id)]
+
+    def lookup(self, likelihood: int, consequence: int) -> str:
+        return self.grid[likelihood - 1][consequence - 1]
+
+
+class FindingFilter(_Strict):
+    """Which findings a decision clause looks at; a clause fires when ``count`` of them match."""
+
+    status: list[Literal["finding", "unknown"]] = Field(default_factory=lambda: ["finding"])
+    residual_at_least: Identifier | None = None
+    remedy: list[Literal["contract", "configuration", "procedure", "none"]] | None = None
+    aspect: list[Identifier] | None = None
+
+
+class DecisionClause(_Strict):
+    id: Identifier
+    outcome: Outcome
+    when: FindingFilter
+    count: Annotated[int, Field(ge=1)] = 1
+    reason: Text
+
+
+class DecisionPolicy(_Strict):
+    """Clauses are tried from the top; the first that fires decides. Order them by severity."""
+
+    clauses: list[DecisionClause]
+    default: Outcome = "approve"
+    default_reason: Text
+    conditions_from: FindingFilter = Field(
+        description="Findings that become conditions to meet before signing"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DecisionPolicy:
+        severities = [OUTCOME_SEVERITY[c.outcome] for c in self.clauses]
+        if severities != sorted(severities, reverse=True):
+            raise ValueError("clauses must be ordered from the most severe outcome (reject) to "
+                             "the least (approve), so that a worse finding never gives a milder "
+                             "decision")
+        if self.clauses and OUTCOME_SEVERITY[self.default] > severities[-1]:
+            raise ValueError("the default outcome must not be more severe than any clause")
+        return self
+
+
+class RuleOverride(_Strict):
+    rule: RuleId
+    consequence: Annotated[int, Field(ge=1, le=4)] | None = None
+    likelihood: Annotated[int, Field(ge=1, le=4)] | None = None
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=1000)]
+
+
+class DisabledRule(_Strict):
+    rule: RuleId
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=1000)]
+
+
+class Tailoring(_Strict):
+    """XCCDF-style tailoring: which rulesets, which rules off, which levels changed."""
+
+    include_bundled: bool | list[str] = Field(
+        True, description="true for all bundled rulesets, or a list of bundled ruleset ids"
+    )
+    rulesets: list[str] = Field(default_factory=list,
+                                description="Extra ruleset files or folders, relative to the profile")
+    disable: list[DisabledRule] = Field(default_factory=list)
+    override: list[RuleOverride] = Field(default_factory=list)
+
+
+class Organisation(_Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    logo: str | None = Field(None, description="SVG or PNG file next to the profile")
+
+
+class ProfileInfo(_Strict):
+    id: Identifier
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    title: Text
+
+
+class Profile(_Strict):
+    schema_: str | None = Field(None, alias="$schema")
+    profile: ProfileInfo
+    organisation: Organisation
+    language: Lang = "sv"
+    review_interval_months: Annotated[int, Field(ge=1, le=120)] = 12
+    matrix: RiskMatrix
+    decision: DecisionPolicy
+    tailoring: Tailoring = Tailoring()
+
+    @model_validator(mode="after")
+    def _levels_exist(self) -> Profile:
+        ids = {level.id for level in self.matrix.levels}
+        filters = [c.when for c in self.decision.clauses] + [self.decision.conditions_from]
+        for f in filters:
+            if f.residual_at_least is not None and f.residual_at_least not in ids:
+                raise ValueError(f"decision refers to level '{f.residual_at_least}', which the "
+                                 f"matrix does not declare ({', '.join(sorted(ids))})")
+        return self
+
+
+def profile_json_schema() -> dict[str, Any]:
+    schema = Profile.model_json_schema(by_alias=True)
+    schema["title"] = "secreview organisation profile"
+    return schema
+
+
+DEFAULT_PROFILE = "se-municipality"  # file name under rulesets/profiles
+
+
+def bundled_profile_path(name: str = DEFAULT_PROFILE) -> Path:
+    return profiles_dir() / f"{name}.yaml"
+
+
+def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
+    """Load a profile (the bundled Swedish municipality default when ``path`` is None).
+
+    Returns the profile, the SHA-256 of its content, and its path (tailoring paths are relative
+    to it).
+    """
+    from secreview.validation import validate
+
+    if path is None:
+        file = bundled_profile_path()
+    else:
+        file = Path(path)
+        if not file.exists() and not file.suffix and bundled_profile_path(str(path)).exists():
+            file = bundled_profile_path(str(path))
+    doc = load_document(file)
+    profile = validate(Profile, doc)
+    if profile.tailoring.override or profile.tailoring.disable:
+        seen: set[str] = set()
+        for entry in [*profile.tailoring.disable, *profile.tailoring.override]:
+            if entry.rule in seen:
+                raise InputError.single(f"rule '{entry.rule}' is tailored twice", file=str(file))
+            seen.add(entry.rule)
+    return profile, doc.sha256, file

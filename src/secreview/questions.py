@@ -1,0 +1,36 @@
+"""The question behind each fact, in Swedish and English, for questionnaires and vendor lists."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from secreview.bundled import data_dir
+from secreview.i18n import Text
+from secreview.rules.loader import Catalog
+
+
+@cache
+def core_questions() -> dict[str, dict[str, Text]]:
+    """``path -> {"question": Text, "why": Text}`` from ``data/questions.yaml``."""
+    file = data_dir() / "questions.yaml"
+    if not file.exists():
+        return {}
+    raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return {path: {key: Text(**text) for key, text in entry.items()} for path, entry in raw.items()}
+
+
+def question_for(path: str, catalog: Catalog) -> Text:
+    """The question to ask for ``path``; extension facts carry their own."""
+    if path.startswith("extensions."):
+        fact = catalog.extension_facts.get(path.removeprefix("extensions."))
+        if fact is not None:
+            return fact.question
+    entry = core_questions().get(path)
+    if entry is not None:
+        return entry["question"]
+    spec = catalog.facts.get(path)
+    description = spec.description if spec and spec.description else path
+    return Text(sv=f"Besvara uppgiften: {description} ({path})",
+                en=f"Please answer: {description} ({path})")

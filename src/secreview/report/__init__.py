@@ -1,0 +1,52 @@
+"""Renderers: every output is a function of one :class:`~secreview.review.Review` and a language.
+
+Heavy renderers (PDF) are imported only when used, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from secreview.errors import InputError, did_you_mean
+from secreview.i18n import Lang
+from secreview.review import Review
+
+Renderer = Callable[[Review, Lang], "str | bytes"]
+
+# format name -> (module, function); imported lazily.
+FORMATS: dict[str, tuple[str, str]] = {
+    "text": ("secreview.report.text", "render_text"),
+    "json": ("secreview.report.jsonout", "render_json"),
+}
+EXTENSIONS: dict[str, str] = {".txt": "text", ".json": "json"}
+
+
+def renderer(fmt: str) -> Renderer:
+    if fmt not in FORMATS:
+        raise InputError.single(f"unknown output format '{fmt}'",
+                                suggestion=did_you_mean(fmt, FORMATS)
+                                or f"formats: {', '.join(FORMATS)}")
+    module, function = FORMATS[fmt]
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def format_for(path: str | Path | None, explicit: str | None) -> str:
+    """``--format`` wins; otherwise the output file's extension; otherwise text."""
+    if explicit:
+        return explicit
+    if path is not None:
+        suffix = Path(path).suffix.lower()
+        if suffix in EXTENSIONS:
+            return EXTENSIONS[suffix]
+        raise InputError.single(
+            f"cannot tell the output format from the extension '{suffix or '(none)'}'",
+            file=str(path),
+            suggestion=f"use one of {', '.join(sorted(EXTENSIONS))} or pass --format",
+        )
+    return "text"
+
+
+def render(review: Review, fmt: str, lang: Lang) -> str | bytes:
+    return renderer(fmt)(review, lang)

@@ -1,0 +1,102 @@
+"""The terminal summary: the decision first, then risk per aspect, worst findings first."""
+
+from __future__ import annotations
+
+from secreview.i18n import Lang, label
+from secreview.review import Finding, Review
+
+MAX_PER_ASPECT = 12
+
+
+def _level_label(review: Review, level: str | None, lang: Lang) -> str:
+    if level is None:
+        return label("label.no_level", lang)
+    for info in review.matrix.levels:
+        if info.id == level:
+            return info.label.get(lang)
+    return level
+
+
+def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
+    level = finding.residual.level if finding.residual else None
+    marker = {"finding": "✗", "unknown": "?", "waived": "~"}.get(finding.status, " ")
+    head = f"  {marker} [{_level_label(review, level, lang).upper()}] {finding.title.get(lang)}"
+    lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
+    lines.append(f"      {finding.message.get(lang)}")
+    if finding.status == "unknown" and finding.open_questions:
+        lines.append(f"      {label('heading.questions', lang)}: {', '.join(finding.open_questions)}")
+    return lines
+
+
+def render_text(review: Review, lang: Lang) -> str:
+    out: list[str] = []
+    system = review.system
+    out.append(f"{label('label.system', lang)}: {system.name or '—'}"
+               + (f"  ({label('label.vendor', lang)}: {system.vendor})" if system.vendor else ""))
+    out.append(f"{label('label.review_date', lang)}: {review.review_date.isoformat()}")
+    out.append("")
+    decision = review.decision
+    out.append(f"{label('heading.decision', lang).upper()}: "
+               f"{label('decision.' + decision.outcome, lang)}")
+    for reason in decision.reasons:
+        out.append(f"  {reason.text.get(lang)}")
+        if reason.rule_ids:
+            shown = ", ".join(reason.rule_ids[:6])
+            more = len(reason.rule_ids) - 6
+            out.append(f"  → {shown}" + (" " + label("label.and_more", lang, n=more)
+                                         if more > 0 else ""))
+    out.append(f"{label('label.overall', lang)}: "
+               f"{_level_label(review, review.summary.overall_level, lang)}")
+    if review.summary.compliance_percent is not None:
+        out.append(f"{label('label.compliance', lang)}: {review.summary.compliance_percent:g} %")
+    if decision.conditions:
+        out.append("")
+        out.append(label("heading.conditions", lang) + ":")
+        for number, condition in enumerate(decision.conditions, 1):
+            out.append(f"  {number}. {condition.remediation.get(lang)}")
+            out.append(f"     ({condition.rule_id}; {label('role.' + condition.owner_role, lang)};"
+                       f" {label('due.' + condition.due, lang)})")
+    dpia = review.dpia
+    out.append("")
+    key = {True: "true", False: "false", None: "none"}[dpia.required]
+    out.append(f"{label('heading.dpia', lang)}: {label('dpia.required.' + key, lang)}")
+    if dpia.criteria_met:
+        out.append(f"  {label('dpia.met', lang)}: "
+                   + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_met))
+    if dpia.criteria_unknown:
+        out.append(f"  {label('dpia.unknown', lang)}: "
+                   + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_unknown))
+    out.append("")
+    out.append(label("heading.aspects", lang) + ":")
+    for aspect in review.aspects:
+        counts = ", ".join(f"{_level_label(review, lv, lang).lower()} {n}"
+                           for lv, n in aspect.counts.items() if n)
+        out.append(f"  {aspect.title.get(lang)}: {_level_label(review, aspect.level, lang)}"
+                   + (f" ({counts})" if counts else ""))
+    open_findings = [f for f in review.findings if f.counts_as_risk or f.status == "waived"]
+    if open_findings:
+        out.append("")
+        out.append(label("heading.findings", lang) + ":")
+        for aspect in review.aspects:
+            mine = [f for f in open_findings if f.aspect == aspect.id]
+            if not mine:
+                continue
+            out.append(f" {aspect.title.get(lang)}")
+            for finding in mine[:MAX_PER_ASPECT]:
+                out.extend(_finding_line(review, finding, lang))
+            if len(mine) > MAX_PER_ASPECT:
+                out.append("    " + label("label.and_more", lang, n=len(mine) - MAX_PER_ASPECT))
+    if review.questions:
+        out.append("")
+        out.append(label("heading.questions", lang) + ":")
+        for number, question in enumerate(review.questions[:15], 1):
+            out.append(f"  {number}. {question.question.get(lang)} [{question.fact}]")
+        if len(review.questions) > 15:
+            out.append("  " + label("label.and_more", lang, n=len(review.questions) - 15))
+    if review.warnings:
+        out.append("")
+        out.append(label("heading.warnings", lang) + ":")
+        out.extend(f"  ! {w}" for w in review.warnings)
+    return "\n".join(out) + "\n"
+
+

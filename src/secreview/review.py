@@ -1,0 +1,229 @@
+"""The Review: the one object every output is rendered from, and a public, versioned JSON contract.
+
+Other tools parse this JSON, so its shape changes only with ``schema_version``: additions bump the
+minor version, removals or renames the major.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from secreview.i18n import Text
+from secreview.rules.model import Reference
+
+SCHEMA_VERSION = "1.0"
+
+FindingStatus = Literal["finding", "unknown", "waived", "pass", "not_applicable"]
+DecisionOutcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RiskPoint(_Model):
+    likelihood: int
+    consequence: int
+    level: str
+
+
+class Evidence(_Model):
+    fact: str
+    value: Any = Field(description="The answer; null means unknown")
+    known: bool
+
+
+class ExplanationStep(_Model):
+    kind: str = Field(description="default | override | scaling | scaling_unknown | mitigation | "
+                      "mitigation_unknown | no_credit | matrix | waiver")
+    axis: str | None = None
+    before: int | None = None
+    after: int | None = None
+    ref: str | None = None
+    value: Any = None
+
+
+class AppliedMitigation(_Model):
+    id: str
+    title: Text
+    lowers: str
+    steps: int
+
+
+class WaiverApplied(_Model):
+    justification: str
+    accepted_by: str
+    accepted_by_role: str
+    accepted_on: dt.date
+    expires: dt.date
+    risk_owner: str | None = None
+
+
+class Finding(_Model):
+    rule_id: str
+    ruleset_id: str
+    aspect: str
+    status: FindingStatus
+    screening: str | None = Field(None, description="WP248 criterion for DPIA screening rules")
+    title: Text
+    message: Text
+    remediation: Text
+    references: list[Reference]
+    evidence: list[Evidence]
+    inherent: RiskPoint | None = None
+    residual: RiskPoint | None = None
+    explanation: list[ExplanationStep] = Field(default_factory=list)
+    mitigations: list[AppliedMitigation] = Field(default_factory=list)
+    remedy: str
+    owner_role: str
+    due: str
+    waiver: WaiverApplied | None = None
+    open_questions: list[str] = Field(default_factory=list,
+                                      description="Unknown facts that decide this rule")
+
+    @property
+    def counts_as_risk(self) -> bool:
+        return self.status in ("finding", "unknown") and self.screening is None
+
+
+class AspectSummary(_Model):
+    id: str
+    title: Text
+    level: str | None = Field(description="Highest residual level of open findings and unknowns")
+    counts: dict[str, int] = Field(description="Open findings and unknowns per residual level")
+    statuses: dict[str, int]
+    unknown: int
+    compliance_percent: float | None = Field(description="Weighted, for information only")
+
+
+class Reason(_Model):
+    clause: str
+    text: Text
+    rule_ids: list[str] = Field(default_factory=list)
+
+
+class Condition(_Model):
+    rule_id: str
+    title: Text
+    remediation: Text
+    owner_role: str
+    due: str
+    level: str
+    status: FindingStatus
+
+
+class Decision(_Model):
+    outcome: DecisionOutcome
+    clause: str | None
+    reasons: list[Reason]
+    conditions: list[Condition]
+
+
+class Dpia(_Model):
+    criteria_met: list[str]
+    criteria_unknown: list[str]
+    criteria_not_met: list[str]
+    required: bool | None = Field(description="Two or more WP248 criteria (IMY Art. 35(4) list)")
+    status: str | None = Field(description="DPIA status from the description")
+    prior_consultation: bool | None = Field(description="Art. 36: high residual risk after DPIA")
+
+
+class Question(_Model):
+    fact: str
+    question: Text
+    rule_ids: list[str]
+    highest_level: str | None
+
+
+class RulesetRef(_Model):
+    id: str
+    version: str
+    sha256: str
+    title: Text
+
+
+class ProfileRef(_Model):
+    id: str
+    version: str
+    sha256: str
+    organisation: str
+    matrix: str
+
+
+class Tailored(_Model):
+    rule_id: str
+    change: Literal["disabled", "override"]
+    reason: str
+    consequence: int | None = None
+    likelihood: int | None = None
+
+
+class SystemRef(_Model):
+    name: str | None
+    sha256: str
+    vendor: str | None = None
+    owner_board: str | None = None
+    system_owner: str | None = None
+    information_owner: str | None = None
+    management_object: str | None = None
+    capability: str | None = None
+
+
+class Summary(_Model):
+    statuses: dict[str, int]
+    aspects: dict[str, dict[str, int]]
+    levels: dict[str, int]
+    overall_level: str | None
+    compliance_percent: float | None
+
+
+class LevelInfo(_Model):
+    id: str
+    label: Text
+    colour: str
+
+
+class MatrixInfo(_Model):
+    """Enough of the profile's matrix for a renderer to draw the heat map without the profile."""
+
+    id: str
+    title: Text
+    likelihood: list[Text]
+    consequence: list[Text]
+    levels: list[LevelInfo]
+    grid: list[list[str]]
+
+
+class Review(_Model):
+    schema_version: str = SCHEMA_VERSION
+    engine_version: str
+    review_date: dt.date
+    reviewer: str | None = None
+    next_review: dt.date | None = None
+    language: Literal["sv", "en"]
+    system: SystemRef
+    rulesets: list[RulesetRef]
+    profile: ProfileRef
+    waivers_sha256: str | None = None
+    tailoring: list[Tailored] = Field(default_factory=list)
+    matrix: MatrixInfo
+    decision: Decision
+    summary: Summary
+    aspects: list[AspectSummary]
+    dpia: Dpia
+    findings: list[Finding]
+    questions: list[Question]
+    warnings: list[str] = Field(default_factory=list)
+    description: dict[str, Any] = Field(description="The system description as submitted")
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def review_json_schema() -> dict[str, Any]:
+    schema = Review.model_json_schema()
+    schema["title"] = f"secreview review (schema {SCHEMA_VERSION})"
+    return schema

@@ -1,0 +1,1 @@
+"""Rules as data: the ruleset model, loading, the condition compiler and evaluation."""

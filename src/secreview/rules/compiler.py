@@ -1,0 +1,280 @@
+"""Compile structured conditions into tri-state predicates over a flat fact mapping.
+
+Each condition becomes a Python closure taking ``facts`` (path → value, ``None`` = unknown) and
+returning ``True``, ``False`` or ``None``. Compilation checks every fact path against the catalogue
+and every operator against the fact's type, so a misspelt path fails when the ruleset loads, not
+silently at review time. Problems are collected, not raised one at a time, so the linter can list
+them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from secreview.errors import Problem, did_you_mean
+from secreview.facts import FactSpec
+from secreview.rules.model import (
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Condition,
+    ForAll,
+    ForAny,
+    Leaf,
+    NoneOf,
+    Not,
+    SetRef,
+)
+from secreview.tristate import Tri, tri_and, tri_at_least, tri_not, tri_or
+
+Facts = Mapping[str, Any]
+Predicate = Callable[[Facts], Tri]
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class CompileContext:
+    """What the compiler checks against, and where it reports problems."""
+
+    facts: Mapping[str, FactSpec]
+    sets: Mapping[str, frozenset[Any]]
+    where: Callable[[PathKey], dict[str, Any]] = lambda _path: {}
+    rule_id: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+
+    def problem(self, path: PathKey, message: str, **extra: Any) -> None:
+        self.problems.append(Problem(message, rule_id=self.rule_id, **self.where(path), **extra))
+
+
+def _never(_facts: Facts) -> Tri:
+    return None
+
+
+def compile_condition(cond: Condition, ctx: CompileContext, path: PathKey = (),
+                      scope: Mapping[str, FactSpec] | None = None) -> Predicate:
+    """Compile one condition. ``scope`` is the item fact catalogue inside a quantifier."""
+    facts = ctx.facts if scope is None else scope
+    if isinstance(cond, Leaf):
+        return _compile_leaf(cond, ctx, path, facts, top_level=scope is None)
+    if isinstance(cond, AllOf | AnyOf | NoneOf):
+        key = "all" if isinstance(cond, AllOf) else "any" if isinstance(cond, AnyOf) else "none"
+        members = getattr(cond, key)
+        parts = tuple(compile_condition(c, ctx, (*path, key, i), scope)
+                      for i, c in enumerate(members))
+        if isinstance(cond, AllOf):
+            if len(parts) == 2:
+                first, second = parts
+                return lambda f: tri_and((first(f), second(f)))
+            return lambda f: tri_and(p(f) for p in parts)
+        if isinstance(cond, AnyOf):
+            return lambda f: tri_or(p(f) for p in parts)
+        return lambda f: tri_not(tri_or(p(f) for p in parts))
+    if isinstance(cond, Not):
+        inner = compile_condition(cond.not_, ctx, (*path, "not"), scope)
+        return lambda f: tri_not(inner(f))
+    if isinstance(cond, AtLeast):
+        count = cond.at_least
+        parts = tuple(compile_condition(c, ctx, (*path, "of", i), scope)
+                      for i, c in enumerate(cond.of))
+        return lambda f: tri_at_least(count, (p(f) for p in parts))
+    if isinstance(cond, ForAny | ForAll):
+        return _compile_quantifier(cond, ctx, path, facts, top_level=scope is None)
+    raise TypeError(f"not a condition: {cond!r}")  # pragma: no cover - model guarantees
+
+
+def _lookup(ctx: CompileContext, path: PathKey, name: str, facts: Mapping[str, FactSpec],
+            key: str) -> FactSpec | None:
+    spec = facts.get(name)
+    if spec is None:
+        ctx.problem(
+            (*path, key),
+            f"unknown fact '{name}'",
+            suggestion=did_you_mean(name, facts) or "run 'secreview schema system' to list facts",
+        )
+    return spec
+
+
+def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKey,
+                        facts: Mapping[str, FactSpec], top_level: bool) -> Predicate:
+    key = "for_any" if isinstance(cond, ForAny) else "for_all"
+    name = getattr(cond, key)
+    spec = _lookup(ctx, path, name, facts, key)
+    if spec is None:
+        return _never
+    if top_level:
+        ctx.used.add(name)
+    if spec.kind != "objects":
+        ctx.problem((*path, key), f"'{key}' needs a list of objects, but '{name}' is {spec.kind}",
+                    suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
+        return _never
+    where = compile_condition(cond.where, ctx, (*path, "where"), spec.item_facts)
+    combine = tri_or if isinstance(cond, ForAny) else tri_and
+
+    def quantifier(f: Facts) -> Tri:
+        items = f.get(name)
+        if items is None:
+            return None
+        return combine(where(item) for item in items)
+
+    return quantifier
+
+
+def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> frozenset[Any] | None:
+    if isinstance(value, SetRef):
+        found = ctx.sets.get(value.set)
+        if found is None:
+            ctx.problem(path, f"unknown value set '{value.set}'",
+                        suggestion=did_you_mean(value.set, ctx.sets))
+        return found
+    return frozenset(value)
+
+
+def _check_value(spec: FactSpec, value: Any, ctx: CompileContext, path: PathKey,
+                 as_item: bool = False) -> None:
+    """Does a literal fit the fact's type and allowed values?"""
+    kind = spec.item_kind if as_item else spec.kind
+    allowed = spec.allowed
+    if allowed is not None and value not in allowed:
+        ctx.problem(path, f"{value!r} is not a possible value of '{spec.path}'",
+                    expected=", ".join(map(str, allowed)),
+                    suggestion=did_you_mean(str(value), map(str, allowed)))
+        return
+    ok = {
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "string": isinstance(value, str),
+        "enum": isinstance(value, str),
+        "date": isinstance(value, dt.date),
+    }.get(kind or "", True)
+    if not ok:
+        ctx.problem(path, f"{value!r} does not fit '{spec.path}', which holds {kind} values")
+    elif spec.minimum is not None and isinstance(value, int | float) and not isinstance(
+            value, bool) and not (spec.minimum <= value <= (spec.maximum or float("inf"))):
+        ctx.problem(path, f"{value!r} is outside the range of '{spec.path}'",
+                    expected=f"{spec.minimum:g} to {spec.maximum:g}" if spec.maximum is not None
+                    else f"at least {spec.minimum:g}")
+
+
+def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
+                  facts: Mapping[str, FactSpec], top_level: bool) -> Predicate:
+    name = leaf.fact
+    spec = _lookup(ctx, path, name, facts, "fact")
+    op = leaf.operator
+    operand = leaf.operand
+    op_path = (*path, op)
+    if spec is None:
+        return _never
+    if top_level:
+        ctx.used.add(name)
+    is_list = spec.kind == "list"
+    if spec.kind == "objects" and op not in ("exists", "missing", "is_empty"):
+        ctx.problem(op_path, f"'{name}' is a list of objects; '{op}' cannot test it",
+                    suggestion=f"use for_any/for_all: {{for_any: {name}, where: ...}}")
+        return _never
+    if op in ("contains", "intersects", "subset_of", "is_empty") and not (
+            is_list or spec.kind == "objects"):
+        ctx.problem(op_path, f"'{op}' needs a list fact, but '{name}' is {spec.kind}",
+                    suggestion="use 'eq' or 'in' on a single value")
+        return _never
+    if op in ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "matches") and is_list:
+        ctx.problem(op_path, f"'{op}' tests one value, but '{name}' is a list",
+                    suggestion="use 'contains', 'intersects', 'subset_of' or 'is_empty'")
+        return _never
+    if op in ("gt", "gte", "lt", "lte") and not spec.ordered:
+        ctx.problem(op_path, f"'{op}' needs an ordered fact (number, level, date), but '{name}' "
+                    f"is {spec.kind}", suggestion="use 'eq' or 'in'")
+        return _never
+    if op == "matches" and spec.kind not in ("string", "enum"):
+        ctx.problem(op_path, f"'matches' needs a text fact, but '{name}' is {spec.kind}")
+        return _never
+
+    if op in ("eq", "ne", "gt", "gte", "lt", "lte"):
+        _check_value(spec, operand, ctx, op_path)
+    elif op == "contains":
+        _check_value(spec, operand, ctx, op_path, as_item=True)
+    elif op in ("in", "not_in", "intersects", "subset_of"):
+        resolved = _resolve_set(operand, ctx, op_path)
+        if resolved is None:
+            return _never
+        if not isinstance(operand, SetRef):
+            for i, item in enumerate(operand):
+                _check_value(spec, item, ctx, (*op_path, i), as_item=is_list)
+        operand = resolved
+
+    return _leaf_predicate(name, op, operand, ctx, op_path)
+
+
+def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
+                    op_path: PathKey) -> Predicate:
+    if op == "eq":
+        def eq(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value == operand
+        return eq
+    if op == "ne":
+        def ne(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value != operand
+        return ne
+    if op == "in":
+        def in_(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value in operand
+        return in_
+    if op == "not_in":
+        def not_in(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value not in operand
+        return not_in
+    if op in ("gt", "gte", "lt", "lte"):
+        compare: Callable[[Any, Any], bool] = {
+            "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
+            "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
+        }[op]
+
+        def order(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else compare(value, operand)
+        return order
+    if op == "exists":
+        return lambda f: get(f, name) is not None  # type: ignore[arg-type]
+    if op == "missing":
+        return lambda f: get(f, name) is None  # type: ignore[arg-type]
+    if op == "matches":
+        try:
+            pattern = re.compile(operand)
+        except re.error as exc:
+            ctx.problem(op_path, f"invalid regular expression: {exc}")
+            return _never
+
+        def matches(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else pattern.search(str(value)) is not None
+        return matches
+    if op == "contains":
+        def contains(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else operand in value
+        return contains
+    if op == "intersects":
+        def intersects(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else not operand.isdisjoint(value)
+        return intersects
+    if op == "subset_of":
+        def subset_of(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else operand.issuperset(value)
+        return subset_of
+    if op == "is_empty":
+        def is_empty(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else (len(value) == 0) == operand
+        return is_empty
+    raise AssertionError(op)  # pragma: no cover - OPERATORS is exhaustive

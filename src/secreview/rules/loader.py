@@ -1,0 +1,240 @@
+"""Load ruleset files, check them as a whole and compile every rule once.
+
+The result, a :class:`Catalog`, is what evaluation needs: compiled rules in a stable order, the
+fact catalogue (core plus extension facts), the aspects and each ruleset's provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from secreview.bundled import bundled_ruleset_files, data_dir
+from secreview.errors import InputError, Problem
+from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
+from secreview.i18n import Text
+from secreview.loading import Document, Limits, PathKey, load_document
+from secreview.rules.compiler import CompileContext, Predicate, compile_condition
+from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
+from secreview.validation import validate
+
+RULESET_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_depth=60)
+MAX_RULES = 5000
+
+
+@dataclass(frozen=True)
+class CompiledMitigation:
+    mitigation: Mitigation
+    predicate: Predicate
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its conditions compiled, and where it came from."""
+
+    rule: Rule
+    aspect: str
+    ruleset_id: str
+    applies: Predicate | None
+    finding: Predicate
+    mitigations: tuple[CompiledMitigation, ...]
+    facts_used: tuple[str, ...]
+    source: str
+    position: tuple[int, int] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+@dataclass(frozen=True)
+class LoadedRuleset:
+    model: Ruleset
+    source: str
+    sha256: str
+    document: Document
+
+    @property
+    def id(self) -> str:
+        return self.model.ruleset.id
+
+
+@dataclass
+class Catalog:
+    """Everything loaded from rulesets, ready to evaluate."""
+
+    rulesets: list[LoadedRuleset]
+    rules: list[CompiledRule]
+    facts: dict[str, FactSpec]
+    extension_facts: dict[str, ExtensionFact]
+    aspects: dict[str, Text]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+@cache
+def builtin_sets() -> dict[str, frozenset[Any]]:
+    raw = yaml.safe_load((data_dir() / "sets.yaml").read_text(encoding="utf-8"))
+    return {name: frozenset(values) for name, values in raw.items()}
+
+
+@cache
+def core_aspects() -> dict[str, Text]:
+    raw = yaml.safe_load((data_dir() / "aspects.yaml").read_text(encoding="utf-8"))
+    return {key: Text(**value) for key, value in raw.items()}
+
+
+def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into their ruleset files (sorted), skipping profiles and waivers."""
+    files: list[Path] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml", ".json")
+                and "profiles" not in p.relative_to(path).parts
+                and "fixtures" not in p.relative_to(path).parts
+            )
+            if not found:
+                raise InputError.single("no ruleset files (*.yaml) in this folder", file=str(path))
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def parse_ruleset(path: str | Path, limits: Limits = RULESET_LIMITS) -> LoadedRuleset:
+    doc = load_document(path, limits)
+    model = validate(Ruleset, doc)
+    return LoadedRuleset(model=model, source=str(path), sha256=doc.sha256, document=doc)
+
+
+def _extension_facts(rulesets: list[LoadedRuleset], problems: list[Problem]
+                     ) -> tuple[dict[str, ExtensionFact], dict[str, FactSpec]]:
+    declared: dict[str, ExtensionFact] = {}
+    specs: dict[str, FactSpec] = {}
+    for loaded in rulesets:
+        for index, fact in enumerate(loaded.model.facts):
+            previous = declared.get(fact.name)
+            if previous is not None and (previous.type, previous.values) != (fact.type, fact.values):
+                problems.append(Problem(
+                    f"extension fact '{fact.name}' is declared twice with different types",
+                    **loaded.document.where(("facts", index, "name")),
+                ))
+                continue
+            declared[fact.name] = fact
+            kind: FactKind = fact.type
+            values = tuple(fact.values) if fact.values is not None else None
+            specs[f"extensions.{fact.name}"] = extension_spec(
+                fact.name, kind, values, fact.question.en
+            )
+    return declared, specs
+
+
+def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[str, FactSpec],
+                 sets: Mapping[str, frozenset[Any]], base: PathKey,
+                 problems: list[Problem]) -> CompiledRule:
+    """Compile one rule's conditions; problems are appended, never raised."""
+    ctx = CompileContext(facts=facts, sets=sets, where=lambda p: loaded.document.where((*base, *p)),
+                         rule_id=rule.id)
+    applies = compile_condition(rule.applies_if, ctx, ("applies_if",)) if rule.applies_if else None
+    finding = compile_condition(rule.finding_if, ctx, ("finding_if",))
+    mitigations = tuple(
+        CompiledMitigation(m, compile_condition(m.when, ctx, ("mitigations", i, "when")))
+        for i, m in enumerate(rule.mitigations)
+    )
+    if rule.consequence_scaling is not None:
+        scaling = rule.consequence_scaling
+        spec = facts.get(scaling.fact)
+        if spec is None or not spec.ordered:
+            ctx.problem(("consequence_scaling", "fact"),
+                        f"consequence_scaling needs an ordered fact, '{scaling.fact}' is not one"
+                        if spec else f"unknown fact '{scaling.fact}'")
+        else:
+            ctx.used.add(scaling.fact)
+    problems.extend(ctx.problems)
+    used = sorted(ctx.used)
+    return CompiledRule(
+        rule=rule, aspect=aspect, ruleset_id=loaded.id, applies=applies, finding=finding,
+        mitigations=mitigations, facts_used=tuple(used), source=loaded.source,
+        position=loaded.document.positions.get(base),
+    )
+
+
+def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog:
+    """Check rulesets together (ids, aspects, extension facts) and compile their rules.
+
+    With ``strict`` any problem raises :class:`InputError`; otherwise problems are returned as
+    warnings so the linter can report everything at once.
+    """
+    problems: list[Problem] = []
+    seen_rulesets: dict[str, str] = {}
+    for loaded in rulesets:
+        if loaded.id in seen_rulesets:
+            problems.append(Problem(
+                f"ruleset id '{loaded.id}' is also used by {seen_rulesets[loaded.id]}",
+                **loaded.document.where(("ruleset", "id")),
+            ))
+        seen_rulesets.setdefault(loaded.id, loaded.source)
+    declared, extension_specs = _extension_facts(rulesets, problems)
+    facts = {**core_facts(), **extension_specs}
+    aspects = dict(core_aspects())
+    for loaded in rulesets:
+        for aspect in loaded.model.aspects:
+            aspects.setdefault(aspect.id, aspect.title)
+    compiled: list[CompiledRule] = []
+    seen_rules: dict[str, str] = {}
+    total = sum(len(r.model.rules) for r in rulesets)
+    if total > MAX_RULES:
+        raise InputError.single(f"too many rules ({total})", expected=f"at most {MAX_RULES}")
+    for loaded in rulesets:
+        sets = {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
+        for index, rule in enumerate(loaded.model.rules):
+            base: PathKey = ("rules", index)
+            if rule.id in seen_rules:
+                problems.append(Problem(
+                    f"rule id '{rule.id}' is already defined in {seen_rules[rule.id]}",
+                    rule_id=rule.id, **loaded.document.where((*base, "id")),
+                    suggestion="rule ids must be unique across all loaded rulesets",
+                ))
+                continue
+            seen_rules[rule.id] = loaded.source
+            aspect = rule.aspect or loaded.model.ruleset.aspect
+            if aspect not in aspects:
+                problems.append(Problem(
+                    f"unknown aspect '{aspect}'", rule_id=rule.id,
+                    **loaded.document.where((*base, "aspect")),
+                    suggestion=f"known aspects: {', '.join(aspects)}; or declare it under 'aspects'",
+                ))
+            compiled.append(compile_rule(rule, aspect, loaded, facts, sets, base, problems))
+    if problems and strict:
+        raise InputError(problems)
+    return Catalog(rulesets=rulesets, rules=compiled, facts=facts, extension_facts=declared,
+                   aspects=aspects, warnings=problems)
+
+
+def load_catalog(paths: Iterable[str | Path] | None = None, strict: bool = True) -> Catalog:
+    """Load rulesets from files or folders (the bundled ones when ``paths`` is empty)."""
+    files = ruleset_files(paths) if paths else bundled_ruleset_files()
+    if not files:
+        raise InputError.single("no rulesets to load")
+    loaded: list[LoadedRuleset] = []
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            loaded.append(parse_ruleset(file))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return build_catalog(loaded, strict=strict)
+
+

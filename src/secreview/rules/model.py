@@ -1,0 +1,314 @@
+"""The ruleset document: rules, conditions, extension facts, examples.
+
+Conditions are structured data, never expression strings: every ``fact:`` is a literal path that
+the compiler checks against the fact catalogue. The grammar:
+
+* a leaf ``{fact: PATH, OP: VALUE}`` with exactly one operator;
+* ``all`` / ``any`` / ``none`` (lists), ``not`` (one condition), ``at_least: N`` with ``of``;
+* ``for_any`` / ``for_all`` over a list of objects, with ``where`` evaluated per item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+from secreview.i18n import Text
+
+Scalar = bool | int | float | str | dt.date
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
+                                          max_length=120)]
+FactPath = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$",
+                                            max_length=200)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+
+OPERATORS = (
+    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "missing", "matches",
+    "contains", "intersects", "subset_of", "is_empty",
+)
+ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
+SET_OPERATORS = ("in", "not_in", "intersects", "subset_of")
+LIST_OPERATORS = ("contains", "intersects", "subset_of", "is_empty")
+WP248_CRITERIA = (
+    "evaluation_or_scoring", "automated_decisions", "systematic_monitoring", "sensitive_data",
+    "large_scale", "combined_datasets", "vulnerable_subjects", "innovative_technology",
+    "blocks_right_or_service",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SetRef(_Strict):
+    """A reference to a named value set (``{set: eea}``), built in or declared by the ruleset."""
+
+    set: Identifier
+
+
+SetValue = list[Scalar] | SetRef
+
+
+class Leaf(_Strict):
+    """``{fact: PATH, OPERATOR: VALUE}``: one test on one fact."""
+
+    fact: FactPath
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    in_: SetValue | None = Field(None, alias="in")
+    not_in: SetValue | None = None
+    gt: int | float | dt.date | None = None
+    gte: int | float | dt.date | None = None
+    lt: int | float | dt.date | None = None
+    lte: int | float | dt.date | None = None
+    exists: Literal[True] | None = None
+    missing: Literal[True] | None = None
+    matches: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        None, description="Regular expression searched in a text fact (Python re syntax)"
+    )
+    contains: Scalar | None = None
+    intersects: SetValue | None = None
+    subset_of: SetValue | None = None
+    is_empty: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Leaf:
+        used = self.operators()
+        if len(used) != 1:
+            names = ", ".join(OPERATORS)
+            if not used:
+                raise ValueError(f"a condition on a fact needs one operator: {names}")
+            raise ValueError(f"a condition has one operator, found {len(used)}: {', '.join(used)}")
+        return self
+
+    def operators(self) -> list[str]:
+        fields = self.model_fields_set - {"fact"}
+        return ["in" if f == "in_" else f for f in fields]
+
+    @property
+    def operator(self) -> str:
+        return self.operators()[0]
+
+    @property
+    def operand(self) -> Any:
+        return getattr(self, "in_" if self.operator == "in" else self.operator)
+
+
+class AllOf(_Strict):
+    all: Annotated[list[Condition], Field(min_length=1)]
+
+
+class AnyOf(_Strict):
+    any: Annotated[list[Condition], Field(min_length=1)]
+
+
+class NoneOf(_Strict):
+    none: Annotated[list[Condition], Field(min_length=1)]
+
+
+class Not(_Strict):
+    not_: Condition = Field(alias="not")
+
+
+class AtLeast(_Strict):
+    at_least: Annotated[int, Field(ge=1)]
+    of: Annotated[list[Condition], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _reachable(self) -> AtLeast:
+        if self.at_least > len(self.of):
+            raise ValueError(
+                f"at_least {self.at_least} can never hold with only {len(self.of)} conditions"
+            )
+        return self
+
+
+class ForAny(_Strict):
+    """True if ``where`` holds for some item of the list (false for an empty list)."""
+
+    for_any: FactPath
+    where: Condition
+
+
+class ForAll(_Strict):
+    """True if ``where`` holds for every item of the list (true for an empty list)."""
+
+    for_all: FactPath
+    where: Condition
+
+
+_KINDS = ("all", "any", "none", "not", "at_least", "for_any", "for_all")
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for kind in _KINDS:
+            if kind in value:
+                return kind
+        return "fact"
+    if isinstance(value, BaseModel):
+        return {
+            AllOf: "all", AnyOf: "any", NoneOf: "none", Not: "not", AtLeast: "at_least",
+            ForAny: "for_any", ForAll: "for_all", Leaf: "fact",
+        }.get(type(value))
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[Leaf, Tag("fact")],
+        Annotated[AllOf, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[NoneOf, Tag("none")],
+        Annotated[Not, Tag("not")],
+        Annotated[AtLeast, Tag("at_least")],
+        Annotated[ForAny, Tag("for_any")],
+        Annotated[ForAll, Tag("for_all")],
+    ],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message="a condition is a mapping: {fact: PATH, OPERATOR: VALUE} or one of "
+        "all/any/none/not/at_least/for_any/for_all",
+    ),
+]
+
+for _model in (AllOf, AnyOf, NoneOf, Not, AtLeast, ForAny, ForAll):
+    _model.model_rebuild()
+
+
+class Reference(_Strict):
+    """Where a rule's requirement comes from: a law and article, a decision, a standard clause."""
+
+    source: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="Law, regulation, authority or standard, e.g. 'GDPR', 'OSL (2009:400)'"
+    )
+    clause: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        None, description="Article, paragraph or clause, e.g. 'Art. 28(3)', '10 kap. 2 a §'"
+    )
+    kind: Literal["law", "regulation", "decision", "guidance", "standard", "case"] = "law"
+    url: Annotated[str, StringConstraints(pattern=r"^https://", max_length=500)] | None = None
+
+    def label(self) -> str:
+        return f"{self.source} {self.clause}" if self.clause else self.source
+
+
+class ConsequenceScaling(_Strict):
+    """Consequence that follows the information classification: at least ``levels[v]`` once the
+    fact reaches ``v`` (e.g. ``{fact: classification.confidentiality, levels: {2: 3, 3: 4}}``)."""
+
+    fact: FactPath
+    levels: dict[int, Annotated[int, Field(ge=1, le=4)]]
+
+
+class Mitigation(_Strict):
+    """A measure that, when the description shows it in place, lowers the risk by steps."""
+
+    id: Identifier
+    when: Condition
+    lowers: Literal["likelihood", "consequence"]
+    steps: Annotated[int, Field(ge=1, le=3)] = 1
+    title: Text
+
+
+class Example(_Strict):
+    """A partial system description and the outcome the rule must give for it."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    expect: Literal["finding", "pass", "unknown", "not_applicable"]
+    facts: dict[str, Any]
+
+
+Level4 = Annotated[int, Field(ge=1, le=4)]
+
+
+class Rule(_Strict):
+    """One requirement, phrased as the non-compliant state it detects."""
+
+    id: RuleId
+    aspect: Identifier | None = Field(None, description="Defaults to the ruleset's aspect")
+    title: Text
+    message: Text = Field(description="What is wrong; may quote facts as {path.to.fact}")
+    remediation: Text
+    references: Annotated[list[Reference], Field(min_length=1)]
+    consequence: Level4 = Field(description="1 negligible, 2 limited, 3 significant, 4 maximum")
+    likelihood: Level4 = Field(description="1 negligible, 2 limited, 3 significant, 4 maximum")
+    consequence_scaling: ConsequenceScaling | None = None
+    applies_if: Condition | None = None
+    finding_if: Condition
+    on_unknown: Literal["unknown", "finding", "pass"] = Field(
+        "unknown",
+        description="What an undecidable rule reports: an unverified finding with a question "
+        "(default), a finding, or a pass",
+    )
+    mitigations: list[Mitigation] = Field(default_factory=list)
+    remedy: Literal["contract", "configuration", "procedure", "none"] = Field(
+        "procedure", description="How a finding is resolved; 'none' means it cannot be mitigated"
+    )
+    owner_role: Literal[
+        "project_lead", "procurement", "information_owner", "system_owner", "security_officer",
+        "data_protection_officer", "archivist", "legal", "vendor", "management",
+    ] = "project_lead"
+    due: Literal["before_contract", "before_go_live", "within_6_months", "within_12_months"] = (
+        "before_contract"
+    )
+    dpia_criterion: Literal[WP248_CRITERIA] | None = Field(  # type: ignore[valid-type]
+        None, description="Marks a DPIA screening rule: a 'finding' means the criterion is met"
+    )
+    tags: list[Identifier] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+
+
+class ExtensionFact(_Strict):
+    """A question a ruleset adds to the system description without touching Python."""
+
+    name: Identifier
+    type: Literal["bool", "int", "number", "string", "list"]
+    values: list[str] | None = Field(None, description="Allowed values (makes it an enumeration)")
+    question: Text
+    why: Text | None = None
+
+
+class RulesetInfo(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = Field(
+        description="Semantic version: MAJOR.MINOR.PATCH"
+    )
+    title: Text
+    owner: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    date: Annotated[dt.date, Field(strict=False)]
+    aspect: Identifier
+    description: Text | None = None
+
+
+class AspectInfo(_Strict):
+    id: Identifier
+    title: Text
+
+
+class Ruleset(_Strict):
+    """A YAML ruleset file."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    ruleset: RulesetInfo
+    aspects: list[AspectInfo] = Field(default_factory=list,
+                                      description="New aspects this ruleset introduces")
+    facts: list[ExtensionFact] = Field(default_factory=list)
+    sets: dict[Identifier, list[Scalar]] = Field(default_factory=dict)
+    rules: Annotated[list[Rule], Field(min_length=1, max_length=2000)]
+
+
+def ruleset_json_schema() -> dict[str, Any]:
+    schema = Ruleset.model_json_schema(by_alias=True)
+    schema["title"] = "secreview ruleset"
+    return schema

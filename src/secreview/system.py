@@ -1,0 +1,371 @@
+"""The system description: every fact a pre-procurement review asks about.
+
+Every fact is optional and defaults to ``None``, which means *unknown* (nobody answered), never
+*false*. Unknown keys are errors. Field names are written to read well in YAML; their meaning and
+the question a project lead answers live in ``data/questions.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Country = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Field(description="ISO 3166-1 alpha-2 country code, e.g. SE, US"),
+]
+Level = Annotated[int, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+Date = Annotated[dt.date, Field(strict=False)]
+
+LawfulBasis = Literal[
+    "consent", "contract", "legal_obligation", "vital_interests", "public_task",
+    "legitimate_interests",
+]
+SpecialCategory = Literal[
+    "racial_or_ethnic_origin", "political_opinions", "religious_beliefs", "trade_union",
+    "genetic", "biometric", "health", "sex_life_or_orientation",
+]
+Article9Exception = Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+SecurityEvent = Literal[
+    "unauthorised_access", "privileged_changes", "rights_changes", "sensitive_data_access",
+]
+
+
+class Section(BaseModel):
+    """Base for every part of the description: strict types, no unknown keys, all optional."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SystemIdentity(Section):
+    name: ShortText | None = Field(None, description="Name of the system or service")
+    purpose: Text | None = Field(None, description="What the system is for, in one or two sentences")
+    capability: ShortText | None = Field(
+        None, description="The capability it provides (e.g. 'learning platform'), for the register"
+    )
+    owner_board: ShortText | None = Field(
+        None, description="Department or board (nämnd) that owns the system and is controller"
+    )
+    system_owner: ShortText | None = Field(None, description="Named system owner (systemägare)")
+    information_owner: ShortText | None = Field(
+        None, description="Named information owner (informationsägare)"
+    )
+    management_object: ShortText | None = Field(
+        None, description="Management object (förvaltningsobjekt) the system belongs to"
+    )
+    municipal_company: bool | None = Field(
+        None, description="Operated by a municipal company rather than the municipality itself"
+    )
+
+
+class Certification(Section):
+    standard: Literal["iso27001", "iso27701", "iso27017", "iso27018", "soc2", "c5", "other"]
+    covers_service: bool | None = Field(
+        None, description="The certificate's scope includes this service"
+    )
+    valid_until: Date | None = None
+
+
+class Vendor(Section):
+    name: ShortText | None = None
+    country: Country | None = Field(None, description="Country where the contracting vendor is based")
+    parent_company: ShortText | None = None
+    parent_country: Country | None = Field(None, description="Jurisdiction of the parent company")
+    third_country_law_access: bool | None = Field(
+        None,
+        description="Vendor or parent is subject to third-country law that can compel disclosure "
+        "without mutual legal assistance (e.g. US CLOUD Act, FISA 702)",
+    )
+    dpf_certified: bool | None = Field(
+        None, description="The US recipient is certified under the EU-US Data Privacy Framework"
+    )
+    certifications: list[Certification] | None = None
+
+
+class Users(Section):
+    staff: bool | None = Field(None, description="Staff use the system or are data subjects")
+    citizens: bool | None = None
+    pupils: bool | None = None
+    children: bool | None = Field(None, description="Children under 18 use it or are data subjects")
+    patients: bool | None = None
+    number_of_users: Annotated[int, Field(ge=0)] | None = None
+    number_of_data_subjects: Annotated[int, Field(ge=0)] | None = None
+
+
+class Purpose(Section):
+    purpose: Text
+    lawful_basis: LawfulBasis | None = None
+    national_legal_basis: ShortText | None = Field(
+        None, description="Law giving the Art. 6(3) basis for 6.1(c)/(e), e.g. 'skollagen (2010:800)'"
+    )
+
+
+class Dpia(Section):
+    status: Literal["not_started", "in_progress", "approved", "not_required"] | None = None
+    approved_on: Date | None = None
+    meets_art_35_7: bool | None = Field(
+        None, description="Describes processing, necessity, risks and measures (Art. 35(7))"
+    )
+    residual_high_risk: bool | None = Field(
+        None, description="High risk remains after measures (Art. 36 prior consultation)"
+    )
+    prior_consultation_done: bool | None = None
+
+
+class DataSubjectRights(Section):
+    access: bool | None = None
+    rectification: bool | None = None
+    erasure: bool | None = None
+    portability: bool | None = None
+
+
+class PersonalData(Section):
+    processed: bool | None = Field(None, description="The system processes personal data")
+    categories: list[ShortText] | None = None
+    special_categories: list[SpecialCategory] | None = Field(
+        None, description="GDPR Art. 9 categories processed; [] means none"
+    )
+    article_9_exception: Article9Exception | None = Field(
+        None, description="Art. 9(2) point relied on (a–j)"
+    )
+    criminal_data: bool | None = Field(None, description="Art. 10 data on offences")
+    children_data: bool | None = None
+    protected_identities: bool | None = Field(
+        None, description="Persons with protected identity (skyddade personuppgifter)"
+    )
+    national_id_numbers: bool | None = Field(None, description="Personnummer / samordningsnummer")
+    purposes: list[Purpose] | None = None
+    consent_used: bool | None = None
+    subjects_depend_on_controller: bool | None = Field(
+        None, description="Data subjects depend on the controller (pupils, staff, clients)"
+    )
+    dpia: Dpia | None = None
+    ropa_entry: bool | None = Field(None, description="Entered in the Art. 30 records of processing")
+    minimisation_assessed: bool | None = None
+    retention_defined: bool | None = None
+    retention_follows_disposal_decision: bool | None = None
+    data_subject_rights: DataSubjectRights | None = None
+
+
+class DpiaScreening(Section):
+    """The nine WP248 rev.01 criteria, answered directly."""
+
+    evaluation_or_scoring: bool | None = None
+    automated_decisions: bool | None = None
+    systematic_monitoring: bool | None = None
+    sensitive_data: bool | None = None
+    large_scale: bool | None = None
+    combined_datasets: bool | None = None
+    vulnerable_subjects: bool | None = None
+    innovative_technology: bool | None = None
+    blocks_right_or_service: bool | None = None
+
+
+class Classification(Section):
+    done: bool | None = Field(None, description="An information classification has been made")
+    method: Literal["klassa", "msb", "other"] | None = None
+    confidentiality: Level | None = None
+    integrity: Level | None = None
+    availability: Level | None = None
+    traceability: Level | None = None
+    osl_secrecy: bool | None = Field(None, description="Secrecy under OSL (2009:400) applies")
+    osl_provisions: list[ShortText] | None = None
+    security_protection: bool | None = Field(
+        None, description="Säkerhetsskyddslagen (2018:585) applies"
+    )
+    security_protection_analysis: bool | None = None
+    security_protection_agreement: bool | None = None
+    controls_derived: bool | None = Field(
+        None, description="Required measures derived from the levels (handlingsplan)"
+    )
+
+
+class Subprocessor(Section):
+    name: ShortText
+    country: Country | None = None
+    service: ShortText | None = None
+    third_country_law_access: bool | None = None
+
+
+class Hosting(Section):
+    deployment: Literal["saas", "paas", "iaas", "on_premises", "hybrid"] | None = None
+    storage_countries: list[Country] | None = None
+    support_access_countries: list[Country] | None = None
+    admin_access_countries: list[Country] | None = None
+    subprocessors: list[Subprocessor] | None = None
+    subprocessors_disclosed: bool | None = None
+    transfer_mechanism: Literal["adequacy", "dpf", "scc", "bcr", "derogation", "none"] | None = None
+    transfer_impact_assessment: bool | None = None
+    customer_held_keys: bool | None = Field(
+        None, description="Encryption keys held by the customer, out of the provider's reach"
+    )
+    encryption_at_rest: bool | None = None
+    encryption_in_transit: bool | None = None
+    data_location_in_contract: bool | None = None
+    technical_processing_only: bool | None = Field(
+        None, description="Provider only stores or processes technically (OSL 10 kap. 2 a §)"
+    )
+    osl_disclosure_assessment: bool | None = Field(
+        None, description="Documented OSL 10:2a 'olämplighet' assessment"
+    )
+    esam_aspects_assessed: bool | None = None
+
+
+class ProcessorAgreement(Section):
+    signed: bool | None = None
+    covers_telemetry: bool | None = None
+    covers_support_data: bool | None = None
+
+
+class Contract(Section):
+    processor_agreement: ProcessorAgreement | None = None
+    vendor_own_purposes: bool | None = Field(
+        None, description="Vendor uses customer data for its own purposes"
+    )
+    unilateral_changes: bool | None = Field(
+        None, description="Vendor may change terms unilaterally"
+    )
+    audit_rights: bool | None = None
+    staff_confidentiality_2020_914: bool | None = Field(
+        None, description="Vendor staff bound by lag (2020:914) om tystnadsplikt"
+    )
+    supply_chain_assessed: bool | None = None
+    subprocessor_change_notice: bool | None = None
+
+
+class Access(Section):
+    sso: bool | None = None
+    sso_protocol: Literal["saml", "oidc", "other", "none"] | None = None
+    mfa_users: bool | None = None
+    mfa_admins: bool | None = None
+    assurance_level: Annotated[int, Field(ge=1, le=4)] | None = Field(
+        None, description="Authentication assurance level (LoA 1–4; eIDAS substantial = 3)"
+    )
+    staff_eid: list[Literal["siths", "freja_plus", "bankid", "skatteverket", "other"]] | None = None
+    accepts_foreign_eid: bool | None = None
+    role_based: bool | None = None
+    time_limited_rights: bool | None = None
+    review_interval_months: Annotated[int, Field(ge=0, le=120)] | None = None
+    separate_admin_identities: bool | None = None
+    separate_test_identities: bool | None = None
+    admin_interface_internet_exposed: bool | None = None
+
+
+class Logging(Section):
+    security_events: list[SecurityEvent] | None = None
+    retention_days: Annotated[int, Field(ge=0)] | None = None
+    tamper_protected: bool | None = None
+    access_restricted: bool | None = None
+    customer_access: bool | None = None
+    follow_up: bool | None = Field(None, description="Logs are reviewed for anomalies")
+    retention_defined: bool | None = None
+
+
+class Continuity(Section):
+    availability_target: Annotated[float, Field(ge=0, le=100, strict=False)] | None = Field(
+        None, description="Contracted availability in percent"
+    )
+    rto_hours: Annotated[float, Field(ge=0, strict=False)] | None = None
+    rpo_hours: Annotated[float, Field(ge=0, strict=False)] | None = None
+    backups: bool | None = None
+    restore_tested: bool | None = None
+    continuity_plan: bool | None = None
+
+
+class SecurityTesting(Section):
+    penetration_tests: bool | None = None
+    interval_months: Annotated[int, Field(ge=0, le=120)] | None = None
+    vulnerability_management: bool | None = None
+    incident_notification_hours: Annotated[int, Field(ge=0)] | None = None
+
+
+class Integration(Section):
+    counterpart: ShortText
+    protocol: ShortText | None = None
+    open_standard: bool | None = None
+    data: ShortText | None = None
+    direction: Literal["inbound", "outbound", "both"] | None = None
+    personal_data: bool | None = None
+    encrypted: bool | None = None
+
+
+class Telemetry(Section):
+    collected: bool | None = None
+    customer_can_restrict: bool | None = None
+    includes_personal_data: bool | None = None
+    includes_content: bool | None = None
+
+
+class ArtificialIntelligence(Section):
+    used: bool | None = None
+    automated_decisions: bool | None = None
+    human_review: bool | None = None
+    trains_on_customer_data: bool | None = None
+
+
+class Exit(Section):
+    export_formats: list[ShortText] | None = None
+    open_format_export: bool | None = None
+    deletion_at_end: bool | None = None
+    exit_plan: bool | None = None
+
+
+class Archiving(Section):
+    public_records: bool | None = Field(None, description="The system holds allmänna handlingar")
+    records_identified: bool | None = None
+    disposal_decision: bool | None = Field(None, description="A gallringsbeslut covers the data")
+    deletion_requires_decision: bool | None = None
+    e_archive_export: bool | None = Field(None, description="Export the e-archive accepts (FGS)")
+    archive_protection: bool | None = None
+
+
+class ReviewInfo(Section):
+    date: Date | None = Field(None, description="Date of this review (fixes the report's date)")
+    reviewer: ShortText | None = None
+    next_review: Date | None = None
+
+
+ExtensionValue = bool | int | float | str | list[str] | None
+
+
+class SystemDescription(Section):
+    """The whole description. Sections that are left out are entirely unknown."""
+
+    schema_: str | None = Field(None, alias="$schema", description="Editor schema hint (ignored)")
+    system: SystemIdentity = SystemIdentity()
+    vendor: Vendor = Vendor()
+    users: Users = Users()
+    personal_data: PersonalData = PersonalData()
+    dpia_screening: DpiaScreening = DpiaScreening()
+    classification: Classification = Classification()
+    hosting: Hosting = Hosting()
+    contract: Contract = Contract()
+    access: Access = Access()
+    logging: Logging = Logging()
+    continuity: Continuity = Continuity()
+    security_testing: SecurityTesting = SecurityTesting()
+    integrations: list[Integration] | None = None
+    data_flows_documented: bool | None = None
+    telemetry: Telemetry = Telemetry()
+    ai: ArtificialIntelligence = ArtificialIntelligence()
+    exit: Exit = Exit()
+    archiving: Archiving = Archiving()
+    review: ReviewInfo = ReviewInfo()
+    extensions: dict[str, ExtensionValue] = Field(
+        default_factory=dict,
+        description="Answers to facts declared by rulesets (extension facts)",
+    )
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+def system_json_schema() -> dict[str, Any]:
+    """JSON Schema for system descriptions, generated from the model."""
+    schema = SystemDescription.model_json_schema(by_alias=True)
+    schema["title"] = "secreview system description"
+    return schema
