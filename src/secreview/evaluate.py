@@ -75,7 +75,7 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
     return Outcome(compiled, status, evidence, tuple(in_effect), tuple(unknown))
 
 
-def _derived(screening: list[Outcome]) -> dict[str, Any]:
+def derive_facts(screening: list[Outcome]) -> dict[str, Any]:
     met = sum(1 for o in screening if o.status == "finding")
     possible = sum(1 for o in screening if o.status == "unknown")
     required: Tri = True if met >= 2 else (False if met + possible < 2 else None)
@@ -86,7 +86,7 @@ def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
     """Run every rule of the catalogue against ``system``; screening rules first."""
     facts = flatten(system)
     screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(_derived(screening))
+    facts.update(derive_facts(screening))
     by_id = {o.rule.id: o for o in screening}
     outcomes = tuple(
         by_id.get(r.id) or evaluate_rule(r, facts) for r in catalog.rules

@@ -1,0 +1,65 @@
+"""Run the examples each rule carries: the rule's own tests, Semgrep-style.
+
+An example is a partial system description and the status the rule must give. Examples are
+validated like real descriptions, so an example with a misspelt fact fails loudly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from secreview.errors import Problem
+from secreview.evaluate import derive_facts, evaluate_rule
+from secreview.facts import flatten
+from secreview.rules.loader import Catalog, CompiledRule
+from secreview.system import SystemDescription
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    rule_id: str
+    name: str
+    expected: str
+    actual: str | None  # None when the example itself is invalid
+    problem: Problem | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None and self.expected == self.actual
+
+
+def _derived_for(facts: dict[str, object], catalog: Catalog) -> None:
+    """Screening rules decide the derived DPIA facts; examples get them like a real review."""
+    screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
+    facts.update(derive_facts(screening))
+
+
+def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleResult]:
+    results: list[ExampleResult] = []
+    loaded = next(r for r in catalog.rulesets if r.id == compiled.ruleset_id)
+    rule_index = next(i for i, r in enumerate(loaded.model.rules) if r.id == compiled.id)
+    for index, example in enumerate(compiled.rule.examples):
+        where = loaded.document.where(("rules", rule_index, "examples", index))
+        try:
+            system = SystemDescription.model_validate(example.facts)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            location = ".".join(str(p) for p in first["loc"])
+            results.append(ExampleResult(
+                compiled.id, example.name, example.expect, None,
+                Problem(f"example '{example.name}' is not a valid system description: "
+                        f"{location}: {first['msg']}", rule_id=compiled.id, **where),
+            ))
+            continue
+        facts = flatten(system)
+        _derived_for(facts, catalog)
+        outcome = evaluate_rule(compiled, facts)
+        results.append(ExampleResult(compiled.id, example.name, example.expect, outcome.status))
+    return results
+
+
+def run_examples(catalog: Catalog) -> list[ExampleResult]:
+    """Every example of every rule in the catalogue, in catalogue order."""
+    return [result for rule in catalog.rules for result in run_rule_examples(rule, catalog)]
