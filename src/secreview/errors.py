@@ -77,7 +77,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     pool: Sequence[str] = sorted(set(candidates))
     matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not matches and "." in word:
-        # A dotted path: compare the last segment too, so "access.mfa_admin" finds "access.mfa_admins".
+        # A dotted path: compare the last segment too ("access.mfa_admin" -> "access.mfa_admins").
         tail = word.rsplit(".", 1)[1]
         by_tail = {c.rsplit(".", 1)[-1]: c for c in pool}
         close = difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.75)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from secreview.errors import InputError, Problem
 
-PathKey = tuple[str | int, ...]
+PathKey = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,8 @@ class _Builder:
     def fail(self, node: Node, message: str, **extra: Any) -> InputError:
         mark = node.start_mark
         return InputError(
-            [Problem(message, file=self.source, line=mark.line + 1, column=mark.column + 1, **extra)]
+            [Problem(message, file=self.source, line=mark.line + 1, column=mark.column + 1,
+                     **extra)]
         )
 
     def build(self, node: Node, path: PathKey, depth: int) -> Any:
@@ -124,7 +125,7 @@ class _Builder:
                                     suggestion="write the keys out in full")
                 key = self.build(key_node, path, depth + 1) if not isinstance(
                     key_node, ScalarNode) else self._scalar(key_node)
-                if not isinstance(key, Hashable) or isinstance(key, list | dict):
+                if not isinstance(key, str | int | bool | float) and key is not None:
                     raise self.fail(key_node, "a mapping key must be a plain value")
                 if key in result:
                     first = self.positions.get((*path, key))
@@ -160,6 +161,10 @@ class _Builder:
                 expected=f"at most {self.limits.max_string} characters",
                 found=f"{len(node.value)} characters",
             )
+        if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in ("true", "false"):
+            # YAML 1.2 semantics: only true/false are booleans. Under YAML 1.1 the country code
+            # NO (Norway), and yes/no/on/off, would silently become booleans.
+            return node.value
         constructor = yaml.SafeLoader.yaml_constructors[node.tag]
         try:
             value = constructor(self._scalar_loader, node)

@@ -17,7 +17,7 @@ from secreview.decision import decide, dpia_screening
 from secreview.evaluate import STATUSES, Evaluation, Outcome, check_extensions, evaluate
 from secreview.i18n import Lang, fill_text
 from secreview.loading import Document, load_document
-from secreview.profile import Profile, RuleOverride, load_profile
+from secreview.profile import DisabledRule, Profile, RuleOverride, load_profile
 from secreview.questions import question_for
 from secreview.review import (
     AppliedMitigation,
@@ -30,6 +30,7 @@ from secreview.review import (
     ProfileRef,
     Question,
     Review,
+    RiskPoint,
     RulesetRef,
     Summary,
     SystemRef,
@@ -97,7 +98,8 @@ def tailored_catalog(profile: Profile, profile_path: Path,
     catalog = build_catalog([parse_ruleset(f) for f in files])
     applied: list[Tailored] = []
     known = {r.id for r in catalog.rules}
-    for entry in [*tailoring.disable, *tailoring.override]:
+    entries: list[DisabledRule | RuleOverride] = [*tailoring.disable, *tailoring.override]
+    for entry in entries:
         if entry.rule not in known:
             raise InputError.single(
                 f"profile tailors unknown rule '{entry.rule}'", file=str(profile_path),
@@ -153,8 +155,8 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
         evidence=_evidence(outcome),
-        inherent=scored and scored.inherent.__dict__,  # type: ignore[arg-type]
-        residual=scored and scored.residual.__dict__,  # type: ignore[arg-type]
+        inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
+        residual=RiskPoint(**scored.residual.__dict__) if scored else None,
         explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
         mitigations=[
             AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
@@ -222,17 +224,26 @@ def _aspects(findings: list[Finding], catalog: Catalog, profile: Profile) -> lis
         for f in open_:
             counts[f.residual.level] += 1  # type: ignore[union-attr]
         statuses = {s: sum(1 for f in mine if f.status == s) for s in STATUSES}
-        scored = [f for f in mine if f.inherent is not None]
-        total = sum(weights[f.inherent.level] for f in scored)  # type: ignore[union-attr]
-        passed = sum(weights[f.inherent.level] for f in scored  # type: ignore[union-attr]
-                     if f.status == "pass")
         summaries.append(AspectSummary(
             id=aspect, title=catalog.aspects[aspect],
             level=max_level((f.residual.level for f in open_), matrix),  # type: ignore[union-attr]
             counts=counts, statuses=statuses, unknown=statuses["unknown"],
-            compliance_percent=compliance_percent(passed, total),
+            compliance_percent=_compliance(mine, weights),
         ))
     return summaries
+
+
+def _compliance(findings: list[Finding], weights: Mapping[str, float]) -> float | None:
+    """Weighted share of passed rules, each weighted by its inherent level (information only)."""
+    total = passed = 0.0
+    for finding in findings:
+        if finding.inherent is None:
+            continue
+        weight = weights[finding.inherent.level]
+        total += weight
+        if finding.status == "pass":
+            passed += weight
+    return compliance_percent(passed, total)
 
 
 def _questions(findings: list[Finding], catalog: Catalog, profile: Profile) -> list[Question]:
@@ -282,16 +293,12 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     risk = [f for f in findings if f.screening is None]
     open_levels = [f.residual.level for f in risk if f.counts_as_risk and f.residual]
     weights = {level.id: level.weight for level in matrix.levels}
-    weighted = [f for f in risk if f.inherent is not None]
     summary = Summary(
         statuses={s: sum(1 for f in risk if f.status == s) for s in STATUSES},
         aspects={a.id: a.statuses for a in aspects},
         levels={lv.id: sum(1 for x in open_levels if x == lv.id) for lv in matrix.levels},
         overall_level=max_level(open_levels, matrix),
-        compliance_percent=compliance_percent(
-            sum(weights[f.inherent.level] for f in weighted if f.status == "pass"),  # type: ignore[union-attr]
-            sum(weights[f.inherent.level] for f in weighted),  # type: ignore[union-attr]
-        ),
+        compliance_percent=_compliance(risk, weights),
     )
     interval = profile.review_interval_months
     next_review = system.review.next_review or _add_months(date, interval)

@@ -18,6 +18,7 @@ from secreview.rules.model import Identifier, RuleId
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 Outcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
+FilterStatus = Literal["finding", "unknown"]
 OUTCOME_SEVERITY: dict[str, int] = {
     "approve": 0, "approve_with_conditions": 1, "incomplete": 2, "reject": 3,
 }
@@ -101,7 +102,7 @@ class RiskMatrix(_Strict):
 class FindingFilter(_Strict):
     """Which findings a decision clause looks at; a clause fires when ``count`` of them match."""
 
-    status: list[Literal["finding", "unknown"]] = Field(default_factory=lambda: ["finding"])
+    status: list[FilterStatus] = Field(default_factory=lambda: list[FilterStatus](["finding"]))
     residual_at_least: Identifier | None = None
     remedy: list[Literal["contract", "configuration", "procedure", "none"]] | None = None
     aspect: list[Identifier] | None = None
@@ -155,8 +156,9 @@ class Tailoring(_Strict):
     include_bundled: bool | list[str] = Field(
         True, description="true for all bundled rulesets, or a list of bundled ruleset ids"
     )
-    rulesets: list[str] = Field(default_factory=list,
-                                description="Extra ruleset files or folders, relative to the profile")
+    rulesets: list[str] = Field(
+        default_factory=list, description="Extra ruleset files or folders, relative to the profile"
+    )
     disable: list[DisabledRule] = Field(default_factory=list)
     override: list[RuleOverride] = Field(default_factory=list)
 
@@ -224,7 +226,9 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
     profile = validate(Profile, doc)
     if profile.tailoring.override or profile.tailoring.disable:
         seen: set[str] = set()
-        for entry in [*profile.tailoring.disable, *profile.tailoring.override]:
+        entries: list[DisabledRule | RuleOverride] = [*profile.tailoring.disable,
+                                                      *profile.tailoring.override]
+        for entry in entries:
             if entry.rule in seen:
                 raise InputError.single(f"rule '{entry.rule}' is tailored twice", file=str(file))
             seen.add(entry.rule)

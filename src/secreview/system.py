@@ -44,7 +44,7 @@ class Section(BaseModel):
 
 class SystemIdentity(Section):
     name: ShortText | None = Field(None, description="Name of the system or service")
-    purpose: Text | None = Field(None, description="What the system is for, in one or two sentences")
+    purpose: Text | None = Field(None, description="What the system is for, in a sentence or two")
     capability: ShortText | None = Field(
         None, description="The capability it provides (e.g. 'learning platform'), for the register"
     )
@@ -73,7 +73,7 @@ class Certification(Section):
 
 class Vendor(Section):
     name: ShortText | None = None
-    country: Country | None = Field(None, description="Country where the contracting vendor is based")
+    country: Country | None = Field(None, description="Country of the contracting vendor")
     parent_company: ShortText | None = None
     parent_country: Country | None = Field(None, description="Jurisdiction of the parent company")
     third_country_law_access: bool | None = Field(
@@ -101,7 +101,7 @@ class Purpose(Section):
     purpose: Text
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
-        None, description="Law giving the Art. 6(3) basis for 6.1(c)/(e), e.g. 'skollagen (2010:800)'"
+        None, description="Law giving the Art. 6(3) basis for 6.1(c)/(e), e.g. skollagen (2010:800)"
     )
 
 
@@ -145,7 +145,7 @@ class PersonalData(Section):
         None, description="Data subjects depend on the controller (pupils, staff, clients)"
     )
     dpia: Dpia | None = None
-    ropa_entry: bool | None = Field(None, description="Entered in the Art. 30 records of processing")
+    ropa_entry: bool | None = Field(None, description="Entered in the Art. 30 record of processing")
     minimisation_assessed: bool | None = None
     retention_defined: bool | None = None
     retention_follows_disposal_decision: bool | None = None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -19,7 +21,10 @@ FAIL_ON = {
 existing_file = click.Path(exists=False, dir_okay=False, path_type=Path)
 
 
-def _rules_option(function):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _rules_option(function: F) -> F:
     return click.option(
         "--rules", "rules", multiple=True, type=click.Path(path_type=Path),
         help="Ruleset file or folder (repeatable). Default: the profile's selection of the "

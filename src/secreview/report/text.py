@@ -24,7 +24,8 @@ def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
     lines.append(f"      {finding.message.get(lang)}")
     if finding.status == "unknown" and finding.open_questions:
-        lines.append(f"      {label('heading.questions', lang)}: {', '.join(finding.open_questions)}")
+        facts = ", ".join(finding.open_questions)
+        lines.append(f"      {label('heading.questions', lang)}: {facts}")
     return lines
 
 

@@ -243,9 +243,9 @@ def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
             return None if value is None else compare(value, operand)
         return order
     if op == "exists":
-        return lambda f: get(f, name) is not None  # type: ignore[arg-type]
+        return lambda f: f.get(name) is not None
     if op == "missing":
-        return lambda f: get(f, name) is None  # type: ignore[arg-type]
+        return lambda f: f.get(name) is None
     if op == "matches":
         try:
             pattern = re.compile(operand)

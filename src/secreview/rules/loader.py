@@ -18,7 +18,7 @@ from secreview.bundled import bundled_ruleset_files, data_dir
 from secreview.errors import InputError, Problem
 from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
-from secreview.loading import Document, Limits, PathKey, load_document
+from secreview.loading import Document, Limits, PathKey, load_document, parse_yaml_text
 from secreview.rules.compiler import CompileContext, Predicate, compile_condition
 from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
 from secreview.validation import validate
@@ -81,7 +81,9 @@ class Catalog:
 
 @cache
 def builtin_sets() -> dict[str, frozenset[Any]]:
-    raw = yaml.safe_load((data_dir() / "sets.yaml").read_text(encoding="utf-8"))
+    # Our own loader, not yaml.safe_load: YAML 1.1 would read the country code NO as false.
+    file = data_dir() / "sets.yaml"
+    raw = parse_yaml_text(file.read_text(encoding="utf-8"), str(file)).data
     return {name: frozenset(values) for name, values in raw.items()}
 
 
@@ -124,7 +126,8 @@ def _extension_facts(rulesets: list[LoadedRuleset], problems: list[Problem]
     for loaded in rulesets:
         for index, fact in enumerate(loaded.model.facts):
             previous = declared.get(fact.name)
-            if previous is not None and (previous.type, previous.values) != (fact.type, fact.values):
+            same = previous is None or (previous.type, previous.values) == (fact.type, fact.values)
+            if not same:
                 problems.append(Problem(
                     f"extension fact '{fact.name}' is declared twice with different types",
                     **loaded.document.where(("facts", index, "name")),
@@ -188,8 +191,8 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
     facts = {**core_facts(), **extension_specs}
     aspects = dict(core_aspects())
     for loaded in rulesets:
-        for aspect in loaded.model.aspects:
-            aspects.setdefault(aspect.id, aspect.title)
+        for declared_aspect in loaded.model.aspects:
+            aspects.setdefault(declared_aspect.id, declared_aspect.title)
     compiled: list[CompiledRule] = []
     seen_rules: dict[str, str] = {}
     total = sum(len(r.model.rules) for r in rulesets)
@@ -212,7 +215,8 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
                 problems.append(Problem(
                     f"unknown aspect '{aspect}'", rule_id=rule.id,
                     **loaded.document.where((*base, "aspect")),
-                    suggestion=f"known aspects: {', '.join(aspects)}; or declare it under 'aspects'",
+                    suggestion=f"known aspects: {', '.join(aspects)}; "
+                    "or declare it under 'aspects'",
                 ))
             compiled.append(compile_rule(rule, aspect, loaded, facts, sets, base, problems))
     if problems and strict:

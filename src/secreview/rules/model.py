@@ -11,7 +11,7 @@ the compiler checks against the fact catalogue. The grammar:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -165,16 +165,14 @@ def _condition_kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[Leaf, Tag("fact")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NoneOf, Tag("none")],
-        Annotated[Not, Tag("not")],
-        Annotated[AtLeast, Tag("at_least")],
-        Annotated[ForAny, Tag("for_any")],
-        Annotated[ForAll, Tag("for_all")],
-    ],
+    Annotated[Leaf, Tag("fact")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NoneOf, Tag("none")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[AtLeast, Tag("at_least")]
+    | Annotated[ForAny, Tag("for_any")]
+    | Annotated[ForAll, Tag("for_all")],
     Discriminator(
         _condition_kind,
         custom_error_type="condition",
