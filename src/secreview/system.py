@@ -138,6 +138,10 @@ class PersonalData(Section):
     protected_identities: bool | None = Field(
         None, description="Persons with protected identity (skyddade personuppgifter)"
     )
+    protected_identity_routine: bool | None = Field(
+        None, description="Documented routine that keeps protected identities' details hidden "
+        "(who may see them, no addresses or schools shown, no disclosure by export)"
+    )
     national_id_numbers: bool | None = Field(None, description="Personnummer / samordningsnummer")
     purposes: list[Purpose] | None = None
     consent_used: bool | None = None
@@ -322,6 +326,10 @@ class Archiving(Section):
     deletion_requires_decision: bool | None = None
     e_archive_export: bool | None = Field(None, description="Export the e-archive accepts (FGS)")
     archive_protection: bool | None = None
+    retrievable_for_disclosure: bool | None = Field(
+        None, description="Records can be found and extracted promptly to answer requests for "
+        "public documents (TF 2 kap.)"
+    )
 
 
 class ReviewInfo(Section):
