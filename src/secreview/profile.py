@@ -76,6 +76,17 @@ class RiskMatrix(_Strict):
                 if cell not in ids:
                     raise ValueError(f"grid cell '{cell}' is not a declared level "
                                      f"({', '.join(sorted(ids))})")
+        ranks = {level.id: i for i, level in enumerate(self.levels)}
+        for i, row in enumerate(self.grid):
+            for j, cell in enumerate(row):
+                if j and ranks[cell] < ranks[row[j - 1]]:
+                    raise ValueError(f"grid row {i + 1} lowers the level as consequence rises "
+                                     f"({row[j - 1]} -> {cell}); a higher consequence must never "
+                                     "give a lower risk")
+                if i and ranks[cell] < ranks[self.grid[i - 1][j]]:
+                    raise ValueError(f"grid column {j + 1} lowers the level as likelihood rises "
+                                     f"({self.grid[i - 1][j]} -> {cell}); a higher likelihood must "
+                                     "never give a lower risk")
         for axis, mapping, size in (("likelihood", self.rule_scale.likelihood,
                                      len(self.likelihood)),
                                     ("consequence", self.rule_scale.consequence,

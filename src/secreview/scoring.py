@@ -60,8 +60,11 @@ def _inherent_rule_scale(outcome: Outcome, override: RuleOverride | None,
     if scaling is not None:
         value = facts.get(scaling.fact)
         if value is None:
-            steps.append(Step("scaling_unknown", "consequence", consequence, consequence,
+            # Unknown classification is conservative: assume the highest level the rule names.
+            scaled = max([consequence, *scaling.levels.values()])
+            steps.append(Step("scaling_unknown", "consequence", consequence, scaled,
                               ref=scaling.fact))
+            consequence = scaled
         else:
             reached = [c for threshold, c in scaling.levels.items() if value >= threshold]
             scaled = max([consequence, *reached])

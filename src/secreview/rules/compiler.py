@@ -5,6 +5,11 @@ returning ``True``, ``False`` or ``None``. Compilation checks every fact path ag
 and every operator against the fact's type, so a misspelt path fails when the ruleset loads, not
 silently at review time. Problems are collected, not raised one at a time, so the linter can list
 them all.
+
+Soundness: for every value operator, a result that is known despite unknown facts stays the same
+whatever the answers turn out to be (tested as a property). ``exists`` and ``missing`` are the
+deliberate exception: they ask whether a fact was answered at all, for rules where absence is
+itself the problem (e.g. no Art. 9(2) exception named).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from secreview.rules.model import (
     Not,
     SetRef,
 )
+from secreview.rules.regex_safety import MATCH_TEXT_LIMIT, UnsafePattern, compile_safe
 from secreview.tristate import Tri, tri_and, tri_at_least, tri_not, tri_or
 
 Facts = Mapping[str, Any]
@@ -248,14 +254,21 @@ def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
         return lambda f: f.get(name) is None
     if op == "matches":
         try:
-            pattern = re.compile(operand)
+            pattern = compile_safe(operand)
         except re.error as exc:
             ctx.problem(op_path, f"invalid regular expression: {exc}")
+            return _never
+        except UnsafePattern as exc:
+            ctx.problem(op_path, f"unsafe regular expression: {exc}",
+                        suggestion="bound repetitions ({1,64} instead of +) and avoid nested "
+                        "quantifiers; see SECURITY.md")
             return _never
 
         def matches(f: Facts) -> Tri:
             value = f.get(name)
-            return None if value is None else pattern.search(str(value)) is not None
+            if value is None or len(text := str(value)) > MATCH_TEXT_LIMIT:
+                return None  # too long to search in bounded time: unknown, never a guess
+            return pattern.search(text) is not None
         return matches
     if op == "contains":
         def contains(f: Facts) -> Tri:

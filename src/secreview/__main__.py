@@ -1,0 +1,5 @@
+"""``python -m secreview``: the same as the ``secreview`` command."""
+
+from secreview.cli import main
+
+main()
