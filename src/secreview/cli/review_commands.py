@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from secreview.i18n import Lang, label
+from secreview.schemas import SCHEMAS
 
 FAIL_ON = {
     "reject": ("reject",),
@@ -101,32 +101,14 @@ def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang
     click.echo(label("cli.checked", lang, file=str(system), known=known, total=total))
 
 
-SCHEMAS = ("system", "ruleset", "profile", "waivers", "review")
-
-
-def schema_for(kind: str) -> dict[str, object]:
-    if kind == "system":
-        from secreview.system import system_json_schema
-        return system_json_schema()
-    if kind == "ruleset":
-        from secreview.rules.model import ruleset_json_schema
-        return ruleset_json_schema()
-    if kind == "profile":
-        from secreview.profile import profile_json_schema
-        return profile_json_schema()
-    if kind == "waivers":
-        from secreview.waivers import waivers_json_schema
-        return waivers_json_schema()
-    from secreview.review import review_json_schema
-    return review_json_schema()
-
-
 @click.command()
 @click.argument("kind", type=click.Choice(SCHEMAS))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def schema(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of a document kind, generated from the models."""
-    text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    from secreview.schemas import schema_text
+
+    text = schema_text(kind)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -1,0 +1,129 @@
+"""``secreview rules``: the security officer's toolkit (lint, test, list, show, docs, diff).
+
+Thin: each command parses its options, calls the library in :mod:`secreview.rules` and sets the
+exit code: 0 clean, 1 problems or failures found, 2 could not run (bad input or usage).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from secreview.i18n import Lang, label
+
+EXIT_FOUND = 1
+
+_paths = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                       show_default=True, help="Output for people (text) or for tools (json).")
+_lang = click.option("--lang", type=click.Choice(["sv", "en"]), default="en", show_default=True,
+                     help="Language of rule texts and headings.")
+_rules = click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+                      help="Ruleset file or folder (repeatable). Default: the bundled rulesets.")
+
+
+@click.group()
+def rules() -> None:
+    """Maintain rulesets: lint, test, browse, document and compare them."""
+
+
+@rules.command()
+@_paths
+@_format
+def lint(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check rulesets for every mistake at once. PATHS: files or folders (default: bundled).
+
+    Exit 0 when clean, 1 when problems are found, 2 when linting could not run.
+    """
+    from secreview.rules.lint import lint_paths
+
+    report = lint_paths(paths)
+    click.echo(report.format_json() if fmt == "json" else report.format_text(), nl=False)
+    if not report.clean:
+        raise SystemExit(EXIT_FOUND)
+
+
+@rules.command(name="test")
+@_paths
+@click.option("--fixtures", "fixtures", multiple=True, type=click.Path(path_type=Path),
+              help="Extra fixture folder (repeatable). 'fixtures/' next to PATHS is always used.")
+@_format
+@click.option("-v", "--verbose", is_flag=True, help="List passing rules too.")
+def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], fmt: str,
+                 verbose: bool) -> None:
+    """Run every rule's examples and the fixture systems. PATHS default to the bundled rulesets.
+
+    Exit 0 when everything passes, 1 on any failure, 2 when the rulesets cannot be loaded.
+    """
+    from secreview.rules.testing import test_paths
+
+    run = test_paths(paths, fixtures)
+    click.echo(run.format_json() if fmt == "json" else run.format_text(verbose), nl=False)
+    if not run.ok:
+        raise SystemExit(EXIT_FOUND)
+
+
+@rules.command(name="list")
+@_rules
+@_format
+@_lang
+def list_command(rules: tuple[Path, ...], fmt: str, lang: Lang) -> None:
+    """List the loaded rules (JSON: {"rules": [...]})."""
+    from secreview.rules.catalogue import catalogue_json, catalogue_table
+    from secreview.rules.loader import load_catalog
+
+    catalog = load_catalog(rules)
+    click.echo(catalogue_json(catalog) if fmt == "json" else catalogue_table(catalog, lang),
+               nl=False)
+
+
+@rules.command()
+@click.argument("rule_id")
+@_rules
+@_lang
+def show(rule_id: str, rules: tuple[Path, ...], lang: Lang) -> None:
+    """Show everything about one rule."""
+    from secreview.rules.catalogue import find_rule, show_rule
+    from secreview.rules.loader import load_catalog
+
+    catalog = load_catalog(rules)
+    click.echo(show_rule(find_rule(catalog, rule_id), catalog, lang), nl=False)
+
+
+@rules.command()
+@click.option("-o", "--output", "output", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the catalogue into (created if missing).")
+@_rules
+@_lang
+def docs(output: Path, rules: tuple[Path, ...], lang: Lang) -> None:
+    """Write a rule catalogue per aspect, in Markdown and HTML."""
+    from secreview.rules.catalogue import write_catalogue
+    from secreview.rules.loader import load_catalog
+
+    catalog = load_catalog(rules)
+    written = write_catalogue(catalog, output, lang, protected=[Path(r.source)
+                                                                for r in catalog.rulesets])
+    for path in written:
+        click.echo(label("cli.written", lang, file=str(path)), err=True)
+
+
+@rules.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@_format
+@click.option("--check-versions", is_flag=True,
+              help="Exit 1 when a ruleset changed without a large enough version bump.")
+def diff(old: Path, new: Path, fmt: str, check_versions: bool) -> None:
+    """Compare two versions of rulesets (files or folders): added, removed, changed rules."""
+    from secreview.rules.diff import diff_paths
+
+    result = diff_paths([old], [new])
+    click.echo(result.format_json() if fmt == "json" else result.format_text(), nl=False)
+    if check_versions and result.version_problems:
+        raise SystemExit(EXIT_FOUND)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(rules)

@@ -1,0 +1,684 @@
+"""Lint rulesets: find every mistake a security officer can make before a review goes wrong.
+
+The linter never stops at the first problem. Each file is parsed on its own (a broken file does
+not hide the others), a ruleset whose header is valid keeps its valid rules even when one rule is
+broken, and the whole set is compiled with ``build_catalog(strict=False)`` so that unknown facts,
+type mismatches and duplicate ids all come back together. On top of what the compiler checks,
+the linter looks for things that load fine but are wrong: texts in only one language, message
+placeholders that name no fact, mitigations without effect, conditions that can never be true,
+rules without tests, and examples that fail.
+
+Every problem carries ``file:line:column``, the rule id and what to do about it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from secreview.errors import InputError, Problem, did_you_mean
+from secreview.facts import FactSpec
+from secreview.i18n import PLACEHOLDER
+from secreview.loading import Document, PathKey, load_document
+from secreview.rules.catalogue import plain
+from secreview.rules.compiler import CompileContext, compile_condition
+from secreview.rules.examples import run_rule_examples
+from secreview.rules.loader import (
+    RULESET_LIMITS,
+    Catalog,
+    LoadedRuleset,
+    build_catalog,
+    builtin_sets,
+    ruleset_files,
+)
+from secreview.rules.model import (
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Condition,
+    ForAny,
+    Leaf,
+    Rule,
+    Ruleset,
+)
+from secreview.validation import validate
+
+Severity = Literal["error", "warning"]
+
+#: What to do, per kind of problem, when the problem itself carries no more specific hint.
+HINTS: dict[str, str] = {
+    "yaml": "fix the YAML syntax at this position; indent with spaces and quote text with ':'",
+    "schema": "compare with 'secreview schema ruleset' or the guide in docs/ruleset-guide.md",
+    "missing-text": "write the text in both languages: {sv: '...', en: '...'}",
+    "unknown-fact": "run 'secreview schema system' to list the facts, or declare an extension "
+                    "fact under 'facts:'",
+    "type-mismatch": "compare the operator and value with the fact's type in "
+                     "'secreview schema system'",
+    "duplicate-id": "rule and ruleset ids must be unique across all loaded rulesets; rename one",
+    "unknown-set": "declare the set under 'sets:' or use a built-in one (eu, eea, adequacy, "
+                   "nordic)",
+    "unknown-aspect": "use one of the seven aspects or declare the new one under 'aspects:'",
+    "extension-conflict": "declare the extension fact once, or with the same type everywhere",
+    "placeholder": "a placeholder names a fact, e.g. {vendor.name}",
+    "title-placeholder": "titles are shown as written; quote facts in 'message' instead",
+    "placeholder-mismatch": "quote the same facts in the Swedish and the English text",
+    "duplicate-mitigation": "give each mitigation of a rule its own id",
+    "mitigation-no-effect": "remove the mitigation, or raise the rule's level if the risk is "
+                            "higher without it",
+    "mitigation-always": "lower the rule's own level instead, or give the mitigation a "
+                         "condition of its own",
+    "mitigation-never": "the mitigation's condition contradicts the rule's finding_if; "
+                        "describe the measure that is in place",
+    "never-true": "check the values against the fact's allowed values in "
+                  "'secreview schema system'",
+    "missing-examples": "add examples with 'expect: finding' and 'expect: pass' under "
+                        "'examples:'",
+    "example-failed": "fix the rule's conditions or the example's facts or expectation",
+    "example-invalid": "write the example's facts like a system description "
+                       "(see 'secreview schema system')",
+    "unused-fact": "remove the extension fact or use it in a rule",
+}
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    """One problem found by the linter, located and with a hint on what to do."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    rule_id: str | None = None
+    suggestion: str | None = None
+    expected: str | None = None
+    found: str | None = None
+
+    def location(self) -> str:
+        return Problem(self.message, file=self.file, line=self.line,
+                       column=self.column).location()
+
+    def format(self) -> str:
+        text = f"{self.location()}: {self.severity}: "
+        if self.rule_id:
+            text += f"[{self.rule_id}] "
+        text += self.message
+        details = [f"expected {self.expected}"] if self.expected is not None else []
+        if self.found is not None:
+            details.append(f"found {self.found}")
+        if details:
+            text += f" ({', '.join(details)})"
+        text += f" [{self.code}]"
+        if self.suggestion:
+            text += f"\n  hint: {self.suggestion}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file or "", self.line or 0, self.column or 0, self.code, self.message)
+
+
+@dataclass
+class LintReport:
+    """Every problem in a set of rulesets, and how much was looked at."""
+
+    problems: list[LintProblem] = field(default_factory=list)
+    files: int = 0
+    rules: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "warning")
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.clean:
+            return f"{self.files} files, {self.rules} rules: no problems"
+        return (f"{self.files} files, {self.rules} rules: {self.errors} errors, "
+                f"{self.warnings} warnings")
+
+    def format_text(self) -> str:
+        lines = [p.format() for p in self.problems]
+        return "\n".join([*lines, self.summary()]) + "\n"
+
+    def format_json(self) -> str:
+        return json.dumps([p.as_dict() for p in self.problems], indent=2, ensure_ascii=False) + "\n"
+
+
+def _from_problem(problem: Problem, code: str, severity: Severity = "error") -> LintProblem:
+    return LintProblem(
+        code=code, severity=severity, message=problem.message, file=problem.file,
+        line=problem.line, column=problem.column, rule_id=problem.rule_id,
+        suggestion=problem.suggestion or HINTS.get(code), expected=problem.expected,
+        found=problem.found,
+    )
+
+
+def _new(code: str, message: str, where: Mapping[str, Any], rule_id: str | None = None,
+         severity: Severity = "error", suggestion: str | None = None) -> LintProblem:
+    return LintProblem(code=code, severity=severity, message=message, rule_id=rule_id,
+                       suggestion=suggestion or HINTS.get(code), **where)
+
+
+_COMPILER_CODES = (
+    ("unknown fact", "unknown-fact"),
+    ("already defined", "duplicate-id"),
+    ("is also used by", "duplicate-id"),
+    ("unknown value set", "unknown-set"),
+    ("unknown aspect", "unknown-aspect"),
+    ("declared twice", "extension-conflict"),
+)
+
+
+def _compiler_code(message: str) -> str:
+    return next((code for text, code in _COMPILER_CODES if text in message), "type-mismatch")
+
+
+# --- texts in both languages -------------------------------------------------------------------
+
+_LANGUAGE_NAMES = {"sv": "Swedish", "en": "English"}
+
+
+def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None, bool]]:
+    """Every bilingual text of a raw ruleset: (path, rule id, required)."""
+    yield ("ruleset", "title"), None, True
+    yield ("ruleset", "description"), None, False
+    for key, fields in (("aspects", ("title",)), ("facts", ("question", "why"))):
+        entries = data.get(key)
+        if isinstance(entries, list):
+            for i, _entry in enumerate(entries):
+                for name in fields:
+                    yield (key, i, name), None, name != "why"
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            continue
+        rule_id = rule.get("id") if isinstance(rule.get("id"), str) else None
+        for name in ("title", "message", "remediation"):
+            yield ("rules", i, name), rule_id, False
+        mitigations = rule.get("mitigations")
+        if isinstance(mitigations, list):
+            for j, _m in enumerate(mitigations):
+                yield ("rules", i, "mitigations", j, "title"), rule_id, False
+
+
+def _get(data: Any, path: PathKey) -> Any:
+    for key in path:
+        in_dict = isinstance(data, dict) and key in data
+        in_list = isinstance(data, list) and isinstance(key, int) and key < len(data)
+        if not (in_dict or in_list):
+            return None
+        data = data[key]
+    return data
+
+
+def text_problems(doc: Document) -> list[LintProblem]:
+    """Texts missing a language, or written as plain text instead of {sv, en}."""
+    if not isinstance(doc.data, dict):
+        return []
+    problems: list[LintProblem] = []
+    for path, rule_id, _required in _text_fields(doc.data):
+        value = _get(doc.data, path)
+        name = ".".join(str(p) for p in path)
+        owner = f"'{path[-1]}'" + ("" if path[0] == "rules" else f" ({name})")
+        if value is None:
+            continue
+        if isinstance(value, str):
+            problems.append(_new(
+                "missing-text", f"{owner} is written in one language only; it needs both "
+                f"Swedish (sv) and English (en)", doc.where(path), rule_id,
+                suggestion=f"write it as {path[-1]}: {{sv: '...', en: {json.dumps(value)[:60]}}}",
+            ))
+            continue
+        if not isinstance(value, dict):
+            continue
+        for lang, language in _LANGUAGE_NAMES.items():
+            text = value.get(lang)
+            if lang not in value or text is None:
+                problems.append(_new(
+                    "missing-text", f"{owner} has no {language} text ({lang})",
+                    doc.where(path), rule_id,
+                    suggestion=f"add '{lang}:' under '{path[-1]}' with the {language} text",
+                ))
+            elif isinstance(text, str) and not text.strip():
+                problems.append(_new(
+                    "missing-text", f"{owner} has an empty {language} text ({lang})",
+                    doc.where((*path, lang)), rule_id,
+                    suggestion=f"write the {language} text after '{lang}:'",
+                ))
+    return problems
+
+
+_TEXT_SCHEMA_MESSAGE = re.compile(r"^'(sv|en)' is required in |\.(sv|en): String should have")
+
+
+def _without_text_duplicates(schema: list[Problem], texts: list[LintProblem]) -> list[Problem]:
+    """Drop schema errors that the friendlier missing-text problems already explain."""
+    places = {(p.file, p.line, p.column) for p in texts}
+    return [p for p in schema
+            if (p.file, p.line, p.column) not in places
+            and not _TEXT_SCHEMA_MESSAGE.search(p.message)]
+
+
+# --- parsing each file, salvaging valid rules --------------------------------------------------
+
+def _rule_is_valid(raw: Any) -> bool:
+    try:
+        Rule.model_validate(raw)
+    except ValidationError:
+        return False
+    return True
+
+
+def _salvage(doc: Document) -> tuple[Ruleset, Document] | None:
+    """A ruleset with only the rules that validate, and positions renumbered to match."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        return None
+    keep = [i for i, raw in enumerate(data["rules"]) if _rule_is_valid(raw)]
+    if not keep:
+        return None
+    try:
+        model = Ruleset.model_validate({**data, "rules": [data["rules"][i] for i in keep]})
+    except ValidationError:
+        return None
+    renumber = {old: new for new, old in enumerate(keep)}
+    positions: dict[PathKey, tuple[int, int]] = {}
+    for key, position in doc.positions.items():
+        if len(key) >= 2 and key[0] == "rules":
+            if key[1] not in renumber:
+                continue
+            key = ("rules", renumber[key[1]], *key[2:])
+        positions[key] = position
+    return model, Document(data=data, source=doc.source, positions=positions, sha256=doc.sha256)
+
+
+def parse_for_lint(file: Path) -> tuple[LoadedRuleset | None, list[LintProblem]]:
+    """Parse and validate one file; return what could be loaded and every problem found."""
+    try:
+        doc = load_document(file, RULESET_LIMITS)
+    except InputError as exc:
+        return None, [_from_problem(p, "yaml") for p in exc.problems]
+    texts = text_problems(doc)
+    try:
+        model = validate(Ruleset, doc)
+    except InputError as exc:
+        problems = texts + [_from_problem(p, "schema")
+                            for p in _without_text_duplicates(exc.problems, texts)]
+        salvaged = _salvage(doc)
+        if salvaged is None:
+            return None, problems
+        model, doc = salvaged
+        return LoadedRuleset(model=model, source=str(file), sha256=doc.sha256,
+                             document=doc), problems
+    return LoadedRuleset(model=model, source=str(file), sha256=doc.sha256, document=doc), texts
+
+
+# --- conditions that can never be true --------------------------------------------------------
+
+_FINITE_RANGE = 1000
+
+
+def _domain(spec: FactSpec) -> tuple[Any, ...] | None:
+    """Every value a fact can take, when that is a short finite list."""
+    if spec.kind == "bool":
+        return (True, False)
+    if spec.kind == "enum" and spec.allowed:
+        return tuple(spec.allowed)
+    if (spec.kind == "int" and spec.minimum is not None and spec.maximum is not None
+            and spec.maximum - spec.minimum <= _FINITE_RANGE):
+        return tuple(range(int(spec.minimum), int(spec.maximum) + 1))
+    return None
+
+
+@dataclass
+class _Possibility:
+    """Checks whether conditions can ever be true, against one fact catalogue and set table."""
+
+    sets: Mapping[str, frozenset[Any]]
+
+    def _holds(self, leaf: Leaf, scope: Mapping[str, FactSpec], value: Any) -> bool:
+        ctx = CompileContext(facts=scope, sets=self.sets)
+        return compile_condition(leaf, ctx, (), scope)({leaf.fact: value}) is True
+
+    def _candidates(self, leaves: list[Leaf], spec: FactSpec) -> tuple[Any, ...] | None:
+        domain = _domain(spec)
+        if domain is not None:
+            return domain
+        for leaf in leaves:
+            if leaf.operator == "eq":
+                return (leaf.operand,)
+            if leaf.operator == "in":
+                operand = leaf.operand
+                resolved = self.sets.get(operand.set) if not isinstance(operand, list) else operand
+                return tuple(resolved) if resolved is not None else None
+        return None
+
+    def leaves_impossible(self, leaves: list[Leaf], spec: FactSpec,
+                          scope: Mapping[str, FactSpec]) -> bool:
+        """Can no value of the fact satisfy every one of these leaves at once?"""
+        ops = {leaf.operator for leaf in leaves}
+        if spec.kind in ("list", "objects"):
+            return False
+        if "missing" in ops:
+            return len(ops) > 1  # every other operator needs a value
+        value_leaves = [leaf for leaf in leaves if leaf.operator != "exists"]
+        if not value_leaves:
+            return False
+        candidates = self._candidates(value_leaves, spec)
+        if candidates is not None:
+            return not any(all(self._holds(leaf, scope, v) for leaf in value_leaves)
+                           for v in candidates)
+        return _empty_interval(value_leaves, spec)
+
+    def impossible(self, cond: Condition, scope: Mapping[str, FactSpec],
+                   path: PathKey) -> tuple[PathKey, str] | None:
+        """``(where, why)`` when ``cond`` can never be true, else None."""
+        if isinstance(cond, Leaf):
+            spec = scope.get(cond.fact)
+            if spec is not None and self.leaves_impossible([cond], spec, scope):
+                return (*path, cond.operator), (
+                    f"no possible value of '{cond.fact}' satisfies "
+                    f"'{cond.operator}: {_short(plain_operand(cond))}'")
+            return None
+        if isinstance(cond, AllOf):
+            return self._all_impossible(cond, scope, path)
+        if isinstance(cond, AnyOf):
+            reasons = [self.impossible(c, scope, (*path, "any", i)) for i, c in enumerate(cond.any)]
+            if all(reasons):
+                return (*path, "any"), "none of the 'any' alternatives can ever be true"
+            return None
+        if isinstance(cond, AtLeast):
+            possible = sum(1 for i, c in enumerate(cond.of)
+                           if self.impossible(c, scope, (*path, "of", i)) is None)
+            if possible < cond.at_least:
+                return (*path, "at_least"), (f"'at_least: {cond.at_least}' needs {cond.at_least} "
+                                             f"conditions, but only {possible} can ever be true")
+            return None
+        if isinstance(cond, ForAny):
+            spec = scope.get(cond.for_any)
+            if spec is None or spec.kind != "objects":
+                return None
+            inner = self.impossible(cond.where, spec.item_facts, (*path, "where"))
+            if inner is not None:
+                return inner[0], f"no item of '{cond.for_any}' can match: {inner[1]}"
+        return None
+
+    def _all_impossible(self, cond: AllOf, scope: Mapping[str, FactSpec],
+                        path: PathKey) -> tuple[PathKey, str] | None:
+        leaves: dict[str, list[Leaf]] = {}
+        stack: list[tuple[Condition, PathKey]] = [(cond, path)]
+        while stack:
+            current, where = stack.pop()
+            if isinstance(current, AllOf):
+                stack.extend(reversed([(c, (*where, "all", i))
+                                       for i, c in enumerate(current.all)]))
+                continue
+            if isinstance(current, Leaf):
+                leaves.setdefault(current.fact, []).append(current)
+            reason = self.impossible(current, scope, where)
+            if reason is not None:
+                return reason
+        for fact, group in sorted(leaves.items()):
+            spec = scope.get(fact)
+            if len(group) > 1 and spec is not None and self.leaves_impossible(group, spec, scope):
+                ops = ", ".join(f"{leaf.operator}: {_short(plain_operand(leaf))}"
+                                for leaf in group)
+                return (*path, "all"), f"the conditions on '{fact}' contradict each other ({ops})"
+        return None
+
+
+def plain_operand(leaf: Leaf) -> Any:
+    operand = leaf.operand
+    return plain(operand) if hasattr(operand, "model_dump") else operand
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _empty_interval(leaves: list[Leaf], spec: FactSpec) -> bool:
+    """Ordering bounds (with the fact's own range) that leave no value at all."""
+    low, low_open = (spec.minimum, False) if spec.minimum is not None else (None, False)
+    high, high_open = (spec.maximum, False) if spec.maximum is not None else (None, False)
+    for leaf in leaves:
+        op, value = leaf.operator, leaf.operand
+        if op not in ("gt", "gte", "lt", "lte") or isinstance(value, bool):
+            continue
+        try:
+            if op in ("gt", "gte") and (low is None or value > low or
+                                        (value == low and op == "gt")):
+                low, low_open = value, op == "gt"
+            if op in ("lt", "lte") and (high is None or value < high or
+                                        (value == high and op == "lt")):
+                high, high_open = value, op == "lt"
+        except TypeError:
+            return False
+    if low is None or high is None:
+        return False
+    try:
+        if low > high:
+            return True
+        return bool(low == high and (low_open or high_open))
+    except TypeError:
+        return False
+
+
+# --- checks on one compiled rule ---------------------------------------------------------------
+
+def _placeholder_problems(rule: Rule, facts: Mapping[str, FactSpec], where: Any,
+                          base: PathKey) -> list[LintProblem]:
+    problems: list[LintProblem] = []
+    for name in ("message", "remediation"):
+        text = getattr(rule, name)
+        quoted: dict[str, set[str]] = {}
+        for lang in ("sv", "en"):
+            found = PLACEHOLDER.findall(text.get(lang))
+            quoted[lang] = set(found)
+            for path in found:
+                if path not in facts:
+                    problems.append(_new(
+                        "placeholder", f"placeholder '{{{path}}}' in {name} ({lang}) names no "
+                        "fact; it would be shown as written", where((*base, name, lang)), rule.id,
+                        suggestion=did_you_mean(path, facts) or HINTS["placeholder"],
+                    ))
+        if quoted["sv"] != quoted["en"]:
+            only = sorted(quoted["sv"] ^ quoted["en"])
+            problems.append(_new(
+                "placeholder-mismatch", f"the Swedish and English {name} quote different facts: "
+                f"{', '.join('{' + p + '}' for p in only)}", where((*base, name)), rule.id,
+                severity="warning",
+            ))
+    titles = [((*base, "title"), rule.title)] + [
+        ((*base, "mitigations", j, "title"), m.title) for j, m in enumerate(rule.mitigations)]
+    for path, title in titles:
+        if PLACEHOLDER.search(title.sv) or PLACEHOLDER.search(title.en):
+            problems.append(_new(
+                "title-placeholder", "titles are not filled in: a {placeholder} in a title is "
+                "shown to readers as written", where(path), rule.id, severity="warning",
+            ))
+    return problems
+
+
+def _mitigation_problems(rule: Rule, where: Any, base: PathKey,
+                         possibility: _Possibility | None,
+                         facts: Mapping[str, FactSpec]) -> list[LintProblem]:
+    problems: list[LintProblem] = []
+    seen: set[str] = set()
+    finding = plain(rule.finding_if)
+    for j, mitigation in enumerate(rule.mitigations):
+        path = (*base, "mitigations", j)
+        if mitigation.id in seen:
+            problems.append(_new("duplicate-mitigation",
+                                 f"mitigation id '{mitigation.id}' is used twice in this rule",
+                                 where((*path, "id")), rule.id))
+        seen.add(mitigation.id)
+        level = rule.likelihood if mitigation.lowers == "likelihood" else rule.consequence
+        scalable = mitigation.lowers == "consequence" and rule.consequence_scaling is not None
+        if level == 1 and not scalable:
+            problems.append(_new(
+                "mitigation-no-effect", f"mitigation '{mitigation.id}' lowers the "
+                f"{mitigation.lowers}, which is already at the lowest level (1): it has no effect",
+                where((*path, "lowers")), rule.id, severity="warning",
+            ))
+        elif mitigation.steps > level - 1 and not scalable:
+            problems.append(_new(
+                "mitigation-no-effect", f"mitigation '{mitigation.id}' lowers the "
+                f"{mitigation.lowers} by {mitigation.steps} steps, but from {level} only "
+                f"{level - 1} can take effect", where((*path, "steps")), rule.id,
+                severity="warning", suggestion=f"set 'steps: {level - 1}'",
+            ))
+        when = plain(mitigation.when)
+        if when == finding:
+            problems.append(_new(
+                "mitigation-always", f"mitigation '{mitigation.id}' has the same condition as "
+                "finding_if: it is in effect whenever the rule fires, so the rule's own level is "
+                "never used", where((*path, "when")), rule.id, severity="warning",
+            ))
+        elif when == {"not": finding} or finding == {"not": when}:
+            problems.append(_new(
+                "mitigation-never", f"mitigation '{mitigation.id}' is the opposite of finding_if: "
+                "it can never be in effect when the rule fires", where((*path, "when")), rule.id,
+                severity="warning",
+            ))
+        elif possibility is not None:
+            reason = possibility.impossible(mitigation.when, facts, (*path, "when"))
+            if reason is not None:
+                problems.append(_new(
+                    "never-true", f"mitigation '{mitigation.id}' can never be in effect: "
+                    f"{reason[1]}", where(reason[0]), rule.id, severity="warning",
+                ))
+    return problems
+
+
+def _never_true_problems(rule: Rule, possibility: _Possibility, facts: Mapping[str, FactSpec],
+                         where: Any, base: PathKey) -> list[LintProblem]:
+    problems: list[LintProblem] = []
+    for name, what in (("applies_if", "the rule never applies"),
+                       ("finding_if", "the rule can never fire")):
+        cond = getattr(rule, name)
+        if cond is None:
+            continue
+        reason = possibility.impossible(cond, facts, (*base, name))
+        if reason is not None:
+            problems.append(_new("never-true", f"{name} can never be true, so {what}: "
+                                 f"{reason[1]}", where(reason[0]), rule.id))
+    return problems
+
+
+def _example_problems(rule_index: int, compiled: Any, catalog: Catalog,
+                      loaded: LoadedRuleset) -> list[LintProblem]:
+    problems: list[LintProblem] = []
+    for index, result in enumerate(run_rule_examples(compiled, catalog)):
+        if result.problem is not None:
+            problems.append(_from_problem(result.problem, "example-invalid"))
+        elif not result.passed:
+            problems.append(_new(
+                "example-failed", f"example '{result.name}' expects {result.expected} but the "
+                f"rule gives {result.actual}",
+                loaded.document.where(("rules", rule_index, "examples", index, "expect")),
+                compiled.id, suggestion=HINTS["example-failed"],
+            ))
+    return problems
+
+
+def _missing_examples(rule: Rule, where: Any, base: PathKey) -> list[LintProblem]:
+    problems: list[LintProblem] = []
+    expectations = {e.expect for e in rule.examples}
+    lacking = [kind for kind in ("finding", "pass") if kind not in expectations]
+    if lacking:
+        what = " and ".join(f"'expect: {kind}'" for kind in lacking)
+        problems.append(_new(
+            "missing-examples", f"the rule has no example with {what}; every rule needs one that "
+            "fires and one that passes", where((*base, "examples" if rule.examples else "id")),
+            rule.id, severity="warning",
+        ))
+    return problems
+
+
+def lint_catalog(catalog: Catalog) -> list[LintProblem]:
+    """Checks that need the compiled whole: texts, mitigations, satisfiability, examples."""
+    problems = [_from_problem(p, _compiler_code(p.message)) for p in catalog.warnings]
+    broken = {p.rule_id for p in catalog.warnings
+              if p.rule_id and _compiler_code(p.message) != "duplicate-id"}
+    by_source = {loaded.source: loaded for loaded in catalog.rulesets}
+    used: set[str] = set()
+    for compiled in catalog.rules:
+        used.update(compiled.facts_used)
+        loaded = by_source[compiled.source]
+        index = next(i for i, r in enumerate(loaded.model.rules) if r is compiled.rule)
+        base: PathKey = ("rules", index)
+        where = loaded.document.where
+        sets = {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
+        possibility = None if compiled.id in broken else _Possibility(sets)
+        rule = compiled.rule
+        problems += _placeholder_problems(rule, catalog.facts, where, base)
+        problems += _mitigation_problems(rule, where, base, possibility, catalog.facts)
+        problems += _missing_examples(rule, where, base)
+        if possibility is not None:
+            problems += _never_true_problems(rule, possibility, catalog.facts, where, base)
+            problems += _example_problems(index, compiled, catalog, loaded)
+    for loaded in catalog.rulesets:
+        for k, fact in enumerate(loaded.model.facts):
+            if f"extensions.{fact.name}" not in used:
+                problems.append(_new(
+                    "unused-fact", f"extension fact '{fact.name}' is declared but no rule uses it",
+                    loaded.document.where(("facts", k, "name")), severity="warning",
+                ))
+    return problems
+
+
+def lint_files(files: Sequence[Path]) -> LintReport:
+    """Lint ruleset files together (ids must be unique across all of them)."""
+    unique = list(dict.fromkeys(Path(f) for f in files))
+    problems: list[LintProblem] = []
+    loaded: list[LoadedRuleset] = []
+    for file in unique:
+        parsed, found = parse_for_lint(file)
+        problems += found
+        if parsed is not None:
+            loaded.append(parsed)
+    rules = 0
+    if loaded:
+        catalog = build_catalog(loaded, strict=False)
+        problems += lint_catalog(catalog)
+        rules = len(catalog.rules)
+    problems = sorted(set(problems), key=LintProblem.sort_key)
+    return LintReport(problems=problems, files=len(unique), rules=rules)
+
+
+def lint_paths(paths: Sequence[str | Path] = ()) -> LintReport:
+    """Lint files or folders (the bundled rulesets when ``paths`` is empty).
+
+    Raises :class:`InputError` only when linting cannot start: a path that does not exist or a
+    folder without rulesets.
+    """
+    from secreview.bundled import bundled_ruleset_files
+
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    files = ruleset_files(paths) if paths else bundled_ruleset_files()
+    if not files:
+        raise InputError.single("no rulesets to lint",
+                                suggestion="give the ruleset files or folders to lint")
+    return lint_files(files)

@@ -1,0 +1,229 @@
+"""Rule tests: every rule's own examples, plus fixture folders of whole system descriptions.
+
+A fixture folder is called ``fixtures/`` and sits next to the rulesets (or is given directly).
+It holds system descriptions ``NAME.yaml``; each has a sibling ``NAME.expected.yaml`` mapping
+rule ids to the status the rule must give for that system::
+
+    # fixtures/cloud-crm.expected.yaml
+    gdpr.processor_agreement: finding
+    supplier.storage_outside_eea: pass
+    archiving.e_archive_export: unknown
+
+Rules that an expectations file does not name are not checked, so one fixture can target a few
+rules. Results read like a test runner's: per rule pass or fail, counts, and for each failure the
+expected and the actual status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import RootModel
+
+from secreview.errors import InputError, Problem, did_you_mean
+from secreview.evaluate import evaluate
+from secreview.loading import load_document
+from secreview.rules.examples import run_examples
+from secreview.rules.loader import Catalog, ruleset_files
+from secreview.rules.model import RuleId
+from secreview.validation import validate
+
+Status = Literal["finding", "pass", "unknown", "not_applicable"]
+EXPECTED_SUFFIX = ".expected"
+FIXTURE_FOLDER = "fixtures"
+
+
+class Expectations(RootModel[dict[RuleId, Status]]):
+    """``rule id -> expected status`` for one fixture system."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation checked: a rule's example, or one rule against one fixture system."""
+
+    kind: Literal["example", "fixture"]
+    rule_id: str | None
+    name: str
+    expected: str | None
+    actual: str | None
+    problem: Problem | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None and self.expected == self.actual
+
+    def describe(self) -> str:
+        where = f"example '{self.name}'" if self.kind == "example" else self.name
+        if self.problem is not None:
+            return f"{where}: {self.problem.format()}"
+        return f"{where}: expected {self.expected}, got {self.actual}"
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "kind": self.kind, "rule_id": self.rule_id, "name": self.name,
+            "expected": self.expected, "actual": self.actual, "passed": self.passed,
+        }
+        if self.problem is not None:
+            data["problem"] = self.problem.as_dict()
+        return data
+
+
+@dataclass
+class TestRun:
+    """Every check of a run, grouped by rule for reporting."""
+
+    checks: list[Check] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
+    fixtures: list[Path] = field(default_factory=list)
+
+    __test__ = False  # not a pytest test class
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def per_rule(self) -> dict[str | None, list[Check]]:
+        groups: dict[str | None, list[Check]] = {rule_id: [] for rule_id in self.rule_ids}
+        for check in self.checks:
+            groups.setdefault(check.rule_id, []).append(check)
+        return groups
+
+    def format_text(self, verbose: bool = False) -> str:
+        lines: list[str] = []
+        untested = 0
+        for rule_id, checks in self.per_rule().items():
+            if not checks:
+                untested += 1
+                if verbose:
+                    lines.append(f"NO TESTS  {rule_id}")
+                continue
+            failures = [c for c in checks if not c.passed]
+            examples = sum(1 for c in checks if c.kind == "example")
+            fixtures = len(checks) - examples
+            counts = f"({examples} examples, {fixtures} fixture checks)"
+            name = rule_id or "(fixture files)"
+            if failures:
+                lines.append(f"FAIL      {name} {counts}")
+                lines += [f"    {c.describe()}" for c in failures]
+            elif verbose:
+                lines.append(f"PASS      {name} {counts}")
+        passed = len(self.checks) - len(self.failed)
+        rules_failed = len({c.rule_id for c in self.failed})
+        summary = (f"{passed} passed, {len(self.failed)} failed "
+                   f"({len(self.rule_ids)} rules, {rules_failed} failing, {untested} without "
+                   f"tests; {len(self.fixtures)} fixture systems)")
+        return "\n".join([*lines, summary]) + "\n"
+
+    def format_json(self) -> str:
+        data = {
+            "passed": len(self.checks) - len(self.failed),
+            "failed": len(self.failed),
+            "rules": len(self.rule_ids),
+            "fixtures": [str(f) for f in self.fixtures],
+            "checks": [c.as_dict() for c in self.checks],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def example_checks(catalog: Catalog) -> list[Check]:
+    return [Check("example", r.rule_id, r.name, r.expected, r.actual, r.problem)
+            for r in run_examples(catalog)]
+
+
+def expectations_file(system_file: Path) -> Path:
+    """``NAME.yaml`` → ``NAME.expected.yaml`` (same suffix)."""
+    return system_file.with_name(system_file.stem + EXPECTED_SUFFIX + system_file.suffix)
+
+
+def fixture_systems(folder: Path) -> list[Path]:
+    """System files in a fixture folder (every YAML/JSON file that is not an expectations file)."""
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
+                  and not p.stem.endswith(EXPECTED_SUFFIX))
+
+
+def fixture_checks(system_file: Path, catalog: Catalog) -> list[Check]:
+    """Evaluate one fixture system and compare each named rule with its expectation."""
+    from secreview.pipeline import load_system
+
+    name = str(system_file)
+    expected_file = expectations_file(system_file)
+    if not expected_file.exists():
+        return [Check("fixture", None, name, None, None, Problem(
+            f"no expectations file {expected_file.name} next to this fixture",
+            file=name, suggestion=f"create {expected_file.name} mapping rule ids to "
+            "finding / pass / unknown / not_applicable"))]
+    try:
+        doc = load_document(expected_file)
+        expectations = validate(Expectations, doc).root
+        system, _doc = load_system(system_file, catalog)
+    except InputError as exc:
+        return [Check("fixture", None, name, None, None, p) for p in exc.problems]
+    outcomes = {o.rule.id: o.status for o in evaluate(system, catalog).outcomes}
+    checks: list[Check] = []
+    for rule_id, status in expectations.items():
+        if rule_id not in outcomes:
+            checks.append(Check("fixture", rule_id, name, status, None, Problem(
+                f"expects rule '{rule_id}', which is not loaded", rule_id=rule_id,
+                **doc.where((rule_id,)),
+                suggestion=did_you_mean(rule_id, outcomes) or "check the rule id")))
+            continue
+        checks.append(Check("fixture", rule_id, name, status, outcomes[rule_id]))
+    return checks
+
+
+def fixture_folders(paths: Sequence[str | Path]) -> list[Path]:
+    """``fixtures/`` folders next to the given rulesets, or the given folders themselves."""
+    folders: list[Path] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_dir() and path.name == FIXTURE_FOLDER:
+            folders.append(path)
+            continue
+        base = path if path.is_dir() else path.parent
+        candidates = [base / FIXTURE_FOLDER]
+        if path.is_dir():
+            candidates += sorted(p for p in path.rglob(FIXTURE_FOLDER) if p.is_dir())
+        folders += [c for c in candidates if c.is_dir()]
+    return list(dict.fromkeys(folders))
+
+
+def run_tests(catalog: Catalog, folders: Sequence[Path] = ()) -> TestRun:
+    """Run every rule's examples and every fixture in ``folders``."""
+    run = TestRun(rule_ids=[r.id for r in catalog.rules])
+    run.checks += example_checks(catalog)
+    for folder in folders:
+        for system_file in fixture_systems(folder):
+            run.fixtures.append(system_file)
+            run.checks += fixture_checks(system_file, catalog)
+    return run
+
+
+def test_paths(paths: Sequence[str | Path] = (),
+               fixtures: Sequence[str | Path] = ()) -> TestRun:
+    """``rules test``: load the rulesets (bundled when ``paths`` is empty) and run their tests.
+
+    Raises :class:`InputError` when the rulesets cannot be loaded; lint them to see why.
+    """
+    from secreview.bundled import bundled_ruleset_files, rulesets_dir
+    from secreview.rules.loader import load_catalog
+
+    missing = [str(p) for p in [*paths, *fixtures] if not Path(p).exists()]
+    if missing:
+        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    files = ruleset_files(paths) if paths else bundled_ruleset_files()
+    catalog = load_catalog(files)
+    folders = fixture_folders(paths or [rulesets_dir()])
+    folders += [Path(f) for f in fixtures if Path(f) not in folders]
+    return run_tests(catalog, folders)
+
+
+test_paths.__test__ = False  # type: ignore[attr-defined]
