@@ -1,0 +1,150 @@
+"""What the decision report shows, worked out once from a Review for every document format.
+
+The HTML/PDF templates and the Markdown renderer share these selections (which findings get a
+section of their own, what goes into the action plan, how the description is listed), so the
+formats never disagree about the content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from secreview.i18n import Lang, format_value, label
+from secreview.review import ExplanationStep, Finding, Review
+
+DUE_ORDER = ("before_contract", "before_go_live", "within_6_months", "within_12_months")
+OPEN = ("finding", "unknown")
+KEY_LEVELS = 2
+"""Findings at the matrix's two highest levels (high and critical) get a section each."""
+MAX_DESCRIPTION_ROWS = 400
+"""The description appendix lists at most this many facts; the embedded JSON has them all."""
+CLASSIFICATION_AXES = ("confidentiality", "integrity", "availability", "traceability")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One line of the action plan: a condition or a remediation, with who and by when."""
+
+    finding: Finding
+    is_condition: bool
+    due: str
+
+
+@dataclass(frozen=True)
+class FactRow:
+    section: str
+    path: str
+    value: Any
+
+
+def key_levels(review: Review) -> list[str]:
+    """The level ids that count as high or critical on this review's matrix."""
+    return [level.id for level in review.matrix.levels[-KEY_LEVELS:]]
+
+
+def key_findings(review: Review) -> list[Finding]:
+    """Open findings and unknowns at the two highest residual levels, worst first."""
+    wanted = key_levels(review)
+    return [f for f in review.findings
+            if f.counts_as_risk and f.residual is not None and f.residual.level in wanted]
+
+
+def open_findings(review: Review) -> list[Finding]:
+    return [f for f in review.findings if f.counts_as_risk]
+
+
+def waived_findings(review: Review) -> list[Finding]:
+    return [f for f in review.findings if f.status == "waived"]
+
+
+def listed_findings(review: Review) -> list[Finding]:
+    """Every finding the appendix table lists: all but not-applicable and DPIA screening rules."""
+    return [f for f in review.findings if f.status != "not_applicable" and f.screening is None]
+
+
+def action_plan(review: Review) -> list[Action]:
+    """Conditions first, then the other open findings' remediations, by due point."""
+    conditions = {c.rule_id for c in review.decision.conditions}
+    order = {due: i for i, due in enumerate(DUE_ORDER)}
+    actions = [Action(finding=f, is_condition=f.rule_id in conditions, due=f.due)
+               for f in open_findings(review)]
+    ranks = {level.id: i for i, level in enumerate(review.matrix.levels)}
+    return sorted(actions, key=lambda a: (
+        not a.is_condition, order.get(a.due, len(order)),
+        -ranks.get(a.finding.residual.level if a.finding.residual else "", -1)))
+
+
+def level_counts(review: Review) -> list[tuple[str, int]]:
+    """Open findings per residual level, highest level first."""
+    return [(level.id, review.summary.levels.get(level.id, 0))
+            for level in reversed(review.matrix.levels)]
+
+
+def classification(review: Review) -> dict[str, Any]:
+    """The information classification as submitted (``None`` where it was not answered)."""
+    raw = review.description.get("classification", {})
+    return raw if isinstance(raw, dict) else {}
+
+
+def highest_classification(review: Review) -> int | None:
+    values = [v for k, v in classification(review).items()
+              if k in CLASSIFICATION_AXES and isinstance(v, int)]
+    return max(values) if values else None
+
+
+def description_rows(review: Review) -> list[FactRow]:
+    """The description flattened to dotted paths, in the order it was submitted."""
+    rows: list[FactRow] = []
+
+    def walk(prefix: str, section: str, value: Any) -> None:
+        if len(rows) >= MAX_DESCRIPTION_ROWS:
+            return
+        if isinstance(value, dict) and value:
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), section or str(key), inner)
+        else:
+            rows.append(FactRow(section=section, path=prefix, value=value))
+
+    for key, value in review.description.items():
+        if key == "$schema":
+            continue
+        walk(str(key), str(key), value)
+    return rows
+
+
+def description_truncated(review: Review) -> bool:
+    return len(description_rows(review)) >= MAX_DESCRIPTION_ROWS
+
+
+def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: Lang) -> str:
+    """One step of how a finding's risk came about, as a sentence."""
+    titles = {m.id: m.title.get(lang) for m in finding.mitigations}
+    axis = label(f"report.axis.{step.axis}", lang) if step.axis else ""
+    if step.kind == "default":
+        return label("report.step.default", lang, likelihood=step.before, consequence=step.after)
+    if step.kind == "override":
+        return label("report.step.override", lang, axis=axis, before=step.before,
+                     after=step.after, reason=step.ref or "")
+    if step.kind == "scaling":
+        return label("report.step.scaling", lang, fact=step.ref or "",
+                     value=format_value(step.value, lang), before=step.before, after=step.after)
+    if step.kind == "scaling_unknown":
+        return label("report.step.scaling_unknown", lang, fact=step.ref or "")
+    if step.kind == "mitigation":
+        return label("report.step.mitigation", lang, ref=titles.get(step.ref or "", step.ref or ""),
+                     axis=axis,
+                     before=step.before, after=step.after)
+    if step.kind == "mitigation_unknown":
+        return label("report.step.mitigation_unknown", lang, ref=step.ref or "")
+    if step.kind == "no_credit":
+        return label("report.step.no_credit", lang)
+    if step.kind == "waiver":
+        return label("report.step.waiver", lang, ref=step.ref or "")
+    if step.kind == "matrix":
+        level = next((lv.label.get(lang) for lv in review.matrix.levels if lv.id == step.ref),
+                     step.ref or "")
+        return label("report.step.matrix", lang, likelihood=step.before, consequence=step.after,
+                     level=level)
+    return step.kind
+
