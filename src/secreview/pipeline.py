@@ -247,22 +247,38 @@ def _compliance(findings: list[Finding], weights: Mapping[str, float]) -> float 
 
 
 def _questions(findings: list[Finding], catalog: Catalog, profile: Profile) -> list[Question]:
+    """Unknown facts that decide a rule, ranked by the risk they may hide.
+
+    A fact ranks by the highest inherent level among the rules it leaves unverified, then by the
+    summed level weights of those rules (two high risks hide more than one), then by their number.
+    Derived facts (``derived.dpia_required``) are not asked: the screening facts behind them are,
+    on behalf of the rules that depend on the derived fact.
+    """
     matrix = profile.matrix
+    screening_unknown = sorted({fact for f in findings if f.screening and f.status == "unknown"
+                                for fact in f.open_questions})
     asked: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.status != "unknown":
             continue
         for fact in finding.open_questions:
-            asked.setdefault(fact, []).append(finding)
+            facts = screening_unknown if fact.startswith("derived.") else [fact]
+            for asked_fact in facts:
+                by = asked.setdefault(asked_fact, [])
+                if finding not in by:
+                    by.append(finding)
+    weights = {level.id: level.weight for level in matrix.levels}
     questions = []
+    hidden: dict[str, float] = {}
     for fact, by in asked.items():
         levels = [f.inherent.level for f in by if f.inherent]
+        hidden[fact] = sum(weights[level] for level in levels)
         questions.append(Question(
             fact=fact, question=question_for(fact, catalog),
             rule_ids=sorted(f.rule_id for f in by), highest_level=max_level(levels, matrix),
         ))
     questions.sort(key=lambda q: (-(matrix.rank(q.highest_level) if q.highest_level else -1),
-                                  -len(q.rule_ids), q.fact))
+                                  -hidden[q.fact], -len(q.rule_ids), q.fact))
     return questions
 
 
