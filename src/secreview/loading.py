@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +34,55 @@ PathKey = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what one input document may contain. Overridable per call."""
+    """Bounds on what one input document may contain. Overridable per call and by environment.
+
+    ``max_rules`` bounds the rules of one review (all rulesets together), not one document; it
+    lives here so that every limit is configured in one place (:func:`configured_limits`).
+    """
 
     max_bytes: int = 2 * 1024 * 1024
     max_depth: int = 40
     max_values: int = 200_000
     max_string: int = 20_000
+    max_rules: int = 5000
 
 
 DEFAULT_LIMITS = Limits()
+
+# Environment variable -> Limits field. The only place where the environment is read for limits.
+LIMIT_VARIABLES: dict[str, str] = {
+    "SECREVIEW_MAX_INPUT_BYTES": "max_bytes",
+    "SECREVIEW_MAX_DEPTH": "max_depth",
+    "SECREVIEW_MAX_VALUES": "max_values",
+    "SECREVIEW_MAX_STRING_LENGTH": "max_string",
+    "SECREVIEW_MAX_RULES": "max_rules",
+}
+
+
+def configured_limits(base: Limits = DEFAULT_LIMITS,
+                      environ: Mapping[str, str] | None = None) -> Limits:
+    """``base`` with the ``SECREVIEW_MAX_*`` environment overrides applied.
+
+    An override replaces the built-in default for every kind of document, so an administrator
+    can raise (or lower) a bound for a large ruleset collection without touching code.
+    """
+    env = os.environ if environ is None else environ
+    changes: dict[str, int] = {}
+    for variable, name in LIMIT_VARIABLES.items():
+        raw = env.get(variable)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise InputError.single(
+                f"environment variable {variable} must be a positive whole number",
+                found=repr(raw), suggestion=f"for example {variable}={getattr(base, name)}",
+            )
+        changes[name] = value
+    return replace(base, **changes) if changes else base
 
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
@@ -52,6 +94,45 @@ _SAFE_SCALAR_TAGS = {
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+
+# C0 and C1 control characters other than tab, newline and carriage return. YAML escapes
+# ("\e", "\x07") and JSON escapes ("\u001b") can smuggle them past the YAML reader; in a
+# report they would reach terminals (ANSI escape sequences) and documents, so they are refused.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _control_character(text: str) -> str | None:
+    """The first forbidden control character in ``text``, as ``U+XXXX``, or None."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """Composes the node graph with a depth bound, so deep nesting fails with a position.
+
+    PyYAML's composer recurses once per level; without this bound a few thousand ``[`` hit
+    Python's recursion limit and the error could not say where.
+    """
+
+    def __init__(self, stream: str, max_depth: int) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._max_depth = max_depth
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > self._max_depth + 1:
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass
@@ -84,6 +165,7 @@ class _Builder:
         self.values = 0
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self._scalar_loader = yaml.SafeLoader("")
+        self._open: set[int] = set()  # collections being built: an alias back to one is a cycle
 
     def fail(self, node: Node, message: str, **extra: Any) -> InputError:
         mark = node.start_mark
@@ -111,6 +193,16 @@ class _Builder:
         self.positions.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, ScalarNode):
             return self._scalar(node)
+        if id(node) in self._open:
+            raise self.fail(node, "recursive alias: this value contains itself",
+                            suggestion="remove the alias (*name) that refers to its own anchor")
+        self._open.add(id(node))
+        try:
+            return self._collection(node, path, depth)
+        finally:
+            self._open.discard(id(node))
+
+    def _collection(self, node: Node, path: PathKey, depth: int) -> Any:
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise self._bad_tag(node)
@@ -165,6 +257,12 @@ class _Builder:
             # YAML 1.2 semantics: only true/false are booleans. Under YAML 1.1 the country code
             # NO (Norway), and yes/no/on/off, would silently become booleans.
             return node.value
+        control = _control_character(node.value)
+        if control is not None:
+            raise self.fail(node, f"text contains the control character {control}",
+                            expected="printable text",
+                            suggestion="remove it; escape sequences such as \\e or \\x07 are "
+                            "not allowed")
         constructor = yaml.SafeLoader.yaml_constructors[node.tag]
         try:
             value = constructor(self._scalar_loader, node)
@@ -175,15 +273,31 @@ class _Builder:
         return value
 
 
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+
+
 def _decode(raw: bytes, source: str) -> str:
+    for bom, encoding in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raise InputError.single(
+                f"file is encoded as {encoding}, not UTF-8",
+                file=source, line=1, column=1, expected="UTF-8 text",
+                suggestion="save the file as UTF-8 (in Notepad: Save as, Encoding: UTF-8)",
+            )
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
+        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
         raise InputError.single(
             "file contains a NUL byte: it looks binary, not text",
             file=source,
             line=line,
+            column=column,
             expected="a UTF-8 text file",
+            suggestion="if it is text saved as UTF-16 ('Unicode'), save it as UTF-8",
         )
     try:
         text = raw.decode("utf-8")
@@ -209,13 +323,31 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
             file=source,
             expected=f"at most {limits.max_bytes} bytes",
         )
+    loader: _BoundedLoader | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        # The reader checks for non-printable characters already in the constructor.
+        loader = _BoundedLoader(text, limits.max_depth)
+        node = loader.get_single_node()
+    except _TooDeep as exc:
+        raise InputError.single(
+            "document is nested too deeply", file=source,
+            line=exc.mark.line + 1 if exc.mark else None,
+            column=exc.mark.column + 1 if exc.mark else None,
+            expected=f"at most {limits.max_depth} levels",
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_column(text, exc.position)
+        raise InputError.single(
+            f"file contains the control character U+{exc.character:04X}"
+            if isinstance(exc.character, int) else f"invalid YAML: {exc.reason}",
+            file=source, line=line, column=column, expected="printable text",
+            suggestion="remove it; only tab, newline and printable characters are allowed",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
         suggestion = None
-        if "\t" in message or "tab" in message.lower():
+        if "\t" in message or "\\t" in message or "tab" in message.lower():
             suggestion = "indent with spaces; YAML does not allow tab characters for indentation"
         raise InputError.single(
             f"invalid YAML: {message}" + (f" ({exc.context})" if exc.context else ""),
@@ -231,6 +363,9 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
             "document is nested too deeply", file=source,
             expected=f"at most {limits.max_depth} levels",
         ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise InputError.single(
             "file is empty", file=source, expected="a YAML mapping with at least one key"
@@ -244,6 +379,12 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
             expected=f"at most {limits.max_depth} levels",
         ) from None
     return Document(data=data, source=source, positions=builder.positions)
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a character offset into ``text``."""
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def _reject_constant(name: str) -> float:
@@ -302,6 +443,14 @@ def _check_json_shape(data: Any, source: str, limits: Limits) -> None:
                 "text value is too long", file=source,
                 expected=f"at most {limits.max_string} characters",
             )
+        for text in [value] if isinstance(value, str) else value if isinstance(
+                value, Mapping) else ():
+            control = _control_character(text)
+            if control is not None:
+                raise InputError.single(
+                    f"text contains the control character {control}", file=source,
+                    expected="printable text", suggestion="remove the \\u escape",
+                )
         if isinstance(value, Mapping):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
@@ -318,8 +467,12 @@ def parse_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Docum
     return doc
 
 
-def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Read and parse one file, refusing oversized or binary input before parsing."""
+def load_document(path: str | Path, limits: Limits | None = None) -> Document:
+    """Read and parse one file, refusing oversized or binary input before parsing.
+
+    Without ``limits`` the defaults apply, with the environment's overrides.
+    """
+    limits = configured_limits() if limits is None else limits
     file = Path(path)
     source = str(path)
     try:
@@ -346,8 +499,9 @@ def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document
     return parse_text(_decode(raw, source), source, limits)
 
 
-def load_bytes(raw: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+def load_bytes(raw: bytes, source: str, limits: Limits | None = None) -> Document:
     """Parse bytes that came from somewhere other than a file (stdin, tests, fuzzers)."""
+    limits = configured_limits() if limits is None else limits
     if len(raw) > limits.max_bytes:
         raise InputError.single(
             "input is too large", file=source, expected=f"at most {limits.max_bytes} bytes"

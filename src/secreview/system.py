@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Country = Annotated[
     str,
@@ -20,7 +20,16 @@ Country = Annotated[
 Level = Annotated[int, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
-Date = Annotated[dt.date, Field(strict=False)]
+
+
+def _not_a_number(value: Any) -> Any:
+    """A date is a YAML date or ISO text; a bare number would be taken as a Unix timestamp."""
+    if isinstance(value, int | float):
+        raise ValueError("write the date as YYYY-MM-DD, not as a number")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_number), Field(strict=False)]
 
 LawfulBasis = Literal[
     "consent", "contract", "legal_obligation", "vital_interests", "public_task",

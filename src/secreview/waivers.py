@@ -7,7 +7,6 @@ applied, and the review says why.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from secreview.errors import InputError, Problem
 from secreview.loading import load_document
 from secreview.rules.model import RuleId
+from secreview.system import Date
 from secreview.validation import validate
 
 Name = Annotated[str, StringConstraints(min_length=2, max_length=200)]
@@ -34,8 +34,8 @@ class Waiver(_Strict):
     rule: RuleId
     justification: Annotated[str, StringConstraints(min_length=10, max_length=4000)]
     accepted_by: Person
-    accepted_on: Annotated[dt.date, Field(strict=False)]
-    expires: Annotated[dt.date, Field(strict=False)]
+    accepted_on: Date
+    expires: Date
     risk_owner: Person | None = Field(
         None, description="Named owner of the accepted risk; required to waive a critical finding"
     )

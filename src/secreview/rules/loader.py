@@ -18,13 +18,19 @@ from secreview.bundled import bundled_ruleset_files, data_dir
 from secreview.errors import InputError, Problem
 from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
-from secreview.loading import Document, Limits, PathKey, load_document, parse_yaml_text
+from secreview.loading import (
+    Document,
+    Limits,
+    PathKey,
+    configured_limits,
+    load_document,
+    parse_yaml_text,
+)
 from secreview.rules.compiler import CompileContext, Predicate, compile_condition
 from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
 from secreview.validation import validate
 
 RULESET_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_depth=60)
-MAX_RULES = 5000
 
 
 @dataclass(frozen=True)
@@ -113,8 +119,8 @@ def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def parse_ruleset(path: str | Path, limits: Limits = RULESET_LIMITS) -> LoadedRuleset:
-    doc = load_document(path, limits)
+def parse_ruleset(path: str | Path, limits: Limits | None = None) -> LoadedRuleset:
+    doc = load_document(path, configured_limits(RULESET_LIMITS) if limits is None else limits)
     model = validate(Ruleset, doc)
     return LoadedRuleset(model=model, source=str(path), sha256=doc.sha256, document=doc)
 
@@ -196,8 +202,13 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
     compiled: list[CompiledRule] = []
     seen_rules: dict[str, str] = {}
     total = sum(len(r.model.rules) for r in rulesets)
-    if total > MAX_RULES:
-        raise InputError.single(f"too many rules ({total})", expected=f"at most {MAX_RULES}")
+    max_rules = configured_limits(RULESET_LIMITS).max_rules
+    if total > max_rules:
+        raise InputError.single(
+            f"too many rules ({total}) in the loaded rulesets", expected=f"at most {max_rules}",
+            file=rulesets[-1].source if rulesets else None,
+            suggestion="load fewer rulesets, or raise SECREVIEW_MAX_RULES",
+        )
     for loaded in rulesets:
         sets = {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
         for index, rule in enumerate(loaded.model.rules):

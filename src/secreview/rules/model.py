@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from secreview.i18n import Text
+from secreview.system import Date
 
 Scalar = bool | int | float | str | dt.date
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
@@ -284,7 +285,7 @@ class RulesetInfo(_Strict):
     )
     title: Text
     owner: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    date: Annotated[dt.date, Field(strict=False)]
+    date: Date
     aspect: Identifier
     description: Text | None = None
 
