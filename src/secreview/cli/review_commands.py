@@ -62,7 +62,11 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
     result = review_file(system, rules, profile, waivers,
                          review_date.date() if review_date else None, lang)
     language: Lang = lang or result.language
-    rendered = render(result, chosen, language)
+    from secreview.report import LOGO_FORMATS
+    from secreview.report.logo import profile_logo
+
+    logo = profile_logo(profile) if chosen in LOGO_FORMATS else None
+    rendered = render(result, chosen, language, logo=logo)
     if output is None:
         if isinstance(rendered, bytes):
             click.get_binary_stream("stdout").write(rendered)

@@ -8,10 +8,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from secreview.errors import InputError, did_you_mean
 from secreview.i18n import Lang
 from secreview.review import Review
+
+if TYPE_CHECKING:
+    from secreview.report.logo import Logo
 
 Renderer = Callable[[Review, Lang], "str | bytes"]
 
@@ -19,8 +23,15 @@ Renderer = Callable[[Review, Lang], "str | bytes"]
 FORMATS: dict[str, tuple[str, str]] = {
     "text": ("secreview.report.text", "render_text"),
     "json": ("secreview.report.jsonout", "render_json"),
+    "md": ("secreview.report.markdown", "render_markdown"),
+    "html": ("secreview.report.html", "render_html"),
+    "csv": ("secreview.report.csvout", "render_csv"),
+    "pdf": ("secreview.report.pdf", "render_pdf"),
 }
-EXTENSIONS: dict[str, str] = {".txt": "text", ".json": "json"}
+EXTENSIONS: dict[str, str] = {".txt": "text", ".json": "json", ".md": "md", ".html": "html",
+                              ".htm": "html", ".csv": "csv", ".pdf": "pdf"}
+LOGO_FORMATS = frozenset({"html", "pdf"})
+"""Formats that show the organisation's logo (passed as the ``logo`` keyword)."""
 
 
 def renderer(fmt: str) -> Renderer:
@@ -48,5 +59,7 @@ def format_for(path: str | Path | None, explicit: str | None) -> str:
     return "text"
 
 
-def render(review: Review, fmt: str, lang: Lang) -> str | bytes:
+def render(review: Review, fmt: str, lang: Lang, logo: Logo | None = None) -> str | bytes:
+    if logo is not None and fmt in LOGO_FORMATS:
+        return renderer(fmt)(review, lang, logo=logo)  # type: ignore[call-arg]
     return renderer(fmt)(review, lang)

@@ -92,24 +92,24 @@ def heat_map(review: Review, lang: Lang, style: ChartStyle) -> Markup:
     for li in range(rows):
         for ci in range(cols):
             level = matrix.grid[li][ci]
-            x = LEFT + ci * CELL_W
-            y = TOP + (rows - 1 - li) * CELL_H
-            body.append(f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" '
+            cell_x = LEFT + ci * CELL_W
+            cell_y = TOP + (rows - 1 - li) * CELL_H
+            body.append(f'<rect x="{cell_x}" y="{cell_y}" width="{CELL_W}" height="{CELL_H}" '
                         f'fill="{tint(level_colour(review, level), 0.30)}" stroke="#ffffff" '
                         f'stroke-width="2"/>')
     for li, step in enumerate(matrix.likelihood):
-        y = TOP + (rows - 1 - li) * CELL_H + CELL_H / 2 + 4
-        body.append(f'<text x="{LEFT - 8}" y="{y:.1f}" text-anchor="end" fill="{INK}">'
+        label_y = TOP + (rows - 1 - li) * CELL_H + CELL_H / 2 + 4
+        body.append(f'<text x="{LEFT - 8}" y="{label_y:.1f}" text-anchor="end" fill="{INK}">'
                     f"{style.text(step.get(lang), 20)}</text>")
     for ci, step in enumerate(matrix.consequence):
-        x = LEFT + ci * CELL_W + CELL_W / 2
-        y = TOP + rows * CELL_H + 16
-        body.append(f'<text x="{x:.1f}" y="{y}" text-anchor="middle" fill="{INK}">'
+        label_x = LEFT + ci * CELL_W + CELL_W / 2
+        body.append(f'<text x="{label_x:.1f}" y="{TOP + rows * CELL_H + 16}" '
+                    f'text-anchor="middle" fill="{INK}">'
                     f"{style.text(step.get(lang), 20)}</text>")
     axis_y = TOP + rows * CELL_H + 36
+    axis_name = style.text(label("report.axis.consequence", lang))
     body.append(f'<text x="{LEFT + cols * CELL_W / 2:.1f}" y="{axis_y}" text-anchor="middle" '
-                f'font-weight="bold" fill="{INK}">{style.text(label("report.axis.consequence", lang))}'
-                "</text>")
+                f'font-weight="bold" fill="{INK}">{axis_name}</text>')
     mid_y = TOP + rows * CELL_H / 2
     body.append(f'<text x="14" y="{mid_y:.1f}" text-anchor="middle" font-weight="bold" '
                 f'fill="{INK}" transform="rotate(-90 14 {mid_y:.1f})">'
@@ -120,15 +120,15 @@ def heat_map(review: Review, lang: Lang, style: ChartStyle) -> Markup:
             x2, y2 = centre(end, "residual")
             body.append(_arrow(x1, y1, x2, y2, min(1.2 + 0.6 * count, 4.0)))
     for cell, count in sorted(inherent.items()):
-        x, y = centre(cell, "inherent")
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{MARKER_R}" fill="#ffffff" '
+        cx, cy = centre(cell, "inherent")
+        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{MARKER_R}" fill="#ffffff" '
                     f'stroke="{INK}" stroke-width="1.6"/>'
-                    f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-weight="bold" '
+                    f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-weight="bold" '
                     f'fill="{INK}">{count}</text>')
     for cell, count in sorted(residual.items()):
-        x, y = centre(cell, "residual")
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{MARKER_R}" fill="{INK}"/>'
-                    f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-weight="bold" '
+        cx, cy = centre(cell, "residual")
+        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{MARKER_R}" fill="{INK}"/>'
+                    f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-weight="bold" '
                     f'fill="#ffffff">{count}</text>')
     legend_y = height - 10
     body.append(f'<circle cx="{LEFT + 6}" cy="{legend_y - 4}" r="6" fill="#ffffff" '

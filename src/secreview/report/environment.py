@@ -145,7 +145,7 @@ def _identity(text: str) -> str:
 @cache
 def _font_codepoints() -> frozenset[int]:
     """Code points every bundled font can draw (the intersection of regular and bold)."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     covered: frozenset[int] | None = None
     for font_file in sorted((templates_dir() / "fonts").glob("*.ttf")):

@@ -42,7 +42,9 @@ def load_logo(path: Path, profile_file: Path | None = None) -> Logo:
         if size > MAX_LOGO_BYTES:
             raise InputError.single(
                 f"the logo is {size // 1024} KiB; at most {MAX_LOGO_BYTES // 1024} KiB is allowed",
-                file=where, suggestion="export a smaller logo (a few hundred pixels wide is enough)")
+                file=where,
+                suggestion="export a smaller logo (a few hundred pixels wide is enough)",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError.single(f"cannot read the logo '{path}': {exc.strerror}",
