@@ -9,6 +9,7 @@ no timestamps) so a regenerated catalogue only differs where the rules did.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -233,13 +234,22 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
 
 # --- the catalogue as documents ----------------------------------------------------------------
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>&~")
+_MD_SPECIAL = set("\\`*_{}[]#|<>&~")
+_MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
 def md_escape(text: str) -> str:
-    """Escape text for Markdown so rule texts can never become links, HTML or formatting."""
+    """Escape text for Markdown so rule texts can never become links, HTML or formatting.
+
+    Brackets, emphasis, code, HTML and table characters are escaped everywhere; line breaks are
+    folded so a text cannot open a block of its own, and a leading list or heading marker is
+    escaped too. Periods, parentheses and hyphens inside text stay as written, so legal
+    references such as "Art. 28(3)" read naturally in the Markdown source.
+    """
     escaped = "".join("\\" + char if char in _MD_SPECIAL else char for char in text)
-    return " ".join(escaped.split())  # no line breaks: a text cannot start a block of its own
+    folded = " ".join(escaped.split())
+    return _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1)
+                               else f"\\{m.group(3)}", folded)
 
 
 def md_url(url: str) -> str:

@@ -160,7 +160,7 @@ def _short(value: Any) -> str:
 
 
 def _rule_fields(rule: Rule) -> dict[str, Any]:
-    data = rule.model_dump(mode="json", by_alias=True)
+    data = rule.model_dump(mode="json", by_alias=True, exclude_none=True)
     return {name: data.get(name) for group in FIELD_GROUPS.values() for name in group[0]}
 
 
@@ -204,6 +204,11 @@ def _needed(ruleset_id: str, result: RulesDiff, old: LoadedRuleset,
         if r == ruleset_id:
             needed = "minor"
     for change in result.changed:
+        if change.ruleset_old != change.ruleset_new:
+            if change.ruleset_old == ruleset_id:
+                return "major"  # the rule left this ruleset: like a removal
+            if change.ruleset_new == ruleset_id:
+                needed = "minor" if needed in ("none", "patch") else needed
         if ruleset_id in (change.ruleset_new, change.ruleset_old):
             for group in change.groups:
                 bump = FIELD_GROUPS[group][1]

@@ -57,9 +57,9 @@ class Check:
         return self.problem is None and self.expected == self.actual
 
     def describe(self) -> str:
-        where = f"example '{self.name}'" if self.kind == "example" else self.name
         if self.problem is not None:
-            return f"{where}: {self.problem.format()}"
+            return self.problem.format().replace("\n", "\n    ")
+        where = f"example '{self.name}'" if self.kind == "example" else self.name
         return f"{where}: expected {self.expected}, got {self.actual}"
 
     def as_dict(self) -> dict[str, object]:
@@ -109,14 +109,14 @@ class TestRun:
             examples = sum(1 for c in checks if c.kind == "example")
             fixtures = len(checks) - examples
             counts = f"({examples} examples, {fixtures} fixture checks)"
-            name = rule_id or "(fixture files)"
+            name = rule_id or "(fixture systems)"
             if failures:
                 lines.append(f"FAIL      {name} {counts}")
                 lines += [f"    {c.describe()}" for c in failures]
             elif verbose:
                 lines.append(f"PASS      {name} {counts}")
         passed = len(self.checks) - len(self.failed)
-        rules_failed = len({c.rule_id for c in self.failed})
+        rules_failed = len({c.rule_id for c in self.failed} & set(self.rule_ids))
         summary = (f"{passed} passed, {len(self.failed)} failed "
                    f"({len(self.rule_ids)} rules, {rules_failed} failing, {untested} without "
                    f"tests; {len(self.fixtures)} fixture systems)")

@@ -1,0 +1,250 @@
+"""The ruleset linter: every problem found at once, located, with a hint."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from secreview.cli import main
+from secreview.errors import InputError
+from secreview.facts import core_facts
+from secreview.rules.compiler import CompileContext, compile_condition
+from secreview.rules.lint import LintReport, lint_files, lint_paths
+from secreview.rules.loader import builtin_sets
+from secreview.rules.model import AllOf
+
+LINT = Path(__file__).resolve().parent / "fixtures" / "lint"
+BROKEN = LINT / "broken"
+
+# (file, line, column, severity, code, rule id): every problem the broken fixtures hold.
+EXPECTED = [
+    ("conditions.yaml", 9, 5, "warning", "unused-fact", None),
+    ("conditions.yaml", 13, 5, "warning", "missing-examples", "lint.type_errors"),
+    ("conditions.yaml", 22, 31, "error", "type-mismatch", "lint.type_errors"),
+    ("conditions.yaml", 23, 38, "error", "type-mismatch", "lint.type_errors"),
+    ("conditions.yaml", 24, 30, "error", "type-mismatch", "lint.type_errors"),
+    ("conditions.yaml", 25, 5, "warning", "missing-examples", "lint.contradiction"),
+    ("conditions.yaml", 33, 7, "error", "never-true", "lint.contradiction"),
+    ("conditions.yaml", 36, 5, "warning", "missing-examples", "lint.enum_set"),
+    ("conditions.yaml", 43, 44, "error", "never-true", "lint.enum_set"),
+    ("conditions.yaml", 44, 56, "error", "never-true", "lint.enum_set"),
+    ("conditions.yaml", 56, 9, "warning", "mitigation-no-effect", "lint.mitigations"),
+    ("conditions.yaml", 59, 9, "warning", "mitigation-always", "lint.mitigations"),
+    ("conditions.yaml", 62, 9, "error", "duplicate-mitigation", "lint.mitigations"),
+    ("conditions.yaml", 65, 9, "warning", "mitigation-no-effect", "lint.mitigations"),
+    ("conditions.yaml", 71, 5, "warning", "title-placeholder", "lint.placeholders"),
+    ("conditions.yaml", 72, 5, "warning", "placeholder-mismatch", "lint.placeholders"),
+    ("conditions.yaml", 72, 15, "error", "placeholder", "lint.placeholders"),
+    ("conditions.yaml", 72, 68, "error", "placeholder", "lint.placeholders"),
+    ("conditions.yaml", 80, 32, "error", "example-failed", "lint.placeholders"),
+    ("conditions.yaml", 81, 9, "error", "example-invalid", "lint.placeholders"),
+    ("duplicate.yaml", 2, 3, "error", "duplicate-id", None),
+    ("duplicate.yaml", 9, 5, "error", "duplicate-id", "lint.contradiction"),
+    ("syntax.yaml", 4, 1, "error", "yaml", None),
+    ("texts.yaml", 10, 5, "error", "missing-text", "lint.texts_missing"),
+    ("texts.yaml", 11, 5, "error", "missing-text", "lint.texts_missing"),
+    ("texts.yaml", 12, 19, "error", "missing-text", "lint.texts_missing"),
+    ("texts.yaml", 17, 5, "warning", "missing-examples", "lint.typo_fact"),
+    ("texts.yaml", 24, 18, "error", "unknown-fact", "lint.typo_fact"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken() -> LintReport:
+    return lint_paths([BROKEN])
+
+
+def test_clean_ruleset_has_no_problems() -> None:
+    report = lint_paths([LINT / "clean"])
+    assert report.clean
+    assert (report.files, report.rules) == (1, 1)
+    assert report.summary() == "1 files, 1 rules: no problems"
+
+
+def test_every_problem_is_found_with_its_position(broken: LintReport) -> None:
+    found = [(Path(p.file or "").name, p.line, p.column, p.severity, p.code, p.rule_id)
+             for p in broken.problems]
+    assert found == EXPECTED
+
+
+def test_every_problem_says_what_to_do(broken: LintReport) -> None:
+    assert all(p.suggestion for p in broken.problems)
+
+
+def test_unknown_fact_and_placeholder_suggest_the_right_name(broken: LintReport) -> None:
+    hints = {(p.code, p.rule_id): p.suggestion for p in broken.problems}
+    assert hints[("unknown-fact", "lint.typo_fact")] == "did you mean 'personal_data.processed'?"
+    assert hints[("placeholder", "lint.placeholders")] == "did you mean 'vendor.name'?"
+
+
+def test_missing_language_messages_name_rule_field_and_language(broken: LintReport) -> None:
+    messages = [p.message for p in broken.problems if p.code == "missing-text"]
+    assert messages == [
+        "'title' has no English text (en)",
+        "'message' is written in one language only; it needs both Swedish (sv) and English (en)",
+        "'remediation' has an empty Swedish text (sv)",
+    ]
+    # The friendlier message replaces pydantic's: no schema error repeats it.
+    assert not any(p.code == "schema" for p in broken.problems)
+
+
+def test_a_broken_rule_does_not_hide_the_valid_rules_of_its_file(broken: LintReport) -> None:
+    # texts.yaml's first rule fails validation; its second is still compiled and checked.
+    assert any(p.rule_id == "lint.typo_fact" for p in broken.problems)
+
+
+def test_a_broken_file_does_not_hide_the_others(broken: LintReport) -> None:
+    files = {Path(p.file or "").name for p in broken.problems}
+    assert files == {"conditions.yaml", "duplicate.yaml", "syntax.yaml", "texts.yaml"}
+    assert broken.files == 4
+
+
+def test_text_format_has_location_severity_rule_and_hint(broken: LintReport) -> None:
+    text = broken.format_text()
+    assert ("conditions.yaml:33:7: error: [lint.contradiction] finding_if can never be true"
+            in text)
+    assert "  hint: did you mean 'personal_data.processed'?" in text
+    assert text.rstrip().endswith("4 files, 6 rules: 18 errors, 10 warnings")
+
+
+def _ruleset(tmp_path: Path, finding_if: str, name: str = "r.yaml") -> Path:
+    body = textwrap.indent(textwrap.dedent(finding_if).strip(), "      ")
+    file = tmp_path / name
+    file.write_text(textwrap.dedent("""\
+        ruleset:
+          id: t.rules
+          version: 1.0.0
+          title: {sv: T, en: T}
+          owner: tests
+          date: 2026-11-26
+          aspect: gdpr
+        rules:
+          - id: t.rule
+            title: {sv: T, en: T}
+            message: {sv: M, en: M}
+            remediation: {sv: R, en: R}
+            references: [{source: GDPR}]
+            consequence: 2
+            likelihood: 2
+            finding_if:
+        """) + body + "\n", encoding="utf-8")
+    return file
+
+
+NEVER = [
+    "all: [{fact: users.number_of_users, gt: 10}, {fact: users.number_of_users, lt: 5}]",
+    "all: [{fact: users.number_of_users, gt: 5}, {fact: users.number_of_users, lte: 5}]",
+    "all: [{fact: hosting.deployment, eq: saas}, {fact: hosting.deployment, in: [paas, iaas]}]",
+    "all: [{fact: vendor.name, eq: A}, {fact: vendor.name, eq: B}]",
+    "all: [{fact: vendor.name, eq: A}, {fact: vendor.name, ne: A}]",
+    "all: [{fact: vendor.name, missing: true}, {fact: vendor.name, eq: A}]",
+    "all: [{all: [{fact: access.sso, eq: true}]}, {fact: access.sso, eq: false}]",
+    "{fact: vendor.name, in: []}",
+    "{fact: hosting.deployment, not_in: [saas, paas, iaas, on_premises, hybrid]}",
+    "{fact: classification.confidentiality, lt: 0}",
+    "any: [{fact: access.assurance_level, gt: 4}, {fact: access.assurance_level, lt: 1}]",
+    "at_least: 2\nof: [{fact: access.sso, eq: true}, {fact: classification.integrity, gt: 4},"
+    " {fact: access.assurance_level, lt: 1}]",
+    "for_any: hosting.subprocessors\nwhere: {all: [{fact: country, eq: US},"
+    " {fact: country, ne: US}]}",
+]
+
+POSSIBLE = [
+    "all: [{fact: users.number_of_users, gte: 5}, {fact: users.number_of_users, lte: 5}]",
+    "all: [{fact: hosting.deployment, ne: saas}, {fact: hosting.deployment, in: [saas, paas]}]",
+    "all: [{fact: vendor.name, exists: true}, {fact: vendor.name, eq: A}]",
+    "all: [{fact: vendor.name, eq: A}, {fact: vendor.country, eq: SE}]",
+    "at_least: 2\nof: [{fact: access.sso, eq: true}, {fact: classification.integrity, gt: 3},"
+    " {fact: access.assurance_level, lt: 1}]",
+    "not: {all: [{fact: access.sso, eq: true}, {fact: access.sso, eq: false}]}",
+    "for_all: hosting.subprocessors\nwhere: {all: [{fact: country, eq: US},"
+    " {fact: country, ne: US}]}",
+]
+
+
+@pytest.mark.parametrize("condition", NEVER)
+def test_conditions_that_can_never_be_true(tmp_path: Path, condition: str) -> None:
+    report = lint_files([_ruleset(tmp_path, condition)])
+    codes = [p.code for p in report.problems if p.severity == "error"]
+    assert codes == ["never-true"], report.format_text()
+
+
+@pytest.mark.parametrize("condition", POSSIBLE)
+def test_conditions_that_can_be_true_are_not_flagged(tmp_path: Path, condition: str) -> None:
+    report = lint_files([_ruleset(tmp_path, condition)])
+    assert not [p for p in report.problems if p.code == "never-true"], report.format_text()
+
+
+ENUM_FACT = "hosting.deployment"
+ENUM_VALUES = ("saas", "paas", "iaas", "on_premises", "hybrid")
+_enum_leaf = st.one_of(
+    st.builds(lambda v: {"fact": ENUM_FACT, "eq": v}, st.sampled_from(ENUM_VALUES)),
+    st.builds(lambda v: {"fact": ENUM_FACT, "ne": v}, st.sampled_from(ENUM_VALUES)),
+    st.builds(lambda vs: {"fact": ENUM_FACT, "in": vs},
+              st.lists(st.sampled_from(ENUM_VALUES), max_size=3, unique=True)),
+    st.builds(lambda vs: {"fact": ENUM_FACT, "not_in": vs},
+              st.lists(st.sampled_from(ENUM_VALUES), max_size=3, unique=True)),
+)
+_int_leaf = st.builds(lambda op, v: {"fact": "users.number_of_users", op: v},
+                      st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte"]),
+                      st.integers(min_value=0, max_value=12))
+
+
+def _satisfiable(condition: dict[str, object], values: list[object], fact: str) -> bool:
+    ctx = CompileContext(facts=core_facts(), sets=builtin_sets())
+    predicate = compile_condition(AllOf.model_validate(condition), ctx)
+    return any(predicate({fact: value}) is True for value in values)
+
+
+@given(st.lists(_enum_leaf, min_size=1, max_size=4))
+def test_never_true_on_an_enum_is_exactly_unsatisfiable(leaves: list[dict[str, object]]) -> None:
+    """Law: over a finite enumeration the linter is exact, neither missing nor inventing."""
+    from secreview.rules.lint import _Possibility
+
+    condition = {"all": leaves}
+    flagged = _Possibility(builtin_sets()).impossible(
+        AllOf.model_validate(condition), core_facts(), ()) is not None
+    assert flagged == (not _satisfiable(condition, list(ENUM_VALUES), ENUM_FACT))
+
+
+@given(st.lists(_int_leaf, min_size=1, max_size=4))
+def test_never_true_is_never_a_false_alarm(leaves: list[dict[str, object]]) -> None:
+    """Law: when the linter says "never true", no value makes the condition true."""
+    from secreview.rules.lint import _Possibility
+
+    condition = {"all": leaves}
+    flagged = _Possibility(builtin_sets()).impossible(
+        AllOf.model_validate(condition), core_facts(), ()) is not None
+    if flagged:
+        assert not _satisfiable(condition, list(range(0, 30)), "users.number_of_users")
+
+
+def test_missing_paths_cannot_be_linted() -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        lint_paths([LINT / "does-not-exist"])
+
+
+def test_same_file_given_twice_is_linted_once() -> None:
+    file = LINT / "clean" / "access.yaml"
+    assert lint_files([file, file]).clean
+
+
+def test_cli_exit_codes_and_json() -> None:
+    runner = CliRunner()
+    clean = runner.invoke(main, ["rules", "lint", str(LINT / "clean")])
+    assert clean.exit_code == 0, clean.output
+    found = runner.invoke(main, ["rules", "lint", "--format", "json", str(BROKEN)])
+    assert found.exit_code == 1
+    problems = json.loads(found.output)
+    assert len(problems) == len(EXPECTED)
+    first = problems[0]
+    assert set(first) >= {"code", "severity", "message", "file", "line", "column", "suggestion"}
+    missing = runner.invoke(main, ["rules", "lint", str(LINT / "nowhere")])
+    assert missing.exit_code == 2
+    assert "no such file or folder" in missing.output
