@@ -130,7 +130,10 @@ def problems_from(error: ValidationError, model: type[BaseModel], doc: Document)
                 suggestion = did_you_mean(item["input"], [o for o in options if o]) or suggestion
             problem = Problem(
                 f"{dotted}: {message}",
-                found=_short(item.get("input")) if kind not in ("missing",) else None,
+                # A whole-model check (grid size, clause order) names the problem itself;
+                # repeating the entire section as "found" only buries the message.
+                found=None if kind == "value_error" and isinstance(item.get("input"), dict)
+                else _short(item.get("input")),
                 suggestion=suggestion,
                 **where,
             )
