@@ -1,0 +1,151 @@
+"""``secreview init``, ``questions``, ``diff`` and ``portfolio``: the project lead's workflow.
+
+Thin wrappers: each parses its options, calls one library function and prints or writes the
+result. Files are written atomically and never over an input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from secreview.errors import InputError
+from secreview.i18n import Lang, label
+
+_file = click.Path(dir_okay=False, path_type=Path)
+_lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+                            help="Language. Default: the profile's (sv for the bundled one).")
+_profile_option = click.option(
+    "--profile", "profile", type=str, default=None,
+    help="Organisation profile file, or a bundled one: se-municipality, generic, iso27005-5x5.")
+_rules_option = click.option(
+    "--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+    help="Ruleset file or folder (repeatable). Default: the profile's bundled rulesets.")
+
+
+def _emit(text: str, output: Path | None, lang: Lang, protected: list[Path]) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from secreview.output import write_atomic
+
+    write_atomic(output, text, protected)
+    click.echo(label("cli.written", lang, file=str(output)), err=True)
+
+
+def _default_schema_ref(output: Path | None) -> str:
+    """The schema path as seen from the template's folder (docs/schemas/ under the cwd)."""
+    from secreview.questionnaire import SCHEMA_REF
+
+    if output is None:
+        return SCHEMA_REF
+    target = Path.cwd() / SCHEMA_REF
+    return Path(os.path.relpath(target, output.resolve().parent)).as_posix()
+
+
+@click.command()
+@click.option("-o", "--output", type=_file, default=None,
+              help="Write the template to this file (refused if it exists, unless --force).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_lang_option
+@_profile_option
+@_rules_option
+@click.option("--schema", "schema_ref", default=None,
+              help="Schema path or URL for the editor line. Default: "
+              "docs/schemas/system.schema.json, relative to the output file.")
+def init(output: Path | None, force: bool, lang: Lang | None, profile: str | None,
+         rules: tuple[Path, ...], schema_ref: str | None) -> None:
+    """Write a questionnaire: every fact as commented YAML, routing questions first.
+
+    Empty answers mean unknown, so the untouched template already reviews (as incomplete).
+    """
+    from secreview.profile import load_profile
+    from secreview.questionnaire import questionnaire
+
+    language: Lang = lang or load_profile(profile)[0].language
+    if output is not None and output.exists() and not force:
+        raise InputError.single(label("workflow.init.exists", language, file=str(output)),
+                                file=str(output), suggestion="--force")
+    text = questionnaire(profile, rules, language, schema_ref or _default_schema_ref(output))
+    _emit(text, output, language, [*rules])
+
+
+@click.command()
+@click.argument("system", type=_file)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv"]), default="text",
+              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet.")
+@click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
+@_lang_option
+@_profile_option
+@_rules_option
+@click.option("--waivers", type=_file, default=None, help="Waiver file with accepted risks.")
+def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
+              profile: str | None, rules: tuple[Path, ...], waivers: Path | None) -> None:
+    """List the unknown facts of SYSTEM that change the outcome, worst first, for the vendor."""
+    from secreview.open_questions import render_questions
+    from secreview.pipeline import build_review, load_inputs
+
+    inputs = load_inputs(system, rules, profile, waivers)
+    review = build_review(inputs, language=lang)
+    language: Lang = lang or review.language
+    text = render_questions(review, fmt, language, inputs.catalog)
+    _emit(text, output, language, [system, *rules, *([waivers] if waivers else [])])
+
+
+@click.command()
+@click.argument("old", type=_file)
+@click.argument("new", type=_file)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
+@click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language. Default: the new review's.")
+def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None) -> None:
+    """Compare two review JSON files (OLD, NEW): findings added, resolved, changed, decision."""
+    from secreview.review_diff import diff_reviews, load_review, render_diff
+
+    before, after = load_review(old), load_review(new)
+    language: Lang = lang or after.language
+    _emit(render_diff(diff_reviews(before, after), fmt, language), output, language, [old, new])
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("register"), show_default=True,
+              help="Folder for register.csv, register.json and register.html.")
+@_lang_option
+@_profile_option
+@_rules_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Parallel workers. Default: the number of CPUs.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date that overdue reviews and expired waivers are judged against "
+              "(YYYY-MM-DD). Default: today.")
+def portfolio(folder: Path, outdir: Path, lang: Lang | None, profile: str | None,
+              rules: tuple[Path, ...], jobs: int | None, today: dt.datetime | None) -> None:
+    """Review every system description in FOLDER and write a register sorted by risk.
+
+    Files named NAME.waivers.yaml are applied to NAME.yaml. A bad file is listed in the
+    register's errors and skipped; it never stops the register.
+    """
+    from secreview.portfolio import build_register, check_output_folder, write_register
+
+    check_output_folder(folder, outdir, lang or "en")
+    register = build_register(folder, rules, profile, jobs,
+                              today.date() if today else dt.date.today())
+    language: Lang = lang or register.language
+    write_register(register, outdir, language)
+    for error in register.errors:
+        click.echo(error.format(), err=True)
+    click.echo(label("workflow.portfolio.summary", language, reviewed=len(register.entries),
+                     errors=len(register.errors), folder=str(outdir)), err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(questions)
+    group.add_command(diff)
+    group.add_command(portfolio)

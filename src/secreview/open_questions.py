@@ -1,0 +1,159 @@
+"""The open questions of a review, worded and grouped so they can be sent to the vendor as they are.
+
+The ranking itself is the review's (:attr:`Review.questions`, built in ``pipeline._questions``):
+highest inherent level hidden first, then the summed weight of the rules left unverified. Here the
+questions are numbered, grouped by area (the questionnaire's sections, areas ordered by their most
+important question), given their "why", and rendered as Markdown, CSV or plain text. Every text
+from an input is escaped for the target format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from secreview.i18n import Lang, Text, label
+from secreview.questionnaire import fact_why, section_of, section_title
+from secreview.report.csvout import BOM, DELIMITER, neutralise
+from secreview.review import Review
+from secreview.rules.catalogue import md_escape
+from secreview.rules.loader import Catalog
+
+FORMATS = ("text", "md", "csv")
+
+
+@dataclass(frozen=True)
+class VendorQuestion:
+    """One question as sent: its number, area, wording, reason and the risk it may hide."""
+
+    number: int
+    fact: str
+    area: str
+    question: Text
+    why: Text | None
+    rule_ids: tuple[str, ...]
+    highest_level: str | None
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    area: str
+    questions: tuple[VendorQuestion, ...]
+
+
+def group_questions(review: Review, catalog: Catalog | None = None) -> list[QuestionGroup]:
+    """Group the review's ranked questions by area and number them in reading order.
+
+    Areas come in the order of their most important question; within an area the review's
+    ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts have theirs in
+    the question catalogue).
+    """
+    areas: dict[str, list[tuple[int, str]]] = {}
+    for rank, question in enumerate(review.questions):
+        areas.setdefault(section_of(question.fact), []).append((rank, question.fact))
+    by_fact = {q.fact: q for q in review.questions}
+    groups: list[QuestionGroup] = []
+    number = 0
+    for area, members in areas.items():
+        items = []
+        for _rank, fact in members:
+            number += 1
+            source = by_fact[fact]
+            why = fact_why(fact, catalog) if catalog is not None else _core_why(fact)
+            items.append(VendorQuestion(number, fact, area, source.question, why,
+                                        tuple(source.rule_ids), source.highest_level))
+        groups.append(QuestionGroup(area, tuple(items)))
+    return groups
+
+
+def _core_why(fact: str) -> Text | None:
+    from secreview.questions import core_questions
+
+    entry = core_questions().get(fact)
+    return entry["why"] if entry else None
+
+
+def _level(review: Review, level: str | None, lang: Lang) -> str:
+    for info in review.matrix.levels:
+        if info.id == level:
+            return info.label.get(lang)
+    return label("label.no_level", lang)
+
+
+def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV the way the findings report writes it: BOM, ``;``, CRLF, formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
+    for row in [header, *rows]:
+        writer.writerow([neutralise("" if cell is None else str(cell)) for cell in row])
+    return BOM + buffer.getvalue()
+
+
+def _system_name(review: Review, lang: Lang) -> str:
+    return review.system.name or label("workflow.questions.unnamed", lang)
+
+
+def render_markdown(review: Review, groups: list[QuestionGroup], lang: Lang) -> str:
+    title = label("workflow.questions.title", lang, system=_system_name(review, lang))
+    out = [f"# {md_escape(title)}", ""]
+    if not groups:
+        return "\n".join([*out, md_escape(label("workflow.questions.none", lang)), ""])
+    out += [md_escape(label("workflow.questions.intro", lang)), ""]
+    for group in groups:
+        out += [f"## {md_escape(section_title(group.area, lang))}", ""]
+        for q in group.questions:
+            out.append(f"{q.number}\\. **{md_escape(q.question.get(lang))}**")
+            out.append("")
+            if q.why is not None:
+                out.append(f"   *{md_escape(label('workflow.questions.why', lang))}:* "
+                           f"{md_escape(q.why.get(lang))}")
+                out.append("")
+            out.append(f"   *{md_escape(label('workflow.questions.level', lang))}:* "
+                       f"{md_escape(_level(review, q.highest_level, lang))} · "
+                       f"{md_escape(label('workflow.questions.rules', lang, n=len(q.rule_ids)))}"
+                       f" · `{q.fact}`")
+            out.append("")
+            out.append(f"   {md_escape(label('workflow.questions.answer', lang))}: ")
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_csv(review: Review, groups: list[QuestionGroup], lang: Lang) -> str:
+    header = [label(f"workflow.questions.col.{c}", lang)
+              for c in ("number", "area", "question", "why", "level", "rules", "fact", "answer")]
+    rows = [
+        [q.number, section_title(q.area, lang), q.question.get(lang),
+         q.why.get(lang) if q.why else "", _level(review, q.highest_level, lang),
+         " ".join(q.rule_ids), q.fact, ""]
+        for group in groups for q in group.questions
+    ]
+    return csv_document(header, rows)
+
+
+def render_text(review: Review, groups: list[QuestionGroup], lang: Lang) -> str:
+    out = [label("workflow.questions.title", lang, system=_system_name(review, lang)), ""]
+    if not groups:
+        return "\n".join([*out, label("workflow.questions.none", lang), ""])
+    out += [label("workflow.questions.intro", lang), ""]
+    for group in groups:
+        out.append(section_title(group.area, lang).upper())
+        for q in group.questions:
+            out.append(f"  {q.number}. {q.question.get(lang)}")
+            if q.why is not None:
+                out.append(f"     {label('workflow.questions.why', lang)}: {q.why.get(lang)}")
+            out.append(f"     {label('workflow.questions.level', lang)}: "
+                       f"{_level(review, q.highest_level, lang)} · "
+                       f"{label('workflow.questions.rules', lang, n=len(q.rule_ids))} · {q.fact}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+RENDERERS = {"md": render_markdown, "csv": render_csv, "text": render_text}
+
+
+def render_questions(review: Review, fmt: str, lang: Lang, catalog: Catalog | None = None) -> str:
+    """The vendor question list of ``review`` in ``fmt`` (text, md or csv)."""
+    return RENDERERS[fmt](review, group_questions(review, catalog), lang)
+

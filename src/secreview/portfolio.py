@@ -1,0 +1,308 @@
+"""The portfolio register: every system description in a folder reviewed, sorted by risk.
+
+The register is what an organisation keeps between procurements: which systems were reviewed,
+with what decision and risk, who owns them, when the next review is due and whether it is
+overdue, which accepted risks (waivers) have expired. It also serves coordination across
+departments: systems are grouped by the capability they provide, so two boards buying the same
+kind of system show up side by side, and integrations without an open standard and systems
+without a named owner or management object are listed.
+
+Reviews run in a process pool; each worker loads the profile and the rulesets once. A file that
+cannot be loaded is reported with its position and skipped: one bad file never stops the register.
+Output order is deterministic (sorted by risk, then name and file), whatever order workers finish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from secreview.errors import InputError, Problem
+from secreview.i18n import Lang, Text, label
+from secreview.profile import OUTCOME_SEVERITY
+
+SYSTEM_SUFFIXES = (".yaml", ".yml", ".json")
+WAIVER_MARK = ".waivers"
+OWNERSHIP = ("owner_board", "system_owner", "information_owner", "management_object")
+REGISTER_FILES = ("register.csv", "register.json", "register.html")
+
+
+@dataclass(frozen=True)
+class ClosedIntegration:
+    counterpart: str
+    protocol: str | None
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One reviewed system as the register shows it."""
+
+    file: str
+    system: str | None
+    vendor: str | None
+    capability: str | None
+    decision: str
+    level: str | None
+    level_rank: int
+    owner_board: str | None
+    system_owner: str | None
+    information_owner: str | None
+    management_object: str | None
+    review_date: dt.date
+    next_review: dt.date | None
+    overdue: bool
+    expired_waivers: tuple[str, ...]
+    missing: tuple[str, ...]
+    closed_integrations: tuple[ClosedIntegration, ...]
+    findings: int
+    open_questions: int
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (-OUTCOME_SEVERITY[self.decision], -self.level_rank, not self.overdue,
+                (self.system or "").casefold(), self.file)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["review_date"] = self.review_date.isoformat()
+        data["next_review"] = self.next_review.isoformat() if self.next_review else None
+        data["closed_integrations"] = [dict(c.__dict__) for c in self.closed_integrations]
+        data["expired_waivers"] = list(self.expired_waivers)
+        data["missing"] = list(self.missing)
+        del data["level_rank"]
+        return data
+
+
+@dataclass
+class Register:
+    today: dt.date
+    language: Lang
+    profile: str
+    levels: dict[str, Text]
+    entries: list[RegisterEntry] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+    def by_capability(self) -> list[tuple[str | None, list[RegisterEntry]]]:
+        """Systems grouped by capability (named ones first, alphabetically), risk order inside."""
+        groups: dict[str | None, list[RegisterEntry]] = {}
+        for entry in self.entries:
+            key = entry.capability.strip().casefold() if entry.capability else None
+            groups.setdefault(key, []).append(entry)
+        named = sorted(k for k in groups if k is not None)
+        ordered: list[tuple[str | None, list[RegisterEntry]]] = [
+            (groups[k][0].capability, groups[k]) for k in named]
+        if None in groups:
+            ordered.append((None, groups[None]))
+        return ordered
+
+    def closed_integrations(self) -> list[tuple[RegisterEntry, ClosedIntegration]]:
+        return [(e, c) for e in self.entries for c in e.closed_integrations]
+
+    def ownerless(self) -> list[RegisterEntry]:
+        return [e for e in self.entries if e.missing]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "profile": self.profile,
+            "entries": [e.as_dict() for e in self.entries],
+            "by_capability": [{"capability": c, "files": [e.file for e in members]}
+                              for c, members in self.by_capability()],
+            "closed_integrations": [{"file": e.file, "system": e.system, **c.__dict__}
+                                    for e, c in self.closed_integrations()],
+            "ownerless": [{"file": e.file, "system": e.system, "missing": list(e.missing)}
+                          for e in self.ownerless()],
+            "errors": [p.as_dict() for p in self.errors],
+        }
+
+
+@dataclass(frozen=True)
+class _Job:
+    system: Path
+    waivers: Path | None
+
+
+def discover(folder: Path) -> tuple[list[_Job], list[Problem]]:
+    """System files in ``folder`` (not recursive), each with its ``NAME.waivers.yaml`` if any."""
+    if not folder.is_dir():
+        raise InputError.single("not a folder", file=str(folder),
+                                suggestion="pass the folder that holds the system descriptions")
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SYSTEM_SUFFIXES)
+    except OSError as exc:
+        raise InputError.single(f"cannot read folder: {exc.strerror}", file=str(folder)) from None
+    waivers = {p.name.removesuffix(p.suffix).removesuffix(WAIVER_MARK): p for p in files
+               if p.name.removesuffix(p.suffix).endswith(WAIVER_MARK)}
+    systems = [p for p in files if p not in waivers.values()]
+    stems = {p.stem for p in systems}
+    problems = [Problem("waiver file has no system description of the same name",
+                        file=str(path), suggestion=f"name it after the system: {stem}.yaml")
+                for stem, path in sorted(waivers.items()) if stem not in stems]
+    return [_Job(p, waivers.get(p.stem)) for p in systems], problems
+
+
+# --- the worker: profile and catalogue loaded once per process ---------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
+    from secreview.pipeline import tailored_catalog
+    from secreview.profile import load_profile
+
+    loaded, sha, path = load_profile(profile)
+    catalog, tailoring = tailored_catalog(loaded, path, [Path(r) for r in rules])
+    _STATE.update(profile=loaded, sha=sha, catalog=catalog, tailoring=tailoring)
+
+
+def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
+    from secreview.pipeline import Inputs, build_review, load_system
+    from secreview.waivers import load_waivers
+
+    try:
+        catalog = _STATE["catalog"]
+        system, doc = load_system(job.system, catalog)
+        waivers, waivers_sha = load_waivers(job.waivers) if job.waivers else (None, None)
+        inputs = Inputs(system, doc, catalog, _STATE["profile"], _STATE["sha"], waivers,
+                        waivers_sha, _STATE["tailoring"])
+        review = build_review(inputs, system.review.date or today)
+    except InputError as exc:
+        return exc.problems
+    except Exception as exc:  # one broken file must never stop the register
+        return [Problem(f"internal error while reviewing: {type(exc).__name__}: {exc}",
+                        file=str(job.system), suggestion="please report it")]
+    matrix = _STATE["profile"].matrix
+    level = review.summary.overall_level
+    ident = system.system
+    return RegisterEntry(
+        file=job.system.name, system=ident.name, vendor=system.vendor.name,
+        capability=ident.capability, decision=review.decision.outcome, level=level,
+        level_rank=matrix.rank(level) if level else -1,
+        owner_board=ident.owner_board, system_owner=ident.system_owner,
+        information_owner=ident.information_owner, management_object=ident.management_object,
+        review_date=review.review_date, next_review=review.next_review,
+        overdue=review.next_review is not None and review.next_review < today,
+        expired_waivers=tuple(sorted(w.rule for w in (waivers.waivers if waivers else ())
+                                     if w.expires < today)),
+        missing=tuple(k for k in OWNERSHIP if getattr(ident, k) is None),
+        closed_integrations=tuple(
+            ClosedIntegration(i.counterpart, i.protocol)
+            for i in (system.integrations or ()) if i.open_standard is False),
+        findings=sum(1 for f in review.findings if f.counts_as_risk and f.status == "finding"),
+        open_questions=len(review.questions),
+    )
+
+
+def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
+                   profile: str | None = None, jobs: int | None = None,
+                   today: dt.date | None = None) -> Register:
+    """Review every system description in ``folder``; bad files become register errors."""
+    from secreview.pipeline import tailored_catalog
+    from secreview.profile import load_profile
+
+    day = today or dt.date.today()
+    found, problems = discover(Path(folder))
+    loaded, _sha, path = load_profile(profile)
+    tailored_catalog(loaded, path, rules)  # bad rules or profile: fail now, not in every worker
+    rule_paths = [str(r) for r in rules]
+    workers = min(jobs or os.cpu_count() or 1, max(len(found), 1))
+    results: list[RegisterEntry | list[Problem]]
+    if workers == 1:
+        _init_worker(profile, rule_paths)
+        results = [_review_one(job, day) for job in found]
+    else:
+        with ProcessPoolExecutor(workers, initializer=_init_worker,
+                                 initargs=(profile, rule_paths)) as pool:
+            results = list(pool.map(_review_one, found, [day] * len(found)))
+    register = Register(today=day, language=loaded.language, profile=loaded.profile.id,
+                        levels={lv.id: lv.label for lv in loaded.matrix.levels})
+    for result in results:
+        if isinstance(result, RegisterEntry):
+            register.entries.append(result)
+        else:
+            problems.extend(result)
+    register.entries.sort(key=RegisterEntry.sort_key)
+    register.errors = sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
+    return register
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+def _level(register: Register, level: str | None, lang: Lang) -> str:
+    if level is None:
+        return label("label.no_level", lang)
+    return register.levels[level].get(lang) if level in register.levels else level
+
+
+def _missing(entry: RegisterEntry, lang: Lang) -> str:
+    return ", ".join(label(f"workflow.portfolio.col.{k}", lang) for k in entry.missing)
+
+
+def render_csv(register: Register, lang: Lang) -> str:
+    from secreview.open_questions import csv_document
+
+    columns = ("system", "file", "capability", "vendor", "decision", "level", "owner_board",
+               "system_owner", "information_owner", "management_object", "review_date",
+               "next_review", "overdue", "expired_waivers", "missing", "findings",
+               "open_questions")
+    header = [label(f"workflow.portfolio.col.{c}", lang) for c in columns]
+    yes, no = label("workflow.portfolio.yes", lang), label("workflow.portfolio.no", lang)
+    rows = [[
+        e.system or "", e.file, e.capability or "", e.vendor or "",
+        label(f"decision.{e.decision}", lang), _level(register, e.level, lang),
+        e.owner_board or "", e.system_owner or "", e.information_owner or "",
+        e.management_object or "", e.review_date.isoformat(),
+        e.next_review.isoformat() if e.next_review else "", yes if e.overdue else no,
+        " ".join(e.expired_waivers), _missing(e, lang), e.findings, e.open_questions,
+    ] for e in register.entries]
+    return csv_document(header, rows)
+
+
+def render_json(register: Register) -> str:
+    return json.dumps(register.as_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def render_html(register: Register, lang: Lang) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from secreview.bundled import templates_dir
+
+    env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.get_template("register.html.j2")
+    colours = {"reject": "#c62828", "incomplete": "#6b7280",
+               "approve_with_conditions": "#ef6c00", "approve": "#2e7d32"}
+    return template.render(
+        r=register, lang=lang, today=register.today.isoformat(),
+        label=lambda key, **values: label(key, lang, **values),
+        level=lambda value: _level(register, value, lang),
+        missing=lambda entry: _missing(entry, lang),
+        colour=lambda decision: colours.get(decision, "#6b7280"),
+    )
+
+
+def check_output_folder(folder: str | Path, outdir: str | Path, lang: Lang) -> None:
+    """Refuse to write the register among the inputs, where the next run would read it."""
+    if Path(outdir).resolve() == Path(folder).resolve():
+        raise InputError.single(label("workflow.portfolio.same_folder", lang), file=str(outdir),
+                                suggestion="-o register")
+
+
+def write_register(register: Register, outdir: str | Path, lang: Lang) -> list[Path]:
+    """Write register.csv, register.json and register.html into ``outdir`` (created if needed)."""
+    from secreview.output import write_atomic
+
+    folder = Path(outdir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single(f"cannot create output folder: {exc.strerror}",
+                                file=str(folder)) from None
+    contents = (render_csv(register, lang), render_json(register), render_html(register, lang))
+    return [write_atomic(folder / name, text) for name, text in zip(REGISTER_FILES, contents,
+                                                                      strict=True)]
