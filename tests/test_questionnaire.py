@@ -1,0 +1,112 @@
+"""The questionnaire template: every fact asked, routing first, and the untouched file reviews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from secreview.cli import main
+from secreview.facts import core_facts
+from secreview.pipeline import review_file
+from secreview.questionnaire import ROUTING, SECTIONS, questionnaire, section_of
+from secreview.system import SystemDescription
+
+
+def _leaf_paths(data: object, prefix: str = "") -> set[str]:
+    if isinstance(data, dict) and data:
+        paths: set[str] = set()
+        for key, value in data.items():
+            paths |= _leaf_paths(value, f"{prefix}{key}.")
+        return paths
+    return {prefix.rstrip(".")}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_fact_is_an_empty_key(mini_rules: Path, lang: str) -> None:
+    text = questionnaire(rules=[mini_rules], lang=lang)  # type: ignore[arg-type]
+    data = yaml.safe_load(text)
+    answerable = {p for p in core_facts() if not p.startswith("derived.")}
+    assert _leaf_paths(data) == answerable | {"extensions.cloud_exit_tested"}
+    assert all(value is None for value in yaml.safe_load(text)["system"].values())
+
+
+def test_first_line_is_the_schema_hint(mini_rules: Path) -> None:
+    text = questionnaire(rules=[mini_rules], schema_ref="../docs/schemas/system.schema.json")
+    assert text.splitlines()[0] == \
+        "# yaml-language-server: $schema=../docs/schemas/system.schema.json"
+
+
+def test_routing_questions_come_first_and_lead_their_sections(mini_rules: Path) -> None:
+    text = questionnaire(rules=[mini_rules], lang="en")
+    first_key = next(i for i, line in enumerate(text.splitlines()) if line.endswith(":")
+                     and not line.startswith("#"))
+    header = "\n".join(text.splitlines()[:first_key])
+    for path in ROUTING:
+        assert path in header
+    assert "START HERE" in header and "If no (false)" in header
+    data = yaml.safe_load(text)
+    assert next(iter(data["personal_data"])) == "processed"
+    assert list(data["users"])[:2] == ["children", "pupils"]
+    assert next(iter(data["hosting"])) == "deployment"
+    assert next(iter(data["ai"])) == "used"
+
+
+def test_questions_values_and_why_are_in_the_comments(mini_rules: Path) -> None:
+    sv = questionnaire(rules=[mini_rules], lang="sv")
+    assert "Behandlas personuppgifter i systemet" in sv
+    assert "Svar: ett av: saas, paas, iaas, on_premises, hybrid" in sv
+    assert "Varför:" in sv and "GDPR art. 28.3" in sv
+    assert "Har exit testats?" in sv and "test.mini" in sv
+    en = questionnaire(rules=[mini_rules], lang="en")
+    assert "Answer: true (yes) or false (no)" in en
+    assert "a list of country codes" in en
+
+
+def test_every_top_level_key_has_a_section() -> None:
+    covered = {key for _, keys in SECTIONS for key in keys}
+    model = set(SystemDescription.model_fields) - {"schema_", "extensions"}
+    assert covered == model
+    assert section_of("derived.dpia_required") == "dpia_screening"
+    assert section_of("extensions.x") == "extensions"
+
+
+def test_untouched_template_reviews_as_incomplete(tmp_path: Path, mini_rules: Path) -> None:
+    file = tmp_path / "system.yaml"
+    file.write_text(questionnaire(rules=[mini_rules]), encoding="utf-8")
+    assert review_file(file, [mini_rules]).decision.outcome == "incomplete"
+
+
+def test_untouched_template_with_bundled_rulesets_is_incomplete(tmp_path: Path) -> None:
+    file = tmp_path / "system.yaml"
+    file.write_text(questionnaire(), encoding="utf-8")
+    review = review_file(file)
+    assert review.decision.outcome == "incomplete"
+    assert review.questions
+
+
+def test_cli_init_writes_and_refuses_to_overwrite(tmp_path: Path, mini_rules: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "new.yaml"
+    args = ["init", "-o", str(target), "--rules", str(mini_rules), "--lang", "en"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("# yaml-language-server: $schema=")
+    again = runner.invoke(main, args)
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+    assert target.read_text(encoding="utf-8") == written
+    forced = runner.invoke(main, [*args, "--force", "--schema", "https://example.org/s.json"])
+    assert forced.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=https://example.org/s.json")
+
+
+def test_cli_init_prints_to_stdout_in_the_profile_language() -> None:
+    result = CliRunner().invoke(main, ["init"])
+    assert result.exit_code == 0
+    assert "Frågeformulär" in result.output
+    assert result.output.startswith("# yaml-language-server: $schema=docs/schemas/")
