@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from secreview.cli import main
 from secreview.open_questions import csv_document, group_questions, render_questions
-from secreview.pipeline import load_inputs, build_review, review_file
+from secreview.pipeline import build_review, load_inputs, review_file
 from secreview.questionnaire import questionnaire
 
 
@@ -81,7 +81,8 @@ def test_no_questions_says_so(tmp_path: Path, mini_rules: Path) -> None:
     file.write_text(
         "personal_data: {processed: false, special_categories: [], dpia: {status: approved}}\n"
         "hosting: {storage_countries: [SE], subprocessors: []}\n"
-        "dpia_screening: {large_scale: false, sensitive_data: false}\nextensions: {cloud_exit_tested: true}\n",
+        "dpia_screening: {large_scale: false, sensitive_data: false}\n"
+        "extensions: {cloud_exit_tested: true}\n",
         encoding="utf-8")
     review = review_file(file, [mini_rules])
     assert review.questions == []

@@ -1,0 +1,113 @@
+"""Re-review diff: laws (self-diff empty, added/resolved symmetric) and clear load errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from secreview.cli import main
+from secreview.pipeline import review_file
+from secreview.review import Review
+from secreview.review_diff import diff_reviews, load_review, render_diff
+
+ROOT = Path(__file__).resolve().parent
+MINI = ROOT / "fixtures" / "rules"
+SYSTEM = ROOT / "fixtures" / "system_min.yaml"
+_BASE = review_file(SYSTEM, [MINI])
+STATUSES = ("finding", "unknown", "waived", "pass", "not_applicable")
+
+
+def _variant(statuses: list[str], decision: str) -> Review:
+    findings = [f.model_copy(update={"status": s}) for f, s in zip(_BASE.findings, statuses,
+                                                                     strict=False)]
+    return _BASE.model_copy(update={
+        "findings": findings,
+        "decision": _BASE.decision.model_copy(update={"outcome": decision}),
+    })
+
+
+variants = st.builds(
+    _variant,
+    st.lists(st.sampled_from(STATUSES), min_size=len(_BASE.findings),
+             max_size=len(_BASE.findings)),
+    st.sampled_from(["approve", "approve_with_conditions", "incomplete", "reject"]),
+)
+
+
+@settings(max_examples=40)
+@given(variants)
+def test_a_review_compared_with_itself_is_empty(review: Review) -> None:
+    assert diff_reviews(review, review).empty
+
+
+@settings(max_examples=40)
+@given(variants, variants)
+def test_added_one_way_is_resolved_the_other(a: Review, b: Review) -> None:
+    forward, backward = diff_reviews(a, b), diff_reviews(b, a)
+    assert [c.rule_id for c in forward.added] == [c.rule_id for c in backward.resolved]
+    assert [c.rule_id for c in forward.resolved] == [c.rule_id for c in backward.added]
+    assert [c.rule_id for c in forward.changed] == [c.rule_id for c in backward.changed]
+    assert forward.answered == backward.new_questions
+
+
+def test_answering_questions_resolves_findings(tmp_path: Path) -> None:
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(SYSTEM.read_text(encoding="utf-8").replace("signed: false", "signed: true"),
+                     encoding="utf-8")
+    after = review_file(fixed, [MINI])
+    result = diff_reviews(_BASE, after)
+    assert [c.rule_id for c in result.resolved] == ["test.processor_agreement"]
+    assert result.resolved[0].status_before == "finding"
+    assert result.resolved[0].status_after == "pass"
+    text = render_diff(result, "text", "en")
+    assert "Resolved or no longer relevant (1)" in text
+
+
+def test_ruleset_versions_are_compared() -> None:
+    newer = _BASE.model_copy(update={"rulesets": [
+        r.model_copy(update={"version": "2.0.0"}) for r in _BASE.rulesets]})
+    result = diff_reviews(_BASE, newer)
+    assert [(r.id, r.version_before, r.version_after) for r in result.rulesets] == \
+        [("test.mini", "1.0.0", "2.0.0")]
+    assert json.loads(render_diff(result, "json", "en"))["rulesets"][0]["version_after"] == "2.0.0"
+
+
+def test_load_review_errors(tmp_path: Path) -> None:
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{\n  nope", encoding="utf-8")
+    other = tmp_path / "other.json"
+    other.write_text(_BASE.to_json().replace('"schema_version": "1.0"',
+                                             '"schema_version": "9.0"'), encoding="utf-8")
+    not_review = tmp_path / "x.json"
+    not_review.write_text("[1, 2]", encoding="utf-8")
+    runner = CliRunner()
+    for file, message in ((bad_json, "bad.json:2:"), (other, "another schema version"),
+                          (not_review, "not a secreview review"),
+                          (tmp_path / "absent.json", "cannot read")):
+        result = runner.invoke(main, ["diff", str(file), str(file)])
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+    good = tmp_path / "good.json"
+    good.write_text(_BASE.to_json(), encoding="utf-8")
+    assert load_review(good) == _BASE
+
+
+def test_cli_diff_formats(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(_BASE.to_json(), encoding="utf-8")
+    template = tmp_path / "t.yaml"
+    template.write_text("system: {name: Lärplattform}\n", encoding="utf-8")
+    new.write_text(review_file(template, [MINI]).to_json(), encoding="utf-8")
+    runner = CliRunner()
+    text = runner.invoke(main, ["diff", str(old), str(new), "--lang", "sv"])
+    assert text.exit_code == 0, text.output
+    assert "Beslutet har ändrats: Avslås → Underlaget är ofullständigt" in text.output
+    md = runner.invoke(main, ["diff", str(old), str(new), "--format", "md"])
+    assert md.output.startswith("# ")
+    same = runner.invoke(main, ["diff", str(old), str(old), "--format", "json"])
+    data = json.loads(same.output)
+    assert data["added"] == [] and data["decision"]["before"] == data["decision"]["after"]
