@@ -422,7 +422,7 @@ def _markdown_index(catalog: Catalog, groups: Mapping[str, list[CompiledRule]],
                     lang: Lang) -> str:
     lines = [f"# {word('catalogue', lang)}", "", word("generated", lang), "",
              f"| {word('ruleset', lang)} | {word('version', lang)} |", "|---|---|"]
-    lines += [f"| {md_escape(r.id)} | {md_escape(r.model.ruleset.version)} |"
+    lines += [f"| {md_escape(r.id)} | {r.model.ruleset.version} |"  # version: digits and dots
               for r in catalog.rulesets]
     lines += ["", f"## {word('aspects', lang)}", ""]
     lines += [f"- [{md_escape(catalog.aspects[a].get(lang))}]({a}.md) ({len(rules)})"

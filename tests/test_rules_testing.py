@@ -1,0 +1,122 @@
+"""Rule tests: examples plus fixture systems with expected outcomes, reported like a test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from secreview.cli import main
+from secreview.errors import InputError
+from secreview.rules.loader import load_catalog
+from secreview.rules.testing import (
+    expectations_file,
+    fixture_checks,
+    fixture_folders,
+    fixture_systems,
+    run_tests,
+    test_paths,
+)
+
+RULE_TESTS = Path(__file__).resolve().parent / "fixtures" / "rule_tests"
+PASSING = RULE_TESTS / "passing"
+FAILING = RULE_TESTS / "failing"
+
+
+def test_expectations_file_sits_next_to_the_system() -> None:
+    assert expectations_file(Path("f/crm.yaml")) == Path("f/crm.expected.yaml")
+
+
+def test_fixture_folder_is_found_next_to_rulesets_and_files() -> None:
+    assert fixture_folders([PASSING]) == [PASSING / "fixtures"]
+    assert fixture_folders([PASSING / "exit.yaml"]) == [PASSING / "fixtures"]
+    assert fixture_folders([PASSING / "fixtures"]) == [PASSING / "fixtures"]
+    assert [p.name for p in fixture_systems(PASSING / "fixtures")] == [
+        "cloud-crm.yaml", "unanswered.yaml"]
+
+
+def test_passing_rulesets_pass_examples_and_fixtures() -> None:
+    run = test_paths([PASSING])
+    assert run.ok
+    kinds = [c.kind for c in run.checks]
+    assert kinds.count("example") == 5
+    assert kinds.count("fixture") == 4
+    per_rule = run.per_rule()
+    assert [c.actual for c in per_rule["fixture.storage_outside_eea"] if c.kind == "fixture"] == [
+        "finding", "unknown"]
+    assert run.format_text().strip() == (
+        "9 passed, 0 failed (2 rules, 0 failing, 0 without tests; 2 fixture systems)")
+
+
+def test_verbose_lists_each_rule() -> None:
+    text = test_paths([PASSING]).format_text(verbose=True)
+    assert "PASS      fixture.exit_plan (2 examples, 2 fixture checks)" in text
+
+
+def test_failures_show_expected_and_actual() -> None:
+    run = test_paths([FAILING])
+    assert not run.ok
+    failed = {(c.rule_id, c.expected, c.actual) for c in run.failed}
+    assert failed == {
+        ("fixture.exit_plan", "pass", "finding"),
+        ("fixture.storage_outside_ees", "finding", None),
+        (None, None, None),
+    }
+    text = run.format_text()
+    assert "FAIL      fixture.exit_plan (2 examples, 1 fixture checks)" in text
+    assert "cloud-crm.yaml: expected pass, got finding" in text
+    assert "did you mean 'fixture.storage_outside_eea'?" in text
+    assert "no expectations file orphan.expected.yaml" in text
+    assert text.rstrip().endswith(
+        "6 passed, 3 failed (2 rules, 1 failing, 0 without tests; 2 fixture systems)")
+
+
+def test_unknown_expectation_is_located_in_the_expectations_file() -> None:
+    catalog = load_catalog([FAILING])
+    checks = fixture_checks(FAILING / "fixtures" / "cloud-crm.yaml", catalog)
+    problem = next(c.problem for c in checks if c.problem is not None)
+    assert (Path(problem.file or "").name, problem.line, problem.column) == (
+        "cloud-crm.expected.yaml", 3, 1)
+
+
+def test_invalid_expectations_are_reported_not_raised(tmp_path: Path) -> None:
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "s.yaml").write_text("system: {name: S}\n", encoding="utf-8")
+    (folder / "s.expected.yaml").write_text("fixture.exit_plan: fails\n", encoding="utf-8")
+    run = run_tests(load_catalog([PASSING]), [folder])
+    bad = [c for c in run.failed if c.kind == "fixture"]
+    assert len(bad) == 1 and bad[0].problem is not None
+    assert bad[0].problem.line == 1
+
+
+def test_a_failing_example_fails_the_run(tmp_path: Path) -> None:
+    text = (PASSING / "exit.yaml").read_text(encoding="utf-8").replace(
+        "{name: plan, expect: pass", "{name: plan, expect: finding")
+    (tmp_path / "exit.yaml").write_text(text, encoding="utf-8")
+    run = test_paths([tmp_path])
+    assert [(c.kind, c.name, c.expected, c.actual) for c in run.failed] == [
+        ("example", "plan", "finding", "pass")]
+
+
+def test_missing_path_cannot_run() -> None:
+    with pytest.raises(InputError):
+        test_paths([RULE_TESTS / "nowhere"])
+
+
+def test_cli_exit_codes_and_json() -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["rules", "test", str(PASSING)])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(main, ["rules", "test", "--format", "json", str(FAILING)])
+    assert bad.exit_code == 1
+    data = json.loads(bad.output)
+    assert (data["passed"], data["failed"], data["rules"]) == (6, 3, 2)
+    extra = runner.invoke(main, ["rules", "test", str(PASSING / "exit.yaml"), "--fixtures",
+                                 str(FAILING / "fixtures")])
+    assert extra.exit_code == 1
+    broken = runner.invoke(main, ["rules", "test", str(RULE_TESTS.parent / "lint" / "broken"
+                                                       / "texts.yaml")])
+    assert broken.exit_code == 2
