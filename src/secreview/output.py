@@ -10,6 +10,26 @@ from pathlib import Path
 
 from secreview.errors import InputError
 
+_DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _is_input(resolved: Path, item: Path) -> bool:
+    """Would writing ``resolved`` replace ``item``, or a document read from the folder ``item``?
+
+    Compares resolved paths (symlinks, ``..``, other spellings) and, for existing files, the
+    inode too (hard links). A folder given as input (``--rules DIR``) protects every YAML or
+    JSON file in it, since all of them were loaded.
+    """
+    source = item.resolve()
+    if source == resolved:
+        return True
+    if source.is_dir():
+        return (resolved.is_file() and resolved.suffix.lower() in _DOCUMENT_SUFFIXES
+                and resolved.is_relative_to(source))
+    with contextlib.suppress(OSError):
+        return resolved.exists() and os.path.samefile(source, resolved)
+    return False
+
 
 def write_atomic(target: str | Path, data: bytes | str,
                  protected: Iterable[str | Path] = ()) -> Path:
@@ -19,13 +39,15 @@ def write_atomic(target: str | Path, data: bytes | str,
     """
     path = Path(target)
     resolved = path.resolve()
-    for item in protected:
-        if Path(item).resolve() == resolved:
-            raise InputError.single(
-                "refusing to write the output over an input file", file=str(path),
-                suggestion="choose another output name with -o",
-            )
+    if any(_is_input(resolved, Path(item)) for item in protected):
+        raise InputError.single(
+            "refusing to write the output over an input file", file=str(path),
+            suggestion="choose another output name with -o",
+        )
     folder = resolved.parent
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(f"cannot write here: '{path.parent}' is a file, not a folder",
+                                file=str(path), suggestion="choose another output path")
     if not folder.is_dir():
         raise InputError.single("output folder does not exist", file=str(path),
                                 suggestion=f"create it first: mkdir -p {path.parent}")

@@ -1,0 +1,177 @@
+"""Outputs are written atomically, never over an input, with clear errors when they cannot be."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from secreview.cli import main
+from secreview.errors import InputError
+from secreview.output import write_atomic
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """Private copies of the system description and rules, so a failing test clobbers nothing."""
+    system = tmp_path / "system.yaml"
+    shutil.copy(FIXTURES / "system_min.yaml", system)
+    rules = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "rules", rules)
+    return system, rules
+
+
+def review(system: Path, rules: Path, output: str, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["review", str(system), "--rules", str(rules), "-o", output,
+                                       "--date", "2026-11-26", *extra])
+    return result.exit_code, result.output
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_write_replaces_content_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("old")
+    write_atomic(target, "ny rapport åäö")
+    assert target.read_text("utf-8") == "ny rapport åäö"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    write_atomic(target, b"\x00bytes")
+    assert target.read_bytes() == b"\x00bytes"
+    assert leftovers(tmp_path) == []
+
+
+def test_failed_rename_keeps_the_old_file_and_removes_the_temporary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("previous report")
+
+    def broken_replace(source: str, destination: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(InputError, match="cannot write output: No space left on device"):
+        write_atomic(target, "new report")
+    assert target.read_text() == "previous report"
+    assert leftovers(tmp_path) == []
+
+
+def test_rendering_failure_leaves_no_file_and_no_traceback(
+        inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import secreview.report
+
+    def failing_render(*_args: object, **_options: object) -> str:
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(secreview.report, "render", failing_render)
+    fresh = tmp_path / "fresh.json"
+    code, output = review(*inputs, str(fresh))
+    assert code == 3
+    assert "internal error: RuntimeError: template exploded" in output
+    assert "Traceback" not in output
+    assert not fresh.exists()
+    existing = tmp_path / "existing.json"
+    existing.write_text('{"previous": true}')
+    code, _ = review(*inputs, str(existing))
+    assert code == 3
+    assert existing.read_text() == '{"previous": true}'
+    assert leftovers(tmp_path) == []
+
+
+def test_review_writes_the_report(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    target = tmp_path / "out" / "review.json"
+    target.parent.mkdir()
+    code, output = review(*inputs, str(target))
+    assert code == 0, output
+    assert target.read_text("utf-8").startswith("{")
+    assert leftovers(target.parent) == []
+
+
+@pytest.mark.parametrize("spelling", ["same", "relative", "dotdot", "symlink", "hardlink",
+                                      "in_rules_folder"])
+def test_output_never_replaces_an_input(inputs: tuple[Path, Path], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch, spelling: str) -> None:
+    system, rules = inputs
+    monkeypatch.chdir(tmp_path)
+    target = {
+        "same": str(system),
+        "relative": "./system.yaml",
+        "dotdot": f"rules/../{system.name}",
+        "symlink": "link.json",
+        "hardlink": "hard.json",
+        "in_rules_folder": "rules/mini.yaml",
+    }[spelling]
+    if spelling == "symlink":
+        (tmp_path / "link.json").symlink_to(system)
+    if spelling == "hardlink":
+        os.link(system, tmp_path / "hard.json")
+    protected = rules / "mini.yaml" if spelling == "in_rules_folder" else system
+    before = protected.read_bytes()
+    code, output = review(system, rules, target, "--format", "json")
+    assert code == 2
+    assert "refusing to write the output over an input file" in output
+    assert protected.read_bytes() == before
+    assert leftovers(tmp_path) == [] and leftovers(rules) == []
+
+
+def test_other_files_in_the_rules_folder_may_be_written(inputs: tuple[Path, Path]) -> None:
+    system, rules = inputs
+    code, output = review(system, rules, str(rules / "review.txt"))
+    assert code == 0, output
+
+
+def test_missing_output_folder(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    code, output = review(*inputs, str(tmp_path / "nowhere" / "review.json"))
+    assert code == 2
+    assert "review.json: error: output folder does not exist" in output
+    assert "mkdir -p" in output
+
+
+def test_output_folder_is_a_file(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    code, output = review(*inputs, str(inputs[0] / "review.json"))
+    assert code == 2
+    assert "is a file, not a folder" in output
+    code, output = review(*inputs, "/etc/passwd/review.json")
+    assert code == 2
+    assert "'/etc/passwd' is a file, not a folder" in output
+
+
+def test_output_path_is_a_folder(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    (tmp_path / "taken.json").mkdir()
+    with pytest.raises(InputError, match="output path is a folder"):
+        write_atomic(tmp_path / "taken.json", "x")
+
+
+def _unwritable_folder(tmp_path: Path) -> Path:
+    """A folder that really refuses new files: chmod works for users; root needs /sys."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o500)
+        return folder
+    for candidate in (Path("/sys"), Path("/proc/self")):
+        try:
+            handle, name = tempfile.mkstemp(dir=candidate)
+        except OSError:
+            return candidate
+        os.close(handle)
+        os.unlink(name)
+    pytest.skip("no folder refuses writes on this machine")
+
+
+def test_unwritable_output_folder(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    folder = _unwritable_folder(tmp_path)
+    target = folder / "review.json"
+    code, output = review(*inputs, str(target))
+    assert code == 2, output
+    assert f"{target}: error: cannot write to the output folder" in output
+    assert "Traceback" not in output
+    assert not target.exists()
