@@ -71,7 +71,7 @@ def tailored_catalog(profile: Profile, profile_path: Path,
                      rules: Sequence[str | Path] = ()) -> tuple[Catalog, list[Tailored]]:
     """Load the rulesets a profile selects (or ``rules`` when given) and apply its tailoring."""
     from secreview.bundled import bundled_ruleset_files
-    from secreview.errors import InputError, did_you_mean
+    from secreview.errors import InputError, Problem, did_you_mean
     from secreview.rules.loader import build_catalog, parse_ruleset
 
     tailoring = profile.tailoring
@@ -99,20 +99,28 @@ def tailored_catalog(profile: Profile, profile_path: Path,
     applied: list[Tailored] = []
     known = {r.id for r in catalog.rules}
     entries: list[DisabledRule | RuleOverride] = [*tailoring.disable, *tailoring.override]
+    skipped: set[str] = set()
     for entry in entries:
-        if entry.rule not in known:
-            raise InputError.single(
-                f"profile tailors unknown rule '{entry.rule}'", file=str(profile_path),
-                suggestion=did_you_mean(entry.rule, known),
-            )
-    disabled = {d.rule: d.reason for d in tailoring.disable}
+        if entry.rule in known:
+            continue
+        if rules:  # explicit rulesets replace the profile's selection: say what cannot apply
+            skipped.add(entry.rule)
+            catalog.warnings.append(Problem(
+                f"profile tailoring for rule '{entry.rule}' was not applied: the rule is not "
+                "loaded", file=str(profile_path)))
+            continue
+        raise InputError.single(
+            f"profile tailors unknown rule '{entry.rule}'", file=str(profile_path),
+            suggestion=did_you_mean(entry.rule, known),
+        )
+    disabled = {d.rule: d.reason for d in tailoring.disable if d.rule not in skipped}
     if disabled:
         catalog.rules = [r for r in catalog.rules if r.id not in disabled]
         applied += [Tailored(rule_id=k, change="disabled", reason=v)
                     for k, v in sorted(disabled.items())]
     applied += [Tailored(rule_id=o.rule, change="override", reason=o.reason,
                          consequence=o.consequence, likelihood=o.likelihood)
-                for o in sorted(tailoring.override, key=lambda o: o.rule)]
+                for o in sorted(tailoring.override, key=lambda o: o.rule) if o.rule not in skipped]
     return catalog, applied
 
 
