@@ -117,6 +117,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _single_af_entries(document: Any, pdf: Any) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF; keep each once."""
+    del document
+    entries = pdf.catalog.get("AF")
+    if entries:
+        unique = list(dict.fromkeys(entries))
+        entries.clear()
+        entries.extend(unique)
+
+
 def _moment(review: Review) -> dt.datetime:
     return dt.datetime.combine(review.review_date, dt.time(0, 0), tzinfo=dt.UTC)
 
@@ -151,7 +161,8 @@ def render_pdf(review: Review, lang: Lang, *, logo: Logo | None = None,
             # The template makes no <link rel=attachment>; drop any, so review.json is the only one.
             document.metadata.attachments = []
             data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
-                                             attachments=[attachment])
+                                             attachments=[attachment],
+                                             finisher=_single_af_entries)
     except RenderTimeout:
         raise InputError.single(
             f"rendering the PDF took longer than {time_limit_seconds:g} s and was stopped",
