@@ -68,7 +68,8 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
     language: Lang = lang or load_profile(profile)[0].language
     if output is not None and output.exists() and not force:
         raise InputError.single(label("workflow.init.exists", language, file=str(output)),
-                                file=str(output), suggestion="--force")
+                                file=str(output),
+                                suggestion=f"secreview init -o {output} --force")
     text = questionnaire(profile, rules, language, schema_ref or _default_schema_ref(output))
     _emit(text, output, language, [*rules])
 
