@@ -1,0 +1,214 @@
+"""The command line as a user runs it: start-up, ``check``, ``review`` to PDF, and peak memory.
+
+Every command runs as a fresh process, ``repeat`` times after one untimed warm-up (which fills
+the operating system's file cache). Time is wall-clock from spawn to exit; peak memory is the
+child's own maximum resident set size from ``os.wait4`` (the per-process form of
+``getrusage(RUSAGE_CHILDREN).ru_maxrss``). The console script next to the running interpreter is
+used, not a version manager's shim, whose own start-up would be counted otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.generate import generate_system
+from benchmarks.inputs import ROOT, Config, RuleSource
+from benchmarks.results import Section, Target
+from benchmarks.timing import Stats, format_duration, measure
+from secreview.evaluate import evaluate
+from secreview.rules.loader import Catalog
+
+HELP_TARGET_NS = 300_000_000
+PDF_TARGET_NS = 1_000_000_000  # "a 10-page PDF in about 1 s"
+FINDINGS_WANTED = 50
+REVIEW_DATE = "2026-11-26"
+
+
+@dataclass
+class Run:
+    elapsed_ns: int
+    max_rss_kib: int
+    returncode: int
+    stderr: str
+
+
+def console_script() -> str:
+    beside = Path(sys.executable).parent / "secreview"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("secreview")
+    if found is None:
+        raise FileNotFoundError("the secreview command is not installed (pip install -e .)")
+    return found
+
+
+def run_once(argv: list[str], cwd: Path) -> Run:
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter_ns()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   stdin=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter_ns() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        text = errors.read().decode(errors="replace")
+    return Run(elapsed, usage.ru_maxrss, process.returncode, text)
+
+
+def timed_command(argv: list[str], repeat: int, cwd: Path = ROOT) -> tuple[Stats, int, Run]:
+    """Median wall time, peak memory (KiB, largest over runs) and the last run."""
+    last = run_once(argv, cwd)  # warm-up
+    if last.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(argv)} failed ({last.returncode}): {last.stderr[-800:]}")
+    runs = [run_once(argv, cwd) for _ in range(repeat)]
+    stats = Stats.of([float(r.elapsed_ns) for r in runs], 1)
+    return stats, max(r.max_rss_kib for r in runs), runs[-1]
+
+
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def _pdf_pages(path: Path) -> int:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+    return len(PdfReader(str(path)).pages)
+
+
+def examples() -> list[Path]:
+    return sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
+    section = Section("startup", "CLI start-up and peak memory")
+    script = console_script()
+    help_stats, help_rss, _ = timed_command([script, "--help"], config.cli_repeat)
+    section.add("secreview --help", help_stats, unit="wall, fresh process")
+    section.add("secreview --help peak memory", value=_mib(help_rss), unit="max RSS")
+    section.targets.append(Target("secreview --help < 0.3 s",
+                                  format_duration(help_stats.median_ns),
+                                  help_stats.median_ns < HELP_TARGET_NS))
+    imports = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom secreview.cli import main\n"
+         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+         "print(any(m == 'weasyprint' or m.startswith('weasyprint.') for m in sys.modules))"],
+        capture_output=True, text=True, cwd=ROOT, check=True)
+    section.checks["secreview --help does not import WeasyPrint"] = (
+        imports.stdout.strip().splitlines()[-1] == "False")
+    rules = [a for p in source.paths for a in ("--rules", p)]
+    with tempfile.TemporaryDirectory() as folder:
+        targets = examples()
+        if targets:
+            subject, path = targets[0].name, targets[0]
+        else:
+            subject = "a generated system (no examples/*.yaml yet)"
+            path = Path(folder) / "system.json"
+            path.write_text(json.dumps(generate_system(config.seed, 0, catalog.extension_facts)),
+                            encoding="utf-8")
+        check_stats, check_rss, _ = timed_command([script, "check", str(path), *rules],
+                                                  config.cli_repeat)
+    section.add(f"secreview check {subject}", check_stats, unit="wall, fresh process")
+    section.add("secreview check peak memory", value=_mib(check_rss), unit="max RSS")
+    section.notes.append(f"command: {script}; {config.cli_repeat} runs after one warm-up")
+    return section
+
+
+def _fifty_finding_system(catalog: Catalog, config: Config) -> tuple[dict[str, object], str]:
+    """The generated system whose report comes closest to 50 findings (open + unverified)."""
+    from benchmarks.generate import validated
+
+    best: tuple[int, int, int] | None = None
+    scan = 150 if config.quick else 1500
+    for index in range(scan):
+        data = generate_system(config.seed + 1, index, catalog.extension_facts)
+        statuses = [o.status for o in evaluate(validated(data), catalog).outcomes
+                    if o.rule.rule.dpia_criterion is None]
+        findings, unknown = statuses.count("finding"), statuses.count("unknown")
+        key = (abs(findings + unknown - FINDINGS_WANTED), -findings, index)
+        if best is None or key < best:
+            best = key
+    assert best is not None
+    index = best[2]
+    data = generate_system(config.seed + 1, index, catalog.extension_facts)
+    outcomes = evaluate(validated(data), catalog).outcomes
+    statuses = [o.status for o in outcomes if o.rule.rule.dpia_criterion is None]
+    return data, (f"generated system {index} (seed {config.seed + 1}): "
+                  f"{statuses.count('finding')} findings + {statuses.count('unknown')} "
+                  f"unverified of {len(statuses)} rules")
+
+
+def pdf_reports(source: RuleSource, catalog: Catalog, config: Config) -> Section:
+    section = Section("pdf", "End-to-end review to PDF")
+    if importlib.util.find_spec("secreview.report.pdf") is None:
+        section.unavailable = ("the PDF renderer (secreview.report.pdf) is not in this checkout; "
+                               "rerun when it is")
+        return section
+    if config.pdf_repeat == 0:
+        section.unavailable = ("skipped in --quick mode: one PDF render takes seconds; run "
+                               "'python3 -m benchmarks' for these figures")
+        return section
+    script = console_script()
+    rules = [a for p in source.paths for a in ("--rules", p)]
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        subjects: list[tuple[str, Path]] = [(p.name, p) for p in examples()]
+        if not subjects:
+            section.notes.append("no examples/*.yaml in this checkout yet: only the generated "
+                                 "report was measured")
+        data, described = _fifty_finding_system(catalog, config)
+        generated = work / "fifty-findings.json"
+        generated.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        subjects.append(("generated ~50-finding report", generated))
+        section.notes.append(f"~50-finding report: {described}")
+        for name, path in subjects:
+            output = work / f"{path.stem}.pdf"
+            argv = [script, "review", str(path), "--date", REVIEW_DATE, "-o", str(output),
+                    *(rules if path == generated else [])]
+            stats, rss, _ = timed_command(argv, config.pdf_repeat)
+            pages = _pdf_pages(output)
+            section.add(f"secreview review {name} -o report.pdf", stats,
+                        unit=f"wall, {pages} pages, peak {_mib(rss)}")
+        in_process = _render_in_process(generated, source, config)
+        if in_process is not None:
+            stats, pages = in_process
+            section.add("PDF rendering alone (in process), ~50-finding report", stats,
+                        unit=f"{pages} pages, {format_duration(stats.median_ns / pages)} per page")
+            scaled = stats.median_ns / pages * 10
+            section.targets.append(Target("a 10-page PDF in about 1 s",
+                                          f"{format_duration(scaled)} for 10 pages at the "
+                                          "measured rate per page", scaled <= 1.5 * PDF_TARGET_NS))
+    section.notes.append(f"review date fixed to {REVIEW_DATE}; {config.pdf_repeat} runs after "
+                         "one warm-up; start-up, loading and evaluation are inside the "
+                         "end-to-end rows")
+    return section
+
+
+def _render_in_process(path: Path, source: RuleSource, config: Config
+                       ) -> tuple[Stats, int] | None:
+    from secreview.pipeline import review_file
+    from secreview.report import render
+
+    review = review_file(path, list(source.paths), review_date=dt.date.fromisoformat(REVIEW_DATE))
+    output = render(review, "pdf", review.language)
+    if not isinstance(output, bytes):
+        return None
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(output)
+        handle.flush()
+        pages = _pdf_pages(Path(handle.name))
+    stats = measure(lambda: render(review, "pdf", review.language), operations=1,
+                    repeat=config.pdf_repeat, disable_gc=False)
+    return stats, max(pages, 1)

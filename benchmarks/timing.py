@@ -1,0 +1,87 @@
+"""Repeated measurements with warm-up, reported as median and spread.
+
+One *sample* is one call of the measured function; a sample may cover many operations (a loop
+over 1,000 systems), and :func:`measure` divides by the number of operations so every figure is a
+cost per operation. The garbage collector is switched off during micro-measurements, as
+``timeit`` does, so a collection triggered by earlier garbage does not land in one sample; the
+portfolio and end-to-end measurements leave it on because a real run pays for it.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Median and spread of repeated samples, in nanoseconds per operation."""
+
+    median_ns: float
+    q1_ns: float
+    q3_ns: float
+    min_ns: float
+    max_ns: float
+    samples: int
+    operations: int  # operations per sample
+
+    @classmethod
+    def of(cls, per_operation_ns: Sequence[float], operations: int) -> Stats:
+        ordered = sorted(per_operation_ns)
+        if len(ordered) >= 2:
+            q1, _median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+        else:
+            q1 = q3 = ordered[0]
+        return cls(statistics.median(ordered), q1, q3, ordered[0], ordered[-1], len(ordered),
+                   operations)
+
+    def scaled(self, factor: float) -> Stats:
+        """The same measurement, per a different unit of work (e.g. per rule, not per system)."""
+        return Stats(self.median_ns * factor, self.q1_ns * factor, self.q3_ns * factor,
+                     self.min_ns * factor, self.max_ns * factor, self.samples, self.operations)
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"median_ns": self.median_ns, "q1_ns": self.q1_ns, "q3_ns": self.q3_ns,
+                "min_ns": self.min_ns, "max_ns": self.max_ns, "samples": self.samples,
+                "operations": self.operations}
+
+
+def measure(sample: Callable[[], object], *, operations: int, repeat: int, warmup: int = 1,
+            disable_gc: bool = True) -> Stats:
+    """Run ``sample`` ``warmup`` times untimed, then ``repeat`` times timed."""
+    for _ in range(warmup):
+        sample()
+    was_enabled = gc.isenabled()
+    timings: list[float] = []
+    try:
+        if disable_gc:
+            gc.collect()
+            gc.disable()
+        for _ in range(repeat):
+            start = time.perf_counter_ns()
+            sample()
+            timings.append((time.perf_counter_ns() - start) / operations)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return Stats.of(timings, operations)
+
+
+def format_duration(ns: float) -> str:
+    """A duration with a unit that keeps three significant digits readable."""
+    if ns < 1_000:
+        return f"{ns:.0f} ns"
+    if ns < 1_000_000:
+        return f"{ns / 1_000:.3g} µs"
+    if ns < 1_000_000_000:
+        return f"{ns / 1_000_000:.3g} ms"
+    return f"{ns / 1_000_000_000:.3g} s"
+
+
+def format_stats(stats: Stats) -> str:
+    """``median [q1–q3]`` (the interquartile range) in one cell."""
+    return (f"{format_duration(stats.median_ns)} "
+            f"[{format_duration(stats.q1_ns)}–{format_duration(stats.q3_ns)}]")
