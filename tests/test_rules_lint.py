@@ -15,7 +15,7 @@ from secreview.cli import main
 from secreview.errors import InputError
 from secreview.facts import core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
-from secreview.rules.lint import LintReport, lint_files, lint_paths
+from secreview.rules.lint import LintReport, lint_files, lint_paths, lint_profile
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import AllOf
 
@@ -248,3 +248,34 @@ def test_cli_exit_codes_and_json() -> None:
     missing = runner.invoke(main, ["rules", "lint", str(LINT / "nowhere")])
     assert missing.exit_code == 2
     assert "no such file or folder" in missing.output
+
+
+ORG = LINT / "org"
+
+
+def test_profile_mode_checks_tailoring_against_the_selected_rules() -> None:
+    report = lint_profile(ORG / "profile.yaml")
+    found = [(Path(p.file or "").name, p.line, p.column, p.severity, p.code, p.rule_id)
+             for p in report.problems]
+    assert found == [
+        ("profile.yaml", 20, 3, "error", "tailoring", None),
+        ("profile.yaml", 23, 8, "error", "tailoring", "fixture.exit_plann"),
+        ("profile.yaml", 25, 8, "warning", "tailoring", "fixture.storage_outside_eea"),
+    ]
+    hints = [p.suggestion for p in report.problems]
+    assert hints[1] == "did you mean 'fixture.exit_plan'?"
+    assert "unknown bundled ruleset 'no.such.ruleset'" in report.problems[0].message
+    assert (report.files, report.rules) == (2, 2)  # the profile and its own ruleset
+
+
+def test_profile_mode_reports_an_invalid_profile_as_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "profile.yaml"
+    bad.write_text("profile: {id: x}\n", encoding="utf-8")
+    report = lint_profile(bad)
+    assert report.problems and all(p.code == "schema" for p in report.problems)
+
+
+def test_cli_profile_option() -> None:
+    result = CliRunner().invoke(main, ["rules", "lint", "--profile", str(ORG / "profile.yaml")])
+    assert result.exit_code == 1
+    assert "tailoring names rule 'fixture.exit_plann'" in result.output

@@ -67,34 +67,40 @@ def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, 
     return system, doc
 
 
+def profile_ruleset_files(profile: Profile, profile_path: Path) -> list[Path]:
+    """The ruleset files a profile selects: bundled ones (all, none or by id), then its own."""
+    from secreview.bundled import bundled_ruleset_files
+    from secreview.errors import InputError, did_you_mean
+    from secreview.rules.loader import parse_ruleset
+
+    tailoring = profile.tailoring
+    bundled = bundled_ruleset_files()
+    if tailoring.include_bundled is True:
+        files = list(bundled)
+    elif tailoring.include_bundled is False:
+        files = []
+    else:
+        wanted = set(tailoring.include_bundled)
+        parsed_ids = {parse_ruleset(f).id: f for f in bundled}
+        unknown = wanted - set(parsed_ids)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InputError.single(
+                f"profile includes unknown bundled ruleset '{name}'",
+                file=str(profile_path), suggestion=did_you_mean(name, parsed_ids),
+            )
+        files = [f for i, f in parsed_ids.items() if i in wanted]
+    return files + ruleset_files([profile_path.parent / p for p in tailoring.rulesets])
+
+
 def tailored_catalog(profile: Profile, profile_path: Path,
                      rules: Sequence[str | Path] = ()) -> tuple[Catalog, list[Tailored]]:
     """Load the rulesets a profile selects (or ``rules`` when given) and apply its tailoring."""
-    from secreview.bundled import bundled_ruleset_files
     from secreview.errors import InputError, Problem, did_you_mean
     from secreview.rules.loader import build_catalog, parse_ruleset
 
     tailoring = profile.tailoring
-    if rules:
-        files = ruleset_files(rules)
-    else:
-        bundled = bundled_ruleset_files()
-        if tailoring.include_bundled is True:
-            files = list(bundled)
-        elif tailoring.include_bundled is False:
-            files = []
-        else:
-            wanted = set(tailoring.include_bundled)
-            parsed_ids = {parse_ruleset(f).id: f for f in bundled}
-            unknown = wanted - set(parsed_ids)
-            if unknown:
-                name = sorted(unknown)[0]
-                raise InputError.single(
-                    f"profile includes unknown bundled ruleset '{name}'",
-                    file=str(profile_path), suggestion=did_you_mean(name, parsed_ids),
-                )
-            files = [f for i, f in parsed_ids.items() if i in wanted]
-        files += ruleset_files([profile_path.parent / p for p in tailoring.rulesets])
+    files = ruleset_files(rules) if rules else profile_ruleset_files(profile, profile_path)
     catalog = build_catalog([parse_ruleset(f) for f in files])
     applied: list[Tailored] = []
     known = {r.id for r in catalog.rules}

@@ -30,15 +30,18 @@ def rules() -> None:
 
 @rules.command()
 @_paths
+@click.option("--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also lint the rulesets this organisation profile selects, "
+              "and check its tailoring against them.")
 @_format
-def lint(paths: tuple[Path, ...], fmt: str) -> None:
+def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str) -> None:
     """Check rulesets for every mistake at once. PATHS: files or folders (default: bundled).
 
     Exit 0 when clean, 1 when problems are found, 2 when linting could not run.
     """
-    from secreview.rules.lint import lint_paths
+    from secreview.rules.lint import lint_paths, lint_profile
 
-    report = lint_paths(paths)
+    report = lint_profile(profile, paths) if profile else lint_paths(paths)
     click.echo(report.format_json() if fmt == "json" else report.format_text(), nl=False)
     if not report.clean:
         raise SystemExit(EXIT_FOUND)

@@ -26,6 +26,7 @@ from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec
 from secreview.i18n import PLACEHOLDER
 from secreview.loading import Document, PathKey, load_document
+from secreview.profile import DisabledRule, Profile, RuleOverride
 from secreview.rules.catalogue import plain
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.examples import run_rule_examples
@@ -83,6 +84,8 @@ HINTS: dict[str, str] = {
     "example-invalid": "write the example's facts like a system description "
                        "(see 'secreview schema system')",
     "unused-fact": "remove the extension fact or use it in a rule",
+    "tailoring": "tailor only rules that the profile's rulesets define; see "
+                 "'secreview rules list'",
 }
 
 
@@ -647,8 +650,7 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
     return problems
 
 
-def lint_files(files: Sequence[Path]) -> LintReport:
-    """Lint ruleset files together (ids must be unique across all of them)."""
+def _lint(files: Sequence[Path]) -> tuple[LintReport, Catalog | None]:
     unique = list(dict.fromkeys(Path(f) for f in files))
     problems: list[LintProblem] = []
     loaded: list[LoadedRuleset] = []
@@ -657,13 +659,86 @@ def lint_files(files: Sequence[Path]) -> LintReport:
         problems += found
         if parsed is not None:
             loaded.append(parsed)
-    rules = 0
-    if loaded:
-        catalog = build_catalog(loaded, strict=False)
+    catalog = build_catalog(loaded, strict=False) if loaded else None
+    if catalog is not None:
         problems += lint_catalog(catalog)
-        rules = len(catalog.rules)
-    problems = sorted(set(problems), key=LintProblem.sort_key)
-    return LintReport(problems=problems, files=len(unique), rules=rules)
+    return LintReport(problems=problems, files=len(unique),
+                      rules=len(catalog.rules) if catalog else 0), catalog
+
+
+def _sorted(report: LintReport) -> LintReport:
+    report.problems = sorted(set(report.problems), key=LintProblem.sort_key)
+    return report
+
+
+def lint_files(files: Sequence[Path]) -> LintReport:
+    """Lint ruleset files together (ids must be unique across all of them)."""
+    return _sorted(_lint(files)[0])
+
+
+def _tailoring_problems(profile: Profile, doc: Document,
+                        catalog: Catalog | None) -> list[LintProblem]:
+    """Tailoring entries that name no loaded rule, repeat a rule, or change nothing."""
+    rules = {r.id: r.rule for r in catalog.rules} if catalog else {}
+    problems: list[LintProblem] = []
+    seen: set[str] = set()
+    entries: list[tuple[str, int, DisabledRule | RuleOverride]] = [
+        *(("disable", i, d) for i, d in enumerate(profile.tailoring.disable)),
+        *(("override", i, o) for i, o in enumerate(profile.tailoring.override)),
+    ]
+    for section, index, entry in entries:
+        where = doc.where(("tailoring", section, index, "rule"))
+        rule = rules.get(entry.rule)
+        if entry.rule in seen:
+            problems.append(_new("tailoring", f"rule '{entry.rule}' is tailored twice", where,
+                                 entry.rule, suggestion="keep one entry per rule"))
+        seen.add(entry.rule)
+        if rule is None:
+            problems.append(_new(
+                "tailoring", f"tailoring names rule '{entry.rule}', which no selected ruleset "
+                "defines", where, entry.rule,
+                suggestion=did_you_mean(entry.rule, rules) or "run 'secreview rules list'"))
+            continue
+        if isinstance(entry, RuleOverride):
+            changes = [(axis, value, getattr(rule, axis))
+                       for axis in ("consequence", "likelihood")
+                       if (value := getattr(entry, axis)) is not None]
+            if all(value == default for _axis, value, default in changes):
+                problems.append(_new(
+                    "tailoring", "this override changes nothing: " + (
+                        "it sets neither consequence nor likelihood" if not changes else
+                        "its levels equal the rule's own"), where, entry.rule,
+                    severity="warning",
+                    suggestion="set a different consequence or likelihood, or remove the entry"))
+    return problems
+
+
+def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> LintReport:
+    """Lint what an organisation profile selects (bundled and own rulesets, plus ``paths``)
+    together, and check its tailoring against the rules that selection holds."""
+    from secreview.pipeline import profile_ruleset_files
+
+    file = Path(profile_path)
+    missing = [str(p) for p in [file, *paths] if not Path(p).exists()]
+    if missing:
+        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    try:
+        doc = load_document(file)
+        profile = validate(Profile, doc)
+    except InputError as exc:
+        return LintReport([_from_problem(p, "schema") for p in exc.problems], files=1)
+    problems: list[LintProblem] = []
+    try:
+        selected = profile_ruleset_files(profile, file)
+    except InputError as exc:
+        problems += [_new("tailoring", p.message, doc.where(("tailoring", "include_bundled")),
+                          suggestion=p.suggestion or "see the ruleset ids in 'secreview rules "
+                          "list --format json'") for p in exc.problems]
+        selected = ruleset_files([file.parent / p for p in profile.tailoring.rulesets])
+    report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
+    report.problems += problems + _tailoring_problems(profile, doc, catalog)
+    report.files += 1
+    return _sorted(report)
 
 
 def lint_paths(paths: Sequence[str | Path] = ()) -> LintReport:
