@@ -120,3 +120,29 @@ def test_cli_exit_codes_and_json() -> None:
     broken = runner.invoke(main, ["rules", "test", str(RULE_TESTS.parent / "lint" / "broken"
                                                        / "texts.yaml")])
     assert broken.exit_code == 2
+
+
+def _profile(tmp_path: Path, disable: list[dict[str, str]]) -> Path:
+    import shutil
+
+    import yaml
+
+    from secreview.profile import bundled_profile_path
+
+    shutil.copytree(PASSING, tmp_path / "own")
+    data = yaml.safe_load(bundled_profile_path("generic").read_text(encoding="utf-8"))
+    data["tailoring"] = {"include_bundled": False, "rulesets": ["own"], "disable": disable}
+    file = tmp_path / "profile.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return file
+
+
+def test_profile_mode_tests_the_tailored_selection(tmp_path: Path) -> None:
+    from secreview.rules.testing import test_profile
+
+    run = test_profile(_profile(tmp_path, []))
+    assert run.ok and len(run.fixtures) == 2
+    disabled = test_profile(_profile(tmp_path / "d", [
+        {"rule": "fixture.exit_plan", "reason": "handled by the framework agreement"}]))
+    assert disabled.rule_ids == ["fixture.storage_outside_eea"]
+    assert {c.rule_id for c in disabled.failed} == {"fixture.exit_plan"}  # expected, not loaded

@@ -51,17 +51,20 @@ def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str) -> None:
 @_paths
 @click.option("--fixtures", "fixtures", multiple=True, type=click.Path(path_type=Path),
               help="Extra fixture folder (repeatable). 'fixtures/' next to PATHS is always used.")
+@click.option("--profile", "profile", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Test the rulesets this organisation profile selects, with its "
+              "tailoring (PATHS then only add fixture folders).")
 @_format
 @click.option("-v", "--verbose", is_flag=True, help="List passing rules too.")
-def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], fmt: str,
-                 verbose: bool) -> None:
+def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], profile: Path | None,
+                 fmt: str, verbose: bool) -> None:
     """Run every rule's examples and the fixture systems. PATHS default to the bundled rulesets.
 
     Exit 0 when everything passes, 1 on any failure, 2 when the rulesets cannot be loaded.
     """
-    from secreview.rules.testing import test_paths
+    from secreview.rules.testing import test_paths, test_profile
 
-    run = test_paths(paths, fixtures)
+    run = test_profile(profile, paths, fixtures) if profile else test_paths(paths, fixtures)
     click.echo(run.format_json() if fmt == "json" else run.format_text(verbose), nl=False)
     if not run.ok:
         raise SystemExit(EXIT_FOUND)

@@ -226,4 +226,26 @@ def test_paths(paths: Sequence[str | Path] = (),
     return run_tests(catalog, folders)
 
 
+def test_profile(profile_path: str | Path, paths: Sequence[str | Path] = (),
+                 fixtures: Sequence[str | Path] = ()) -> TestRun:
+    """``rules test --profile``: test what an organisation profile selects, as it tailors it.
+
+    Disabled rules are left out, so fixtures can also state what bundled rules must find for
+    the organisation. Fixture folders next to the profile's own rulesets and ``paths`` are used.
+    """
+    from secreview.pipeline import tailored_catalog
+    from secreview.profile import load_profile
+
+    missing = [str(p) for p in [profile_path, *paths, *fixtures] if not Path(p).exists()]
+    if missing:
+        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    profile, _sha, resolved = load_profile(profile_path)
+    catalog, _applied = tailored_catalog(profile, resolved)
+    own = [resolved.parent / p for p in profile.tailoring.rulesets]
+    folders = fixture_folders([*own, *paths])
+    folders += [Path(f) for f in fixtures if Path(f) not in folders]
+    return run_tests(catalog, folders)
+
+
 test_paths.__test__ = False  # type: ignore[attr-defined]
+test_profile.__test__ = False  # type: ignore[attr-defined]
