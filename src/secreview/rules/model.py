@@ -90,6 +90,9 @@ class Leaf(_Strict):
             if not used:
                 raise ValueError(f"a condition on a fact needs one operator: {names}")
             raise ValueError(f"a condition has one operator, found {len(used)}: {', '.join(used)}")
+        if self.operand is None:
+            # "in:" with nothing after it is null in YAML; it must not reach the compiler.
+            raise ValueError(f"operator '{used[0]}' needs a value")
         return self
 
     def operators(self) -> list[str]:
