@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from secreview.i18n import Lang, label
-from secreview.report.environment import cap, level_colour, tint
+from secreview.report.environment import cap, level_colour, level_label, tint
 from secreview.review import Review
 
 INK = "#1f2937"
 MUTED = "#6b7280"
-CELL_W, CELL_H = 92, 54
+CELL_W, CELL_H = 110, 60
 LEFT, TOP, BOTTOM = 118, 14, 58
 MARKER_R = 11
 
@@ -96,7 +96,10 @@ def heat_map(review: Review, lang: Lang, style: ChartStyle) -> Markup:
             cell_y = TOP + (rows - 1 - li) * CELL_H
             body.append(f'<rect x="{cell_x}" y="{cell_y}" width="{CELL_W}" height="{CELL_H}" '
                         f'fill="{tint(level_colour(review, level), 0.30)}" stroke="#ffffff" '
-                        f'stroke-width="2"/>')
+                        f'stroke-width="2"/>'
+                        f'<text x="{cell_x + CELL_W - 5}" y="{cell_y + CELL_H - 5}" '
+                        f'text-anchor="end" font-size="8" fill="{MUTED}">'
+                        f"{style.text(level_label(review, level, lang), 16)}</text>")
     for li, step in enumerate(matrix.likelihood):
         label_y = TOP + (rows - 1 - li) * CELL_H + CELL_H / 2 + 4
         body.append(f'<text x="{LEFT - 8}" y="{label_y:.1f}" text-anchor="end" fill="{INK}">'
@@ -143,7 +146,7 @@ def heat_map(review: Review, lang: Lang, style: ChartStyle) -> Markup:
     return _svg(width, height, title, body, style)
 
 
-BAR_LEFT, BAR_WIDTH, BAR_ROW = 200, 250, 24
+BAR_LEFT, BAR_WIDTH, BAR_ROW = 230, 240, 24
 
 
 def aspect_chart(review: Review, lang: Lang, style: ChartStyle) -> Markup:
@@ -157,7 +160,7 @@ def aspect_chart(review: Review, lang: Lang, style: ChartStyle) -> Markup:
     for index, aspect in enumerate(aspects):
         y = TOP + index * BAR_ROW
         body.append(f'<text x="{BAR_LEFT - 8}" y="{y + 15}" text-anchor="end" fill="{INK}">'
-                    f"{style.text(aspect.title.get(lang), 34)}</text>")
+                    f"{style.text(aspect.title.get(lang), 40)}</text>")
         body.append(f'<rect x="{BAR_LEFT}" y="{y + 3}" width="{BAR_WIDTH}" height="16" '
                     f'fill="#f3f4f6"/>')
         x = float(BAR_LEFT)

@@ -66,6 +66,12 @@ def format_date(value: dt.date | str | None, lang: Lang) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+def format_percent(value: float, lang: Lang) -> str:
+    """``79,1 %`` in Swedish, ``79.1 %`` in English."""
+    text = f"{value:g}"
+    return (text.replace(".", ",") if lang == "sv" else text) + "\u00a0%"
+
+
 def _lang(context: Context) -> Lang:
     lang: Lang = context["lang"]
     return lang
@@ -103,6 +109,11 @@ def _date(context: Context, value: dt.date | str | None) -> str:
 
 
 @pass_context
+def _percent(context: Context, value: float) -> str:
+    return format_percent(value, _lang(context))
+
+
+@pass_context
 def _value(context: Context, value: object) -> str:
     return cap(format_value(value, _lang(context)))
 
@@ -133,7 +144,8 @@ def environment(pdf: bool = False) -> Environment:
     )
     env.filters.update({
         "t": _text, "label": _label, "label_or": _label_or, "level": _level,
-        "colour": _colour, "date": _date, "value": _value, "cap": cap, "tint": tint,
+        "colour": _colour, "date": _date, "percent": _percent, "value": _value, "cap": cap,
+        "tint": tint,
     })
     return env
 

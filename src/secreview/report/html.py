@@ -50,6 +50,7 @@ def context(review: Review, lang: Lang, *, pdf: bool, logo: Logo | None) -> dict
     style = ChartStyle(font_family=PDF_FONT_FAMILY if pdf else SCREEN_FONT_FAMILY,
                        clean=drawable if pdf else str)
     titles = {f.rule_id: f.title.get(lang) for f in review.findings}
+    rows = view.description_rows(review, lang)
     return {
         "review": review,
         "lang": lang,
@@ -67,8 +68,8 @@ def context(review: Review, lang: Lang, *, pdf: bool, logo: Logo | None) -> dict
         "level_counts": view.level_counts(review),
         "classification": view.classification(review),
         "classification_axes": view.CLASSIFICATION_AXES,
-        "description_rows": view.description_rows(review),
-        "description_truncated": view.description_truncated(review),
+        "description_rows": rows,
+        "description_truncated": view.description_truncated(rows),
         "listed_findings": view.listed_findings(review),
         "waived": view.waived_findings(review),
         "open_count": len(view.open_findings(review)),

@@ -33,9 +33,8 @@ class Action:
 
 @dataclass(frozen=True)
 class FactRow:
-    section: str
     path: str
-    value: Any
+    text: str
 
 
 def key_levels(review: Review) -> list[str]:
@@ -93,28 +92,36 @@ def highest_classification(review: Review) -> int | None:
     return max(values) if values else None
 
 
-def description_rows(review: Review) -> list[FactRow]:
+def describe(value: Any, lang: Lang) -> str:
+    """A submitted value as a person reads it; list items that are objects as ``key: value``."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {describe(inner, lang)}" for key, inner in value.items())
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return "; ".join(describe(item, lang) for item in value)
+    return format_value(value, lang)
+
+
+def description_rows(review: Review, lang: Lang) -> list[FactRow]:
     """The description flattened to dotted paths, in the order it was submitted."""
     rows: list[FactRow] = []
 
-    def walk(prefix: str, section: str, value: Any) -> None:
+    def walk(prefix: str, value: Any) -> None:
         if len(rows) >= MAX_DESCRIPTION_ROWS:
             return
         if isinstance(value, dict) and value:
             for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), section or str(key), inner)
+                walk(f"{prefix}.{key}", inner)
         else:
-            rows.append(FactRow(section=section, path=prefix, value=value))
+            rows.append(FactRow(path=prefix, text=describe(value, lang)))
 
     for key, value in review.description.items():
-        if key == "$schema":
-            continue
-        walk(str(key), str(key), value)
+        if key != "$schema":
+            walk(str(key), value)
     return rows
 
 
-def description_truncated(review: Review) -> bool:
-    return len(description_rows(review)) >= MAX_DESCRIPTION_ROWS
+def description_truncated(rows: list[FactRow]) -> bool:
+    return len(rows) >= MAX_DESCRIPTION_ROWS
 
 
 def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: Lang) -> str:
