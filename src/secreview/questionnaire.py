@@ -26,7 +26,7 @@ from pathlib import Path
 from secreview.facts import FactSpec, core_facts
 from secreview.i18n import Lang, Text, has_label, label
 from secreview.profile import Profile
-from secreview.questions import core_questions
+from secreview.questions import core_questions, question_for
 from secreview.rules.loader import Catalog
 
 SCHEMA_REF = "docs/schemas/system.schema.json"
@@ -139,22 +139,17 @@ class _Writer:
             self.lines.append("")
 
 
-def _question(path: str, catalog: Catalog) -> Text:
-    from secreview.questions import question_for
-
-    return question_for(path, catalog)
-
-
 def _leaf(out: _Writer, depth: int, path: str, spec: FactSpec, catalog: Catalog,
           profile: Profile) -> None:
     lang = out.lang
     name = path.rsplit(".", 1)[-1]
     out.blank()
-    question = _question(path, catalog).get(lang)
+    question = question_for(path, catalog).get(lang)
     if path in ROUTING:
         question = f"[{label('workflow.init.routing_marker', lang)}] {question}"
     out.comment(depth, question)
-    out.comment(depth, f"  {label('workflow.init.answer', lang)}: {allowed_values(spec, name, lang)}")
+    answer = allowed_values(spec, name, lang)
+    out.comment(depth, f"  {label('workflow.init.answer', lang)}: {answer}")
     why = fact_why(path, catalog)
     if why is not None:
         out.comment(depth, f"  {label('workflow.init.why', lang)}: {why.get(lang)}")
@@ -228,7 +223,7 @@ def _header(out: _Writer, catalog: Catalog, schema_ref: str, numbers: dict[str, 
     out.comment(0, label("workflow.init.routing_heading", lang))
     for number, path in enumerate(ROUTING, 1):
         section = section_of(path)
-        out.comment(0, f"{number}. {_question(path, catalog).get(lang)}")
+        out.comment(0, f"{number}. {question_for(path, catalog).get(lang)}")
         out.comment(0, "   " + label("workflow.init.routing_where", lang, path=path,
                                       number=numbers[section],
                                       section=section_title(section, lang)))
