@@ -139,7 +139,7 @@ def test_cli_portfolio(folder: Path, tmp_path: Path) -> None:
                                   "--today", "2027-03-01", "--jobs", "1", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "d_bad.yaml:3:3" in result.output
-    assert "3 systems reviewed, 2 files with errors" in result.output
+    assert "Systems reviewed: 3. Files with errors: 2." in result.output
     assert sorted(p.name for p in out.iterdir()) == ["register.csv", "register.html",
                                                      "register.json"]
     missing = runner.invoke(main, ["portfolio", str(tmp_path / "nope")])
