@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from . import targets
-from .strategies import bases, conditions, documents, mutations, serialise
+from .strategies import bases, conditions, mutations, serialise
 
 EXAMPLES = int(os.environ.get("SECREVIEW_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -32,13 +32,6 @@ def test_fuzz_bytes(raw: bytes) -> None:
 def test_fuzz_mutated_documents(kind: str, data: st.DataObject, as_json: bool) -> None:
     mutated: Any = data.draw(mutations(BASES[kind]))
     targets.document(kind, serialise(mutated, as_json), as_json)
-
-
-@pytest.mark.parametrize("kind", KINDS)
-@FUZZ
-@given(doc=documents(), as_json=st.booleans())
-def test_fuzz_random_documents(kind: str, doc: dict[str, Any], as_json: bool) -> None:
-    targets.document(kind, serialise(doc, as_json), as_json)
 
 
 @FUZZ
