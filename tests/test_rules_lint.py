@@ -47,6 +47,7 @@ EXPECTED = [
     ("duplicate.yaml", 2, 3, "error", "duplicate-id", None),
     ("duplicate.yaml", 9, 5, "error", "duplicate-id", "lint.contradiction"),
     ("syntax.yaml", 4, 1, "error", "yaml", None),
+    ("texts.yaml", 9, 5, "warning", "missing-examples", "lint.texts_missing"),
     ("texts.yaml", 10, 5, "error", "missing-text", "lint.texts_missing"),
     ("texts.yaml", 11, 5, "error", "missing-text", "lint.texts_missing"),
     ("texts.yaml", 12, 19, "error", "missing-text", "lint.texts_missing"),
@@ -94,9 +95,21 @@ def test_missing_language_messages_name_rule_field_and_language(broken: LintRepo
     assert not any(p.code == "schema" for p in broken.problems)
 
 
-def test_a_broken_rule_does_not_hide_the_valid_rules_of_its_file(broken: LintReport) -> None:
-    # texts.yaml's first rule fails validation; its second is still compiled and checked.
-    assert any(p.rule_id == "lint.typo_fact" for p in broken.problems)
+def test_a_broken_rule_does_not_hide_the_valid_rules_of_its_file(tmp_path: Path) -> None:
+    text = (BROKEN / "texts.yaml").read_text(encoding="utf-8").replace(
+        "consequence: 2\n    likelihood: 2\n    finding_if: {fact: personal_data.ropa_entry",
+        "consequence: 9\n    likelihood: 2\n    finding_if: {fact: personal_data.ropa_entry")
+    (tmp_path / "texts.yaml").write_text(text, encoding="utf-8")
+    report = lint_files([tmp_path / "texts.yaml"])
+    codes = {(p.code, p.rule_id) for p in report.problems}
+    assert ("schema", "lint.texts_missing") not in codes  # schema problems carry no rule id
+    assert any(p.code == "schema" and p.line == 14 for p in report.problems)
+    assert ("unknown-fact", "lint.typo_fact") in codes  # the next rule is still checked
+
+
+def test_a_rule_missing_only_a_translation_is_still_compiled(broken: LintReport) -> None:
+    codes = {(p.code, p.rule_id) for p in broken.problems}
+    assert ("missing-examples", "lint.texts_missing") in codes
 
 
 def test_a_broken_file_does_not_hide_the_others(broken: LintReport) -> None:
@@ -110,7 +123,7 @@ def test_text_format_has_location_severity_rule_and_hint(broken: LintReport) -> 
     assert ("conditions.yaml:33:7: error: [lint.contradiction] finding_if can never be true"
             in text)
     assert "  hint: did you mean 'personal_data.processed'?" in text
-    assert text.rstrip().endswith("4 files, 6 rules: 18 errors, 10 warnings")
+    assert text.rstrip().endswith("4 files, 7 rules: 18 errors, 11 warnings")
 
 
 def _ruleset(tmp_path: Path, finding_if: str, name: str = "r.yaml") -> Path:

@@ -13,6 +13,7 @@ Every problem carries ``file:line:column``, the rule id and what to do about it.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -291,10 +292,32 @@ def _rule_is_valid(raw: Any) -> bool:
     return True
 
 
+def _texts_completed(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy where a text missing one language borrows the other, so that a rule whose only
+    fault is a missing translation is still compiled and checked (the text problem itself has
+    been reported already)."""
+    completed: dict[str, Any] = copy.deepcopy(data)
+    for path, _rule_id, _required in _text_fields(completed):
+        value = _get(completed, path)
+        parent = _get(completed, path[:-1])
+        if isinstance(value, str) and isinstance(parent, dict):
+            parent[path[-1]] = {"sv": value, "en": value}
+        elif isinstance(value, dict):
+            texts = [t for t in (value.get("sv"), value.get("en"))
+                     if isinstance(t, str) and t.strip()]
+            if texts:
+                for lang in ("sv", "en"):
+                    if not (isinstance(value.get(lang), str) and value[lang].strip()):
+                        value[lang] = texts[0]
+    return completed
+
+
 def _salvage(doc: Document) -> tuple[Ruleset, Document] | None:
     """A ruleset with only the rules that validate, and positions renumbered to match."""
-    data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+    if not isinstance(doc.data, dict):
+        return None
+    data = _texts_completed(doc.data)
+    if not isinstance(data.get("rules"), list):
         return None
     keep = [i for i, raw in enumerate(data["rules"]) if _rule_is_valid(raw)]
     if not keep:
