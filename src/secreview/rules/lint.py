@@ -34,6 +34,7 @@ from secreview.rules.examples import run_rule_examples
 from secreview.rules.loader import (
     RULESET_LIMITS,
     Catalog,
+    CompiledRule,
     LoadedRuleset,
     build_catalog,
     builtin_sets,
@@ -611,7 +612,7 @@ def _never_true_problems(rule: Rule, possibility: _Possibility, facts: Mapping[s
     return problems
 
 
-def _example_problems(rule_index: int, compiled: Any, catalog: Catalog,
+def _example_problems(rule_index: int, compiled: CompiledRule, catalog: Catalog,
                       loaded: LoadedRuleset) -> list[LintProblem]:
     problems: list[LintProblem] = []
     for index, result in enumerate(run_rule_examples(compiled, catalog)):
