@@ -292,3 +292,15 @@ def test_cli_profile_option() -> None:
     result = CliRunner().invoke(main, ["rules", "lint", "--profile", str(ORG / "profile.yaml")])
     assert result.exit_code == 1
     assert "tailoring names rule 'fixture.exit_plann'" in result.output
+
+
+def test_two_files_sharing_a_ruleset_id_still_run_their_examples(tmp_path: Path) -> None:
+    source = (LINT / "clean" / "access.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(source, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(source.replace("lint.processor_agreement",
+                                                    "lint.processor_agreement_copy"),
+                                     encoding="utf-8")
+    report = lint_paths([tmp_path])
+    assert [(Path(p.file or "").name, p.code) for p in report.problems] == [
+        ("b.yaml", "duplicate-id")]
+    assert report.rules == 2

@@ -38,8 +38,9 @@ def _derived_for(facts: dict[str, object], catalog: Catalog) -> None:
 
 def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleResult]:
     results: list[ExampleResult] = []
-    loaded = next(r for r in catalog.rulesets if r.id == compiled.ruleset_id)
-    rule_index = next(i for i, r in enumerate(loaded.model.rules) if r.id == compiled.id)
+    # Found by identity, not by id: two files may (wrongly) share a ruleset id while linting.
+    loaded, rule_index = next((r, i) for r in catalog.rulesets if r.source == compiled.source
+                              for i, rule in enumerate(r.model.rules) if rule is compiled.rule)
     for index, example in enumerate(compiled.rule.examples):
         where = loaded.document.where(("rules", rule_index, "examples", index))
         try:
