@@ -119,6 +119,14 @@ def render_markdown(review: Review, lang: Lang) -> str:
         out += _finding_section(r, finding, lang)
     if not key_findings:
         out += [label("report.no_key_findings", lang), ""]
+    unverified = view.key_unverified(r)
+    if unverified:
+        out += [f"### {label('report.heading.key_unverified', lang)}", "",
+                label("report.key_unverified_intro", lang, n=len(unverified)), ""]
+        out += [f"- {_level(r, f.residual.level if f.residual else None, lang)}: "
+                f"{md(f.title.get(lang), MAX_SHORT)} (`{f.rule_id}`; "
+                + ", ".join(f"`{q}`" for q in f.open_questions) + ")" for f in unverified]
+        out.append("")
     out += [f"## {label('report.heading.action_plan', lang)}", ""]
     out += _table(["#", label("report.action", lang), label("report.owner_role", lang),
                    label("report.due", lang), label("label.level", lang)],

@@ -19,6 +19,8 @@ KEY_LEVELS = 2
 """Findings at the matrix's two highest levels (high and critical) get a section each."""
 MAX_DESCRIPTION_ROWS = 400
 """The description appendix lists at most this many facts; the embedded JSON has them all."""
+MAX_DECISION_PAGE_CONDITIONS = 12
+"""The decision page lists at most this many conditions; the action plan has them all."""
 CLASSIFICATION_AXES = ("confidentiality", "integrity", "availability", "traceability")
 
 
@@ -42,11 +44,24 @@ def key_levels(review: Review) -> list[str]:
     return [level.id for level in review.matrix.levels[-KEY_LEVELS:]]
 
 
-def key_findings(review: Review) -> list[Finding]:
-    """Open findings and unknowns at the two highest residual levels, worst first."""
+def _at_key_level(review: Review, status: str) -> list[Finding]:
     wanted = key_levels(review)
-    return [f for f in review.findings
-            if f.counts_as_risk and f.residual is not None and f.residual.level in wanted]
+    return [f for f in review.findings if f.status == status and f.screening is None
+            and f.residual is not None and f.residual.level in wanted]
+
+
+def key_findings(review: Review) -> list[Finding]:
+    """Confirmed findings at the two highest residual levels, worst first: a section each."""
+    return _at_key_level(review, "finding")
+
+
+def key_unverified(review: Review) -> list[Finding]:
+    """Unverified requirements at those levels: listed compactly with the facts they need.
+
+    A description with many unanswered facts would otherwise fill dozens of pages with risks
+    nobody has confirmed; the open questions section says what to ask.
+    """
+    return _at_key_level(review, "unknown")
 
 
 def open_findings(review: Review) -> list[Finding]:
@@ -63,11 +78,16 @@ def listed_findings(review: Review) -> list[Finding]:
 
 
 def action_plan(review: Review) -> list[Action]:
-    """Conditions first, then the other open findings' remediations, by due point."""
+    """Conditions first, then the other confirmed findings' remediations, by due point.
+
+    Unverified requirements that are not conditions stay out: what they need is an answer (the
+    open questions), not yet an action.
+    """
     conditions = {c.rule_id for c in review.decision.conditions}
     order = {due: i for i, due in enumerate(DUE_ORDER)}
     actions = [Action(finding=f, is_condition=f.rule_id in conditions, due=f.due)
-               for f in open_findings(review)]
+               for f in open_findings(review)
+               if f.rule_id in conditions or f.status == "finding"]
     ranks = {level.id: i for i, level in enumerate(review.matrix.levels)}
     return sorted(actions, key=lambda a: (
         not a.is_condition, order.get(a.due, len(order)),
