@@ -263,3 +263,12 @@ def test_alias_bomb_fails_fast_in_bounded_memory(tmp_path: Path) -> None:
         assert "too many values" in figures["outcome"]
         assert figures["cpu"] < 1.0, figures
         assert figures["grown_mb"] < 150, figures
+
+
+def test_debug_shows_the_traceback_for_a_bad_input() -> None:
+    file = "tests/bad_inputs/system/duplicate_key.yaml"
+    plain = CliRunner().invoke(main, cli_args("system", file))
+    debug = CliRunner().invoke(main, ["--debug", *cli_args("system", file)])
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.output
+    assert "Traceback" in debug.output and "duplicate key 'system'" in debug.output
