@@ -304,3 +304,25 @@ def test_two_files_sharing_a_ruleset_id_still_run_their_examples(tmp_path: Path)
     assert [(Path(p.file or "").name, p.code) for p in report.problems] == [
         ("b.yaml", "duplicate-id")]
     assert report.rules == 2
+
+
+def test_odd_documents_are_problems_not_crashes(tmp_path: Path) -> None:
+    (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(
+        "ruleset: {id: y, version: 1.0.0, title: {sv: a, en: a}, owner: o, date: 2026-01-01,"
+        " aspect: gdpr}\nrules: [1, {id: y.a, title: {sv: t, en: t}, message: {sv: m, en: m},"
+        " remediation: {sv: r, en: r}, references: [{source: s}], consequence: 2,"
+        " likelihood: 2, finding_if: {fact: access.sso, eq: false}, mitigations: [{id: m,"
+        " when: {fact: access.mfa_users, eq: true}, lowers: likelihood, title: only one}]}]\n",
+        encoding="utf-8")
+    report = lint_paths([tmp_path])
+    messages = {(Path(p.file or "").name, p.code, p.message.split(":")[0])
+                for p in report.problems}
+    assert ("list.yaml", "schema", "expected a mapping of keys at the top level, found list"
+            ) in messages
+    assert ("empty.yaml", "yaml", "file is empty") in messages
+    assert ("rules.yaml", "schema", "rules.0") in messages
+    assert any(p.message.startswith("the title of mitigation 'm' is written in one language")
+               for p in report.problems)
+    assert report.rules == 1  # the valid rule of rules.yaml is still checked

@@ -244,6 +244,10 @@ def text_problems(doc: Document) -> list[LintProblem]:
         value = _get(doc.data, path)
         name = ".".join(str(p) for p in path)
         owner = f"'{path[-1]}'" + ("" if path[0] == "rules" else f" ({name})")
+        if "mitigations" in path:
+            mitigation = _get(doc.data, path[:-1])
+            mitigation_id = mitigation.get("id") if isinstance(mitigation, dict) else None
+            owner = f"the title of mitigation '{mitigation_id or path[-2]}'"
         if value is None:
             continue
         if isinstance(value, str):
