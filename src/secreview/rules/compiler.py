@@ -35,7 +35,7 @@ from secreview.rules.model import (
     SetRef,
 )
 from secreview.rules.regex_safety import MATCH_TEXT_LIMIT, UnsafePattern, compile_safe
-from secreview.tristate import Tri, tri_and, tri_at_least, tri_not, tri_or
+from secreview.tristate import Tri, tri_at_least
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], Tri]
@@ -73,24 +73,85 @@ def compile_condition(cond: Condition, ctx: CompileContext, path: PathKey = (),
         parts = tuple(compile_condition(c, ctx, (*path, key, i), scope)
                       for i, c in enumerate(members))
         if isinstance(cond, AllOf):
-            if len(parts) == 2:
-                first, second = parts
-                return lambda f: tri_and((first(f), second(f)))
-            return lambda f: tri_and(p(f) for p in parts)
+            return _all_of(parts)
         if isinstance(cond, AnyOf):
-            return lambda f: tri_or(p(f) for p in parts)
-        return lambda f: tri_not(tri_or(p(f) for p in parts))
+            return _any_of(parts)
+        return _none_of(parts)
     if isinstance(cond, Not):
         inner = compile_condition(cond.not_, ctx, (*path, "not"), scope)
-        return lambda f: tri_not(inner(f))
+
+        def not_(f: Facts) -> Tri:
+            value = inner(f)
+            return None if value is None else not value
+        return not_
     if isinstance(cond, AtLeast):
         count = cond.at_least
         parts = tuple(compile_condition(c, ctx, (*path, "of", i), scope)
                       for i, c in enumerate(cond.of))
-        return lambda f: tri_at_least(count, (p(f) for p in parts))
+        return lambda f: tri_at_least(count, [p(f) for p in parts])
     if isinstance(cond, ForAny | ForAll):
         return _compile_quantifier(cond, ctx, path, facts, top_level=scope is None)
     raise TypeError(f"not a condition: {cond!r}")  # pragma: no cover - model guarantees
+
+
+# The combinators below are tri_and / tri_or / tri_not (see secreview.tristate) unrolled into
+# loops over the compiled parts: the same Kleene results, without building a generator per call,
+# which was most of a rule's evaluation cost (see docs/benchmarks.md).
+
+
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """Kleene AND: false if any part is false, else unknown if any is unknown, else true."""
+    if len(parts) == 2:
+        first, second = parts
+
+        def all_two(f: Facts) -> Tri:
+            a = first(f)
+            if a is False:
+                return False
+            b = second(f)
+            if b is False:
+                return False
+            return None if a is None or b is None else True
+        return all_two
+
+    def all_of(f: Facts) -> Tri:
+        result: Tri = True
+        for part in parts:
+            value = part(f)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+    return all_of
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """Kleene OR: true if any part is true, else unknown if any is unknown, else false."""
+    def any_of(f: Facts) -> Tri:
+        result: Tri = False
+        for part in parts:
+            value = part(f)
+            if value is True:
+                return True
+            if value is None:
+                result = None
+        return result
+    return any_of
+
+
+def _none_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """Kleene NOT OR: false if any part is true, else unknown if any is unknown, else true."""
+    def none_of(f: Facts) -> Tri:
+        result: Tri = True
+        for part in parts:
+            value = part(f)
+            if value is True:
+                return False
+            if value is None:
+                result = None
+        return result
+    return none_of
 
 
 def _lookup(ctx: CompileContext, path: PathKey, name: str, facts: Mapping[str, FactSpec],
@@ -119,15 +180,34 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
                     suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
         return _never
     where = compile_condition(cond.where, ctx, (*path, "where"), spec.item_facts)
-    combine = tri_or if isinstance(cond, ForAny) else tri_and
+    if isinstance(cond, ForAny):
+        def for_any(f: Facts) -> Tri:
+            items = f.get(name)
+            if items is None:
+                return None
+            result: Tri = False
+            for item in items:
+                value = where(item)
+                if value is True:
+                    return True
+                if value is None:
+                    result = None
+            return result
+        return for_any
 
-    def quantifier(f: Facts) -> Tri:
+    def for_all(f: Facts) -> Tri:
         items = f.get(name)
         if items is None:
             return None
-        return combine(where(item) for item in items)
-
-    return quantifier
+        result: Tri = True
+        for item in items:
+            value = where(item)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+    return for_all
 
 
 def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> frozenset[Any] | None:
@@ -238,16 +318,26 @@ def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
             value = f.get(name)
             return None if value is None else value not in operand
         return not_in
-    if op in ("gt", "gte", "lt", "lte"):
-        compare: Callable[[Any, Any], bool] = {
-            "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-            "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
-        }[op]
-
-        def order(f: Facts) -> Tri:
+    if op == "gt":
+        def gt(f: Facts) -> Tri:
             value = f.get(name)
-            return None if value is None else compare(value, operand)
-        return order
+            return None if value is None else value > operand
+        return gt
+    if op == "gte":
+        def gte(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value >= operand
+        return gte
+    if op == "lt":
+        def lt(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value < operand
+        return lt
+    if op == "lte":
+        def lte(f: Facts) -> Tri:
+            value = f.get(name)
+            return None if value is None else value <= operand
+        return lte
     if op == "exists":
         return lambda f: f.get(name) is not None
     if op == "missing":
