@@ -83,6 +83,8 @@ def test_unknown_output_extension(tmp_path: Path) -> None:
 
 def test_check_validates_only() -> None:
     code, out, _ = run("check", SYSTEM, *RULES)
+    assert code == 0 and "giltig systembeskrivning" in out
+    code, out, _ = run("check", SYSTEM, *RULES, "--lang", "en")
     assert code == 0 and "valid system description" in out
 
 

@@ -89,8 +89,9 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
 @click.argument("system", type=existing_file)
 @_rules_option
 @click.option("--profile", "profile", type=str, default=None, help="Organisation profile.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="en")
-def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang) -> None:
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language of the message. Default: the profile's.")
+def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang | None) -> None:
     """Validate SYSTEM against the model and the rulesets' extension facts, without reviewing."""
     from secreview.facts import flatten
     from secreview.pipeline import load_system, tailored_catalog
@@ -102,7 +103,8 @@ def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang
     facts = flatten(description)
     total = len([p for p in catalog.facts if not p.startswith("derived.")])
     known = sum(1 for p, v in facts.items() if v is not None and p in catalog.facts)
-    click.echo(label("cli.checked", lang, file=str(system), known=known, total=total))
+    click.echo(label("cli.checked", lang or loaded.language, file=str(system), known=known,
+                     total=total))
 
 
 @click.command()
