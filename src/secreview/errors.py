@@ -25,7 +25,10 @@ class Problem:
     rule_id: str | None = None
 
     def location(self) -> str:
-        parts = [self.file or "<input>"]
+        """``file:line:column`` as far as known; empty when the problem has no file."""
+        if self.file is None:
+            return ""
+        parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -33,7 +36,8 @@ class Problem:
         return ":".join(parts)
 
     def format(self) -> str:
-        text = f"{self.location()}: error: "
+        where = self.location()
+        text = f"{where}: error: " if where else "error: "
         if self.rule_id:
             text += f"[{self.rule_id}] "
         text += self.message
