@@ -8,6 +8,7 @@ parallel portfolio differs from the serial one. The full mode takes a few minute
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +40,7 @@ def run(config: Config, only: Sequence[str] = SECTIONS,
     for key in SECTIONS:
         if key not in only:
             continue
+        gc.collect()
         started = time.perf_counter()
         section = steps[key]()
         if progress:

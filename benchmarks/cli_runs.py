@@ -66,12 +66,16 @@ def run_once(argv: list[str], cwd: Path) -> Run:
     return Run(elapsed, usage.ru_maxrss, process.returncode, text)
 
 
-def timed_command(argv: list[str], repeat: int, cwd: Path = ROOT) -> tuple[Stats, int, Run]:
+def timed_command(argv: list[str], repeat: int, cwd: Path = ROOT, warmup: bool = True
+                  ) -> tuple[Stats, int, Run]:
     """Median wall time, peak memory (KiB, largest over runs) and the last run."""
-    last = run_once(argv, cwd)  # warm-up
-    if last.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(argv)} failed ({last.returncode}): {last.stderr[-800:]}")
-    runs = [run_once(argv, cwd) for _ in range(repeat)]
+    runs = [run_once(argv, cwd) for _ in range(repeat + (1 if warmup else 0))]
+    failed = [r for r in runs if r.returncode not in (0, 1)]
+    if failed:
+        raise RuntimeError(f"{' '.join(argv)} failed ({failed[0].returncode}): "
+                           f"{failed[0].stderr[-800:]}")
+    if warmup:
+        runs = runs[1:]
     stats = Stats.of([float(r.elapsed_ns) for r in runs], 1)
     return stats, max(r.max_rss_kib for r in runs), runs[-1]
 
@@ -95,7 +99,8 @@ def examples() -> list[Path]:
 def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
     section = Section("startup", "CLI start-up and peak memory")
     script = console_script()
-    help_stats, help_rss, _ = timed_command([script, "--help"], config.cli_repeat)
+    warmup = not config.quick
+    help_stats, help_rss, _ = timed_command([script, "--help"], config.cli_repeat, warmup=warmup)
     section.add("secreview --help", help_stats, unit="wall, fresh process")
     section.add("secreview --help peak memory", value=_mib(help_rss), unit="max RSS")
     section.targets.append(Target("secreview --help < 0.3 s",
@@ -119,10 +124,11 @@ def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
             path.write_text(json.dumps(generate_system(config.seed, 0, catalog.extension_facts)),
                             encoding="utf-8")
         check_stats, check_rss, _ = timed_command([script, "check", str(path), *rules],
-                                                  config.cli_repeat)
+                                                  config.cli_repeat, warmup=warmup)
     section.add(f"secreview check {subject}", check_stats, unit="wall, fresh process")
     section.add("secreview check peak memory", value=_mib(check_rss), unit="max RSS")
-    section.notes.append(f"command: {script}; {config.cli_repeat} runs after one warm-up")
+    section.notes.append(f"command: {script}; {config.cli_repeat} runs"
+                         + (" after one warm-up" if warmup else " (no warm-up in --quick)"))
     return section
 
 

@@ -40,7 +40,7 @@ class Config:
 def config_for(quick: bool, workers: int | None = None) -> Config:
     cores = workers or os.cpu_count() or 1
     if quick:
-        return Config(quick=True, systems=24, repeat=2, rego_repeat=1, portfolio_repeat=1,
+        return Config(quick=True, systems=12, repeat=2, rego_repeat=1, portfolio_repeat=1,
                       cli_repeat=1, pdf_repeat=0, workers=cores)
     return Config(quick=False, systems=1000, repeat=7, rego_repeat=3, portfolio_repeat=3,
                   cli_repeat=10, pdf_repeat=3, workers=cores)

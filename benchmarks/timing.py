@@ -3,8 +3,9 @@
 One *sample* is one call of the measured function; a sample may cover many operations (a loop
 over 1,000 systems), and :func:`measure` divides by the number of operations so every figure is a
 cost per operation. The garbage collector is switched off during micro-measurements, as
-``timeit`` does, so a collection triggered by earlier garbage does not land in one sample; the
-portfolio and end-to-end measurements leave it on because a real run pays for it.
+``timeit`` does, so a collection triggered by earlier garbage does not land in one sample (each
+section collects once before it starts); the portfolio and end-to-end measurements leave it on
+because a real run pays for it.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ def measure(sample: Callable[[], object], *, operations: int, repeat: int, warmu
     timings: list[float] = []
     try:
         if disable_gc:
-            gc.collect()
             gc.disable()
         for _ in range(repeat):
             start = time.perf_counter_ns()

@@ -1,0 +1,59 @@
+"""Start-up stays light: ``secreview --help`` and ``secreview check`` never import WeasyPrint.
+
+WeasyPrint (and its Pango bindings) takes most of a second to import; only PDF rendering needs
+it. This is a correctness test of the import graph, not a timing test: each command runs in a
+fresh interpreter, which then reports the modules it loaded.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+PROBE = """
+import sys
+from secreview.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted(m for m in sys.modules
+               if m.split('.')[0] == 'weasyprint' or m == 'secreview.report.pdf')
+print('EXIT', code)
+print('HEAVY', ','.join(heavy))
+"""
+
+
+def loaded_heavy_modules(*args: str, before: str = "") -> list[str]:
+    completed = subprocess.run([sys.executable, "-c", before + PROBE, *args], cwd=ROOT,
+                               capture_output=True, text=True, timeout=120, check=False)
+    lines = dict(line.split(" ", 1) if " " in line else (line, "")
+                 for line in completed.stdout.splitlines() if line.startswith(("EXIT", "HEAVY")))
+    assert lines.get("EXIT") in ("0", "None"), completed.stdout + completed.stderr
+    return [m for m in lines.get("HEAVY", "").split(",") if m]
+
+
+@pytest.mark.slow
+def test_help_does_not_import_weasyprint() -> None:
+    assert loaded_heavy_modules("--help") == []
+
+
+@pytest.mark.slow
+def test_check_does_not_import_weasyprint() -> None:
+    system = str(FIXTURES / "system_min.yaml")
+    assert loaded_heavy_modules("check", system, "--rules", str(FIXTURES / "rules")) == []
+
+
+@pytest.mark.slow
+def test_the_probe_sees_weasyprint_when_it_is_imported() -> None:
+    """Guards the test itself: the same probe, with WeasyPrint imported first, reports it."""
+    pytest.importorskip("weasyprint")
+    assert "weasyprint" in loaded_heavy_modules("--help", before="import weasyprint\n")
