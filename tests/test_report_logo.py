@@ -78,3 +78,22 @@ def test_pdf_takes_the_logo_from_memory_only(tmp_path: Path) -> None:
     assert "secreview-asset:logo" in fetcher.served
     assert fetcher.refused == []
     assert len(PdfReader(io.BytesIO(data)).pages) > 1
+
+
+@pytest.mark.slow
+def test_references_inside_an_svg_logo_are_refused(tmp_path: Path) -> None:
+    from secreview.report.pdf import make_fetcher, render_pdf
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" '
+           b'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
+           b'<image href="file:///etc/passwd" width="40" height="40"/>'
+           b'<image xlink:href="http://127.0.0.1:9/x.png" width="40" height="40"/></svg>')
+    (tmp_path / "logo.svg").write_bytes(svg)
+    logo = load_logo(tmp_path / "logo.svg")
+    review = review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
+                         review_date=dt.date(2026, 11, 26))
+    fetcher = make_fetcher(logo)
+    data = render_pdf(review, "sv", logo=logo, fetcher=fetcher)
+    assert b"root:x:0:0" not in data
+    assert any("file:///etc/passwd" in url for url in fetcher.refused)
+    assert any("127.0.0.1" in url for url in fetcher.refused)

@@ -143,3 +143,20 @@ def test_characters_outside_the_font_do_not_pull_in_a_fallback_font(tmp_path: Pa
             fonts.add(font.get_object()["/BaseFont"].encode())
     assert fonts and all(BUNDLED_FONT.match(name.decode().lstrip("/")) for name in fonts)
     assert "Plattform ?? ? ? ? åäö" in _text(reader)
+
+
+def test_rendering_is_bounded_in_time(review: Review) -> None:
+    from secreview.errors import InputError
+
+    with pytest.raises(InputError, match="took longer than"):
+        render_pdf(review, "sv", time_limit_seconds=0.01)
+
+
+def test_oversized_html_is_refused_before_layout(review: Review,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from secreview.errors import InputError
+    from secreview.report import pdf
+
+    monkeypatch.setattr(pdf, "MAX_HTML_BYTES", 1000)
+    with pytest.raises(InputError, match="larger than"):
+        render_pdf(review, "sv")

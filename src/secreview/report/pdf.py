@@ -93,8 +93,8 @@ def make_fetcher(logo: Logo | None = None) -> Any:
     return _fetcher_class()(templates_dir(), logo)
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """Not an ``Exception``: WeasyPrint catches those around fetches and carries on."""
 
 
 @contextlib.contextmanager
