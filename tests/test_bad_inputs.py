@@ -272,3 +272,27 @@ def test_debug_shows_the_traceback_for_a_bad_input() -> None:
     assert plain.exit_code == debug.exit_code == 2
     assert "Traceback" not in plain.output
     assert "Traceback" in debug.output and "duplicate key 'system'" in debug.output
+
+
+@pytest.mark.parametrize("name", [
+    "system/deep_nesting.yaml", "system/control_char_raw.yaml", "system/tab_indent.yaml",
+    "system/alias_bomb.yaml", "system/recursive_alias.yaml", "system/latin1.yaml",
+])
+def test_same_errors_without_libyaml(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """PyYAML built without libyaml falls back to the pure-Python loader, with the same bounds."""
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    case = MANIFEST[name]
+    file = f"tests/bad_inputs/{name}"
+    result = CliRunner().invoke(main, cli_args(case["kind"], file))
+    assert result.exit_code == 2
+    assert_reported(result.output, file, case)
+
+
+def test_deep_nesting_without_libyaml_is_located(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    doc = tmp_path / "deep.yaml"
+    doc.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = CliRunner().invoke(main, cli_args("system", str(doc)))
+    assert result.exit_code == 2
+    assert f"{doc}:1:" in result.output and "nested too deeply" in result.output

@@ -386,7 +386,7 @@ def _compose(text: str, max_depth: int) -> Node | None:
     produces iteratively. Without libyaml the pure-Python loader bounds the depth itself.
     """
     fast: type[Any] | None = getattr(yaml, "CSafeLoader", None)
-    if fast is None:  # pragma: no cover - PyYAML built without libyaml
+    if fast is None:  # PyYAML built without libyaml
         slow = _BoundedLoader(text, max_depth)
         try:
             return slow.get_single_node()
