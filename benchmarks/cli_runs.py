@@ -132,28 +132,28 @@ def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
     return section
 
 
-def _fifty_finding_system(catalog: Catalog, config: Config) -> tuple[dict[str, object], str]:
-    """The generated system whose report comes closest to 50 findings (open + unverified)."""
+def _report_systems(catalog: Catalog, config: Config) -> dict[str, tuple[dict[str, object], str]]:
+    """Two generated systems: the report closest to 50 findings (open + unverified) and the
+    report with the fewest, the shortest PDF these rulesets produce."""
     from benchmarks.generate import validated
 
-    best: tuple[int, int, int] | None = None
-    scan = 150 if config.quick else 1500
-    for index in range(scan):
-        data = generate_system(config.seed + 1, index, catalog.extension_facts)
+    seed = config.seed + 1
+    scored: list[tuple[int, int, int, int]] = []  # (open + unverified, open, unverified, index)
+    for index in range(150 if config.quick else 1500):
+        data = generate_system(seed, index, catalog.extension_facts)
         statuses = [o.status for o in evaluate(validated(data), catalog).outcomes
                     if o.rule.rule.dpia_criterion is None]
-        findings, unknown = statuses.count("finding"), statuses.count("unknown")
-        key = (abs(findings + unknown - FINDINGS_WANTED), -findings, index)
-        if best is None or key < best:
-            best = key
-    assert best is not None
-    index = best[2]
-    data = generate_system(config.seed + 1, index, catalog.extension_facts)
-    outcomes = evaluate(validated(data), catalog).outcomes
-    statuses = [o.status for o in outcomes if o.rule.rule.dpia_criterion is None]
-    return data, (f"generated system {index} (seed {config.seed + 1}): "
-                  f"{statuses.count('finding')} findings + {statuses.count('unknown')} "
-                  f"unverified of {len(statuses)} rules")
+        found, unknown = statuses.count("finding"), statuses.count("unknown")
+        scored.append((found + unknown, found, unknown, index))
+    fifty = min(scored, key=lambda s: (abs(s[0] - FINDINGS_WANTED), -s[1], s[3]))
+    fewest = min(scored)
+    picks: dict[str, tuple[dict[str, object], str]] = {}
+    for name, (_total, found, unknown, index) in (("~50-finding report", fifty),
+                                                  ("shortest report", fewest)):
+        picks[name] = (generate_system(seed, index, catalog.extension_facts),
+                       f"generated system {index} (seed {seed}): {found} findings + {unknown} "
+                       f"unverified of {len(catalog.rules)} rules")
+    return picks
 
 
 def pdf_reports(source: RuleSource, catalog: Catalog, config: Config) -> Section:
@@ -170,47 +170,49 @@ def pdf_reports(source: RuleSource, catalog: Catalog, config: Config) -> Section
     rules = [a for p in source.paths for a in ("--rules", p)]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        subjects: list[tuple[str, Path]] = [(p.name, p) for p in examples()]
+        subjects: list[tuple[str, Path, list[str]]] = [(p.name, p, []) for p in examples()]
         if not subjects:
-            section.notes.append("no examples/*.yaml in this checkout yet: only the generated "
-                                 "report was measured")
-        data, described = _fifty_finding_system(catalog, config)
-        generated = work / "fifty-findings.json"
-        generated.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        subjects.append(("generated ~50-finding report", generated))
-        section.notes.append(f"~50-finding report: {described}")
-        for name, path in subjects:
+            section.notes.append("no examples/*.yaml in this checkout yet: only generated "
+                                 "reports were measured")
+        generated: dict[str, Path] = {}
+        for number, (name, (data, described)) in enumerate(
+                _report_systems(catalog, config).items()):
+            path = work / f"generated-{number}.json"
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            generated[name] = path
+            subjects.append((name, path, rules))
+            section.notes.append(f"{name}: {described}")
+        for name, path, extra in subjects:
             output = work / f"{path.stem}.pdf"
-            argv = [script, "review", str(path), "--date", REVIEW_DATE, "-o", str(output),
-                    *(rules if path == generated else [])]
+            argv = [script, "review", str(path), "--date", REVIEW_DATE, "-o", str(output), *extra]
             stats, rss, _ = timed_command(argv, config.pdf_repeat)
-            pages = _pdf_pages(output)
             section.add(f"secreview review {name} -o report.pdf", stats,
-                        unit=f"wall, {pages} pages, peak {_mib(rss)}")
-        in_process = _render_in_process(generated, source, config)
-        if in_process is not None:
-            stats, pages = in_process
-            section.add("PDF rendering alone (in process), ~50-finding report", stats,
+                        unit=f"wall, {_pdf_pages(output)} pages, peak {_mib(rss)}")
+        rates: list[float] = []
+        for name, path in generated.items():
+            stats, pages = _render_in_process(path, source, config)
+            rates.append(stats.median_ns / pages)
+            section.add(f"PDF rendering alone (in process), {name}", stats,
                         unit=f"{pages} pages, {format_duration(stats.median_ns / pages)} per page")
-            scaled = stats.median_ns / pages * 10
-            section.targets.append(Target("a 10-page PDF in about 1 s",
-                                          f"{format_duration(scaled)} for 10 pages at the "
-                                          "measured rate per page", scaled <= 1.5 * PDF_TARGET_NS))
+        ten_pages = min(rates) * 10
+        section.targets.append(Target(
+            "a 10-page PDF in about 1 s", f"{format_duration(ten_pages)} for 10 pages at the best "
+            "measured rate per page (no report of these rulesets is as short as 10 pages)",
+            ten_pages <= 1.25 * PDF_TARGET_NS))
     section.notes.append(f"review date fixed to {REVIEW_DATE}; {config.pdf_repeat} runs after "
                          "one warm-up; start-up, loading and evaluation are inside the "
-                         "end-to-end rows")
+                         "end-to-end rows; 'in process' is render(review, 'pdf') alone")
     return section
 
 
-def _render_in_process(path: Path, source: RuleSource, config: Config
-                       ) -> tuple[Stats, int] | None:
+def _render_in_process(path: Path, source: RuleSource, config: Config) -> tuple[Stats, int]:
     from secreview.pipeline import review_file
     from secreview.report import render
 
     review = review_file(path, list(source.paths), review_date=dt.date.fromisoformat(REVIEW_DATE))
     output = render(review, "pdf", review.language)
     if not isinstance(output, bytes):
-        return None
+        raise TypeError("the pdf renderer returned text")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(output)
         handle.flush()

@@ -42,29 +42,37 @@ def _rego_timings(rego: Rego, documents: list[dict[str, Any]], repeat: int
                   ) -> tuple[Stats, Stats]:
     """Per-system cost of ``set_input`` and of the query, over ``repeat`` passes."""
     rego.statuses(documents[0])  # warm-up
-    inputs: list[float] = []
-    queries: list[float] = []
-    gc.collect()
+    clocks = (time.perf_counter_ns, time.process_time_ns)
+    inputs: tuple[list[float], list[float]] = ([], [])
+    queries: tuple[list[float], list[float]] = ([], [])
     gc.disable()
     try:
         for _ in range(repeat):
-            set_total = query_total = 0
+            set_total = [0, 0]
+            query_total = [0, 0]
             for document in documents:
-                start = time.perf_counter_ns()
+                start = [clock() for clock in clocks]
                 rego.set_input(document)
-                middle = time.perf_counter_ns()
+                middle = [clock() for clock in clocks]
                 rego.query()
-                query_total += time.perf_counter_ns() - middle
-                set_total += middle - start
-            inputs.append(set_total / len(documents))
-            queries.append(query_total / len(documents))
+                end = [clock() for clock in clocks]
+                for i in (0, 1):
+                    set_total[i] += middle[i] - start[i]
+                    query_total[i] += end[i] - middle[i]
+            for i in (0, 1):
+                inputs[i].append(set_total[i] / len(documents))
+                queries[i].append(query_total[i] / len(documents))
     finally:
         gc.enable()
-    return Stats.of(inputs, len(documents)), Stats.of(queries, len(documents))
+    return (Stats.of(inputs[0], len(documents), inputs[1]),
+            Stats.of(queries[0], len(documents), queries[1]))
 
 
 def _ratio(theirs: Stats, ours: Stats) -> str:
-    return f"{theirs.median_ns / ours.median_ns:.1f}×"
+    text = f"{theirs.median_ns / ours.median_ns:.1f}×"
+    if theirs.cpu_median_ns and ours.cpu_median_ns:
+        text += f" (CPU time {theirs.cpu_median_ns / ours.cpu_median_ns:.1f}×)"
+    return text
 
 
 def compare(portfolio: Portfolio, config: Config) -> Section:
@@ -154,9 +162,11 @@ def _ratios(section: Section, outcome: Stats, status_only: Stats, cel: Stats | N
                     unit="median / median")
         section.add(f"ratio {name} / secreview status only", value=_ratio(theirs, status_only),
                     unit="median / median")
-        ratio = theirs.median_ns / outcome.median_ns
-        section.targets.append(Target(
-            f"≥ {factor:g}× faster than {name} (evaluate_rule)",
-            f"{ratio:.1f}× ({format_duration(outcome.median_ns)} vs "
-            f"{format_duration(theirs.median_ns)})", ratio >= factor))
+        for label, ours in (("full outcome with evidence", outcome),
+                            ("status only, like for like", status_only)):
+            ratio = theirs.median_ns / ours.median_ns
+            section.targets.append(Target(
+                f"≥ {factor:g}× faster than {name} ({label})",
+                f"{_ratio(theirs, ours)}: {format_duration(ours.median_ns)} vs "
+                f"{format_duration(theirs.median_ns)}", ratio >= factor))
 

@@ -2,8 +2,8 @@
 
 Three workloads:
 
-* *evaluate*: :func:`~secreview.evaluate.evaluate` on descriptions already validated (the
-  engine alone; the "1,000 systems in under 1 s" target);
+* *evaluate*: :func:`~secreview.evaluate.evaluate` on descriptions already validated, keeping
+  a summary per system (the engine alone; the "1,000 systems in under 1 s" target);
 * *load + evaluate*: from JSON bytes: parse, validate, evaluate (what a re-evaluation of a
   register does);
 * *load + review + JSON*: parse, validate, :func:`~secreview.pipeline.build_review` and
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from benchmarks.inputs import Config, Portfolio, RuleSource
 from benchmarks.results import Section, Target
 from benchmarks.timing import format_duration, measure
-from secreview.evaluate import evaluate
-from secreview.loading import load_bytes
+from secreview.evaluate import Evaluation, evaluate
+from secreview.loading import Document, load_bytes
 from secreview.pipeline import Inputs, build_review
 from secreview.profile import Profile, load_profile
 from secreview.rules.loader import Catalog
@@ -58,11 +58,17 @@ def _initialise(source: RuleSource) -> None:
         _STATE = _State(source, source.load(), profile, sha256)
 
 
+def _summary(evaluation: Evaluation) -> tuple[int, int]:
+    """What a register keeps per system: findings and unknowns (the outcomes are dropped)."""
+    statuses = [o.status for o in evaluation.outcomes]
+    return statuses.count("finding"), statuses.count("unknown")
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _load(raw: bytes, index: int) -> tuple[SystemDescription, object]:
+def _load(raw: bytes, index: int) -> tuple[SystemDescription, Document]:
     doc = load_bytes(raw, f"portfolio-{index}.json")
     return validate(SystemDescription, doc), doc
 
@@ -86,7 +92,7 @@ def load_review_json(chunk: tuple[int, list[bytes]]) -> list[str]:
     digests = []
     for offset, raw in enumerate(raws):
         system, doc = _load(raw, start + offset)
-        inputs = Inputs(system=system, system_doc=doc, catalog=_STATE.catalog,  # type: ignore[arg-type]
+        inputs = Inputs(system=system, system_doc=doc, catalog=_STATE.catalog,
                         profile=_STATE.profile, profile_sha256=_STATE.profile_sha256)
         digests.append(_digest(build_review(inputs, review_date=REVIEW_DATE).to_json()))
     return digests
@@ -102,8 +108,8 @@ def run(source: RuleSource, catalog: Catalog, portfolio: Portfolio, config: Conf
     _initialise(source)
     count = portfolio.count
     systems = portfolio.systems
-    evaluate_only = measure(lambda: [evaluate(s, catalog) for s in systems], operations=1,
-                            repeat=config.portfolio_repeat, disable_gc=False)
+    evaluate_only = measure(lambda: [_summary(evaluate(s, catalog)) for s in systems],
+                            operations=1, repeat=config.portfolio_repeat, disable_gc=False)
     section.add(f"evaluate, 1 core, {count} systems", evaluate_only, unit="whole portfolio")
     section.add("evaluate, 1 core, per system", evaluate_only.scaled(1 / count),
                 unit=f"{len(catalog.rules)} rules")
