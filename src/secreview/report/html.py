@@ -6,6 +6,7 @@ is the same document; only the font declarations and the logo's address differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -47,8 +48,8 @@ def stylesheet() -> Markup:
 
 def context(review: Review, lang: Lang, *, pdf: bool, logo: Logo | None) -> dict[str, Any]:
     """Everything the template needs, worked out once."""
-    style = ChartStyle(font_family=PDF_FONT_FAMILY if pdf else SCREEN_FONT_FAMILY,
-                       clean=drawable if pdf else str)
+    clean: Callable[[str], str] = drawable if pdf else str
+    style = ChartStyle(font_family=PDF_FONT_FAMILY if pdf else SCREEN_FONT_FAMILY, clean=clean)
     titles = {f.rule_id: f.title.get(lang) for f in review.findings}
     rows = view.description_rows(review, lang)
     return {
@@ -56,8 +57,8 @@ def context(review: Review, lang: Lang, *, pdf: bool, logo: Logo | None) -> dict
         "lang": lang,
         "pdf": pdf,
         "css": stylesheet(),
-        "page_label": Markup(css_string(drawable(label("report.page", lang)))),  # noqa: S704
-        "page_of": Markup(css_string(drawable(label("report.page_of", lang)))),  # noqa: S704
+        "page_label": Markup(css_string(clean(label("report.page", lang)))),  # noqa: S704
+        "page_of": Markup(css_string(clean(label("report.page_of", lang)))),  # noqa: S704
         "logo_src": (LOGO_URL if pdf else logo.data_uri()) if logo else None,
         "decision_colour": DECISION_COLOURS[review.decision.outcome],
         "rule_titles": titles,
