@@ -11,7 +11,13 @@ from jinja2 import UndefinedError
 
 from secreview.pipeline import review_file
 from secreview.report import EXTENSIONS, FORMATS, format_for, render
-from secreview.report.environment import cap, drawable, environment
+from secreview.report.environment import (
+    NO_LEVEL_COLOUR,
+    cap,
+    drawable,
+    environment,
+    level_colour,
+)
 from secreview.report.html import render_html
 from secreview.review import Review
 
@@ -92,3 +98,13 @@ def test_formats_and_extensions_registered() -> None:
 def test_render_dispatch(review: Review) -> None:
     assert isinstance(render(review, "md", "sv"), str)
     assert render(review, "html", "sv") == render_html(review, "sv")
+
+
+def test_only_strict_colours_reach_style_attributes(review: Review) -> None:
+    levels = [lv.model_copy(update={"colour": "red;background:url(http://127.0.0.1:9/x)"})
+              for lv in review.matrix.levels]
+    hostile = review.model_copy(update={"matrix": review.matrix.model_copy(
+        update={"levels": levels})})
+    html = render_html(hostile, "sv")
+    assert "127.0.0.1" not in html
+    assert level_colour(hostile, "critical") == NO_LEVEL_COLOUR

@@ -170,7 +170,8 @@ def aspect_chart(review: Review, lang: Lang, style: ChartStyle) -> Markup:
                 continue
             span = BAR_WIDTH * count / most
             body.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{span:.1f}" height="16" '
-                        f'fill="{level.colour}" stroke="#ffffff" stroke-width="1"/>')
+                        f'fill="{level_colour(review, level.id)}" stroke="#ffffff" '
+                        'stroke-width="1"/>')
             if span >= 14:
                 body.append(f'<text x="{x + span / 2:.1f}" y="{y + 15}" text-anchor="middle" '
                             f'fill="#ffffff" font-weight="bold">{count}</text>')
@@ -185,7 +186,7 @@ def aspect_chart(review: Review, lang: Lang, style: ChartStyle) -> Markup:
     for level in levels:
         name = level.label.get(lang)
         body.append(f'<rect x="{x:.1f}" y="{legend_y - 9}" width="10" height="10" '
-                    f'fill="{level.colour}"/>'
+                    f'fill="{level_colour(review, level.id)}"/>'
                     f'<text x="{x + 14:.1f}" y="{legend_y}" fill="{INK}">'
                     f"{style.text(name, 20)}</text>")
         x += 24 + 6.5 * len(name)

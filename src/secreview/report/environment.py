@@ -10,6 +10,7 @@ draw, so the PDF never falls back silently to a system font.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -44,12 +45,20 @@ def level_label(review: Review, level: str | None, lang: Lang) -> str:
     return level
 
 
+NO_LEVEL_COLOUR = "#6b7280"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
 def level_colour(review: Review, level: str | None) -> str:
-    """The profile's colour for a level; grey when there is no level."""
+    """The profile's colour for a level; grey when there is none or it is not ``#rrggbb``.
+
+    The colour goes into ``style`` attributes and SVG, so only the strict form is let through
+    (a Review built by hand, not from a validated profile, could carry anything).
+    """
     for info in review.matrix.levels:
-        if info.id == level:
+        if info.id == level and _COLOUR.fullmatch(info.colour):
             return info.colour
-    return "#6b7280"
+    return NO_LEVEL_COLOUR
 
 
 def tint(colour: str, share: float) -> str:
