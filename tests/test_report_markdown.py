@@ -43,3 +43,10 @@ def test_no_markup_survives(text: str) -> None:
     out = md(text)
     assert "\n" not in out and "<" not in out and ">" not in out
     assert not re.search(r"(?<!\\)[\[\]`*_|#]", out.replace("\\\\", ""))
+
+
+def test_code_spans_cannot_be_closed_early() -> None:
+    from secreview.report.markdown import code
+
+    assert code("a`b|c") == "`a'b/c`"
+    assert code("test.rule_id") == "`test.rule_id`"

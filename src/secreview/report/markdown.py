@@ -29,6 +29,12 @@ def md(text: str | None, limit: int = MAX_TEXT) -> str:
                            else m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
+def code(identifier: str) -> str:
+    """An identifier (rule id, fact path, hash) as inline code; it cannot close the span early."""
+    flat = " ".join(cap(identifier, MAX_SHORT).split()).replace("`", "'").replace("|", "/")
+    return f"`{flat}`"
+
+
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -44,10 +50,10 @@ def _finding_section(review: Review, finding: Finding, lang: Lang) -> list[str]:
     inherent = finding.inherent
     out = [f"### {_level(review, residual.level if residual else None, lang).upper()}: "
            f"{md(finding.title.get(lang), MAX_SHORT)}", "",
-           f"`{finding.rule_id}` · {md(label('status.' + finding.status, lang))}", "",
+           f"{code(finding.rule_id)} · {md(label('status.' + finding.status, lang))}", "",
            f"**{label('report.what', lang)}:** {md(finding.message.get(lang))}", "",
            f"**{label('report.why', lang)}:**", ""]
-    out += [f"- `{e.fact}`: {md(format_value(e.value, lang)) if e.known else '**' + md(format_value(None, lang)) + '**'}"  # noqa: E501
+    out += [f"- {code(e.fact)}: {md(format_value(e.value, lang)) if e.known else '**' + md(format_value(None, lang)) + '**'}"  # noqa: E501
             for e in finding.evidence]
     out += ["", f"**{label('label.remediation', lang)}:** {md(finding.remediation.get(lang))} "
             f"({md(label('role.' + finding.owner_role, lang))}, "
@@ -124,8 +130,8 @@ def render_markdown(review: Review, lang: Lang) -> str:
         out += [f"### {label('report.heading.key_unverified', lang)}", "",
                 label("report.key_unverified_intro", lang, n=len(unverified)), ""]
         out += [f"- {_level(r, f.residual.level if f.residual else None, lang)}: "
-                f"{md(f.title.get(lang), MAX_SHORT)} (`{f.rule_id}`; "
-                + ", ".join(f"`{q}`" for q in f.open_questions) + ")" for f in unverified]
+                f"{md(f.title.get(lang), MAX_SHORT)} ({code(f.rule_id)}; "
+                + ", ".join(code(q) for q in f.open_questions) + ")" for f in unverified]
         out.append("")
     out += [f"## {label('report.heading.action_plan', lang)}", ""]
     out += _table(["#", label("report.action", lang), label("report.owner_role", lang),
@@ -137,12 +143,12 @@ def render_markdown(review: Review, lang: Lang) -> str:
                     _level(r, a.finding.residual.level if a.finding.residual else None, lang)]
                    for i, a in enumerate(view.action_plan(r), 1)])
     out += [f"## {label('heading.questions', lang)}", ""]
-    out += [f"{i}. {md(q.question.get(lang))} (`{q.fact}`)"
+    out += [f"{i}. {md(q.question.get(lang))} ({code(q.fact)})"
             for i, q in enumerate(r.questions, 1)] or [label("report.no_questions", lang)]
     out += ["", f"## {label('report.heading.all_findings', lang)}", ""]
     out += _table([label("report.rule", lang), label("report.title", lang),
                    label("report.status", lang), label("label.residual", lang)],
-                  [[f"`{f.rule_id}`", md(f.title.get(lang), MAX_SHORT),
+                  [[code(f.rule_id), md(f.title.get(lang), MAX_SHORT),
                     md(label("status." + f.status, lang)),
                     _level(r, f.residual.level, lang) if f.residual else "—"]
                    for f in view.listed_findings(r)])
@@ -151,15 +157,15 @@ def render_markdown(review: Review, lang: Lang) -> str:
         out += [f"## {label('report.heading.waivers', lang)}", ""]
         out += _table([label("report.rule", lang), label("report.justification", lang),
                        label("report.accepted_by", lang), label("report.expires", lang)],
-                      [[f"`{f.rule_id}`", md(f.waiver.justification),  # type: ignore[union-attr]
+                      [[code(f.rule_id), md(f.waiver.justification),  # type: ignore[union-attr]
                         md(f.waiver.accepted_by, MAX_SHORT),  # type: ignore[union-attr]
                         f.waiver.expires.isoformat()]  # type: ignore[union-attr]
                        for f in waived])
     out += [f"## {label('report.heading.provenance', lang)}", ""]
     out += [f"- {label('report.engine_version', lang)}: secreview {md(r.engine_version)}",
-            f"- {label('report.input_hash', lang)}: `{r.system.sha256}`",
+            f"- {label('report.input_hash', lang)}: {code(r.system.sha256)}",
             f"- {label('report.profile', lang)}: {md(r.profile.id)} {md(r.profile.version)} "
-            f"(`{r.profile.sha256}`)"]
-    out += [f"- {label('report.ruleset', lang)}: {md(rs.id)} {md(rs.version)} (`{rs.sha256}`)"
+            f"({code(r.profile.sha256)})"]
+    out += [f"- {label('report.ruleset', lang)}: {md(rs.id)} {md(rs.version)} ({code(rs.sha256)})"
             for rs in r.rulesets]
     return "\n".join(out) + "\n"
