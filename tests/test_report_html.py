@@ -11,13 +11,8 @@ from jinja2 import UndefinedError
 
 from secreview.pipeline import review_file
 from secreview.report import EXTENSIONS, FORMATS, format_for, render
-from secreview.report.environment import (
-    NO_LEVEL_COLOUR,
-    cap,
-    drawable,
-    environment,
-    level_colour,
-)
+from secreview.report.common import NO_LEVEL_COLOUR, cap, level_colour
+from secreview.report.environment import drawable, environment
 from secreview.report.html import render_html
 from secreview.review import Review
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from secreview.i18n import Lang, label
-from secreview.report.environment import cap, level_colour, level_label, tint
+from secreview.report.common import cap, level_colour, level_label, tint
 from secreview.review import Review
 
 INK = "#1f2937"

@@ -20,7 +20,7 @@ import io
 
 from secreview.i18n import Lang, label
 from secreview.report import view
-from secreview.report.environment import MAX_TEXT, cap, level_label
+from secreview.report.common import MAX_TEXT, cap, level_label
 from secreview.review import Finding, Review
 
 BOM = "\ufeff"

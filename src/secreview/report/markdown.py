@@ -11,7 +11,7 @@ import re
 
 from secreview.i18n import Lang, format_value, label
 from secreview.report import view
-from secreview.report.environment import MAX_SHORT, MAX_TEXT, cap, level_label
+from secreview.report.common import MAX_SHORT, MAX_TEXT, cap, level_label
 from secreview.review import Finding, Review
 
 _ALWAYS = re.compile(r"([\\`*_\[\]#|~<>&])")

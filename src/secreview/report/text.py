@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from secreview.i18n import Lang, label
+from secreview.report.common import level_label
 from secreview.review import Finding, Review
 
 MAX_PER_ASPECT = 12
 
 
-def _level_label(review: Review, level: str | None, lang: Lang) -> str:
-    if level is None:
-        return label("label.no_level", lang)
-    for info in review.matrix.levels:
-        if info.id == level:
-            return info.label.get(lang)
-    return level
-
-
 def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     level = finding.residual.level if finding.residual else None
     marker = {"finding": "✗", "unknown": "?", "waived": "~"}.get(finding.status, " ")
-    head = f"  {marker} [{_level_label(review, level, lang).upper()}] {finding.title.get(lang)}"
+    head = f"  {marker} [{level_label(review, level, lang).upper()}] {finding.title.get(lang)}"
     lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
     lines.append(f"      {finding.message.get(lang)}")
     if finding.status == "unknown" and finding.open_questions:
@@ -47,7 +39,7 @@ def render_text(review: Review, lang: Lang) -> str:
             out.append(f"  → {shown}" + (" " + label("label.and_more", lang, n=more)
                                          if more > 0 else ""))
     out.append(f"{label('label.overall', lang)}: "
-               f"{_level_label(review, review.summary.overall_level, lang)}")
+               f"{level_label(review, review.summary.overall_level, lang)}")
     if review.summary.compliance_percent is not None:
         out.append(f"{label('label.compliance', lang)}: {review.summary.compliance_percent:g} %")
     if decision.conditions:
@@ -70,9 +62,9 @@ def render_text(review: Review, lang: Lang) -> str:
     out.append("")
     out.append(label("heading.aspects", lang) + ":")
     for aspect in review.aspects:
-        counts = ", ".join(f"{_level_label(review, lv, lang).lower()} {n}"
+        counts = ", ".join(f"{level_label(review, lv, lang).lower()} {n}"
                            for lv, n in aspect.counts.items() if n)
-        out.append(f"  {aspect.title.get(lang)}: {_level_label(review, aspect.level, lang)}"
+        out.append(f"  {aspect.title.get(lang)}: {level_label(review, aspect.level, lang)}"
                    + (f" ({counts})" if counts else ""))
     open_findings = [f for f in review.findings if f.counts_as_risk or f.status == "waived"]
     if open_findings:

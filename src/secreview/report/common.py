@@ -1,0 +1,55 @@
+"""What every renderer shares: text caps and risk levels as the profile names and colours them.
+
+Kept apart from the Jinja environment so the terminal, Markdown and CSV renderers need no Jinja.
+"""
+
+from __future__ import annotations
+
+import re
+
+from secreview.i18n import Lang, label
+from secreview.review import Review
+
+MAX_TEXT = 2000
+"""Longest free text printed anywhere; longer text is cut with an ellipsis."""
+MAX_SHORT = 300
+"""Longest title, name or label."""
+ELLIPSIS = "…"
+
+
+def cap(text: str, limit: int = MAX_TEXT) -> str:
+    """Cut ``text`` to ``limit`` characters, marking the cut, so no field can flood a page."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def level_label(review: Review, level: str | None, lang: Lang) -> str:
+    """A risk level as the profile names it (``Hög``), or "no risk" when there is none."""
+    if level is None or level == "":
+        return label("label.no_level", lang)
+    for info in review.matrix.levels:
+        if info.id == level:
+            return info.label.get(lang)
+    return level
+
+
+NO_LEVEL_COLOUR = "#6b7280"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def level_colour(review: Review, level: str | None) -> str:
+    """The profile's colour for a level; grey when there is none or it is not ``#rrggbb``.
+
+    The colour goes into ``style`` attributes and SVG, so only the strict form is let through
+    (a Review built by hand, not from a validated profile, could carry anything).
+    """
+    for info in review.matrix.levels:
+        if info.id == level and _COLOUR.fullmatch(info.colour):
+            return info.colour
+    return NO_LEVEL_COLOUR
+
+
+def tint(colour: str, share: float) -> str:
+    """Mix a ``#rrggbb`` colour with white: ``share`` 1.0 is the colour, 0.0 is white."""
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(255 - (255 - c) * share) for c in channels]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
