@@ -454,7 +454,24 @@ def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
     except RecursionError:
         raise InputError.single("document is nested too deeply", file=source) from None
     _check_json_shape(data, source, limits)
-    return Document(data=data, source=source, positions={(): (1, 1)})
+    return Document(data=data, source=source, positions=_json_positions(text, source, limits))
+
+
+def _json_positions(text: str, source: str, limits: Limits) -> dict[PathKey, tuple[int, int]]:
+    """Line and column of every value of a JSON document, so validation errors can point at them.
+
+    JSON is YAML flow syntax, so the YAML composer finds the positions; the values themselves
+    come from the JSON parser. Where the two disagree, errors fall back to the whole file.
+    """
+    try:
+        node = _compose(text, limits.max_depth)
+        if node is None:
+            return {(): (1, 1)}
+        builder = _Builder(source, limits)
+        builder.build(node, (), 0)
+    except (yaml.YAMLError, InputError, _TooDeep, RecursionError):
+        return {(): (1, 1)}
+    return builder.positions
 
 
 def _check_json_shape(data: Any, source: str, limits: Limits) -> None:
