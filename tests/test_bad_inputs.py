@@ -296,3 +296,12 @@ def test_deep_nesting_without_libyaml_is_located(tmp_path: Path,
     result = CliRunner().invoke(main, cli_args("system", str(doc)))
     assert result.exit_code == 2
     assert f"{doc}:1:" in result.output and "nested too deeply" in result.output
+
+
+def test_thousands_of_wrong_values_do_not_flood_the_terminal(tmp_path: Path) -> None:
+    doc = tmp_path / "many.yaml"
+    doc.write_text("hosting:\n  storage_countries: [" + ",".join(["1"] * 5000) + "]\n")
+    result = CliRunner().invoke(main, cli_args("system", str(doc)))
+    assert result.exit_code == 2
+    assert result.output.count(": error: ") == 101
+    assert f"{doc}: error: 4900 more problems are not shown" in result.output

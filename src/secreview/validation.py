@@ -100,6 +100,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+MAX_PROBLEMS = 100
+"""A document with thousands of wrong values gets the first hundred, not a flooded terminal."""
+
+
 def problems_from(error: ValidationError, model: type[BaseModel], doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[PathKey, str]] = set()
@@ -141,6 +145,12 @@ def problems_from(error: ValidationError, model: type[BaseModel], doc: Document)
         if signature not in seen:
             seen.add(signature)
             problems.append(problem)
+    if len(problems) > MAX_PROBLEMS:
+        hidden = len(problems) - MAX_PROBLEMS
+        problems = [*problems[:MAX_PROBLEMS], Problem(
+            f"{hidden} more problems are not shown", file=doc.source,
+            suggestion="fix the ones above first; they often cause the rest",
+        )]
     return problems
 
 
