@@ -95,16 +95,17 @@ _SAFE_SCALAR_TAGS = {
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
-# C0 and C1 control characters other than tab, newline and carriage return. YAML escapes
-# ("\e", "\x07") and JSON escapes ("\u001b") can smuggle them past the YAML reader; in a
-# report they would reach terminals (ANSI escape sequences) and documents, so they are refused.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# C0 and C1 control characters other than tab, newline and carriage return, and a carriage
+# return that does not end a line (it moves a terminal's cursor back over what was written).
+# YAML escapes ("\e", "\x07", "\r") and JSON escapes ("\u001b") can smuggle them past the YAML
+# reader; in a report they would reach terminals (ANSI escape sequences) and documents.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]|\r(?!\n)")
 
 
 def _control_character(text: str) -> str | None:
     """The first forbidden control character in ``text``, as ``U+XXXX``, or None."""
     found = _CONTROL.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
+    return f"U+{ord(found.group()[0]):04X}" if found else None
 
 
 class _TooDeep(Exception):

@@ -8,13 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from secreview.bundled import profiles_dir
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import load_document
 from secreview.rules.model import Identifier, RuleId
+from secreview.system import one_line
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 Outcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
@@ -175,7 +183,8 @@ class Tailoring(_Strict):
 
 
 class Organisation(_Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200),
+                    AfterValidator(one_line)]
     logo: str | None = Field(None, description="SVG or PNG file next to the profile")
 
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 Country = Annotated[
     str,
@@ -18,8 +25,17 @@ Country = Annotated[
     Field(description="ISO 3166-1 alpha-2 country code, e.g. SE, US"),
 ]
 Level = Annotated[int, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
+
+
+def one_line(value: str) -> str:
+    """Names and labels are one line: a line break in a name could fake a line of a report."""
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be one line, without line breaks")
+    return value
+
+
 Text = Annotated[str, StringConstraints(max_length=2000)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(one_line)]
 
 
 def _not_a_number(value: Any) -> Any:

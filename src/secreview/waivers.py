@@ -10,15 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from secreview.errors import InputError, Problem
 from secreview.loading import load_document
 from secreview.rules.model import RuleId
-from secreview.system import Date
+from secreview.system import Date, one_line
 from secreview.validation import validate
 
-Name = Annotated[str, StringConstraints(min_length=2, max_length=200)]
+Name = Annotated[str, StringConstraints(min_length=2, max_length=200),
+                 AfterValidator(one_line)]
 
 
 class _Strict(BaseModel):
