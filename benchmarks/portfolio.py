@@ -141,7 +141,8 @@ def run(source: RuleSource, catalog: Catalog, portfolio: Portfolio, config: Conf
             section.checks[f"{name}: {config.workers} cores give the same results as 1"] = (
                 parallel == serial[name])
             stats = measure(lambda work=work: list(pool.map(work, chunks)),  # type: ignore[misc]
-                            operations=1, repeat=config.portfolio_repeat, disable_gc=False)
+                            operations=1, repeat=config.portfolio_repeat, disable_gc=False,
+                            cpu=False)
             section.add(f"{name}, {config.workers} cores", stats, unit="whole portfolio")
     section.notes.append(
         f"{count} systems from benchmarks/generate.py (seed {config.seed}); "

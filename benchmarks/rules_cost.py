@@ -49,7 +49,10 @@ def per_rule(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
     for name, costs in (("evaluate_rule (outcome + evidence)", outcome_cost),
                         ("predicates + status only", status_cost)):
         medians = [s.median_ns for s in costs.values()]
-        section.add(f"{name}: median rule", value=format_duration(statistics.median(medians)),
+        cpu = statistics.median(s.cpu_median_ns or 0.0 for s in costs.values())
+        section.add(f"{name}: median rule",
+                    value=f"{format_duration(statistics.median(medians))} "
+                    f"(CPU {format_duration(cpu)})",
                     unit=f"per evaluation, median over {count} rules")
         section.add(f"{name}: 90th percentile rule", value=format_duration(
             _percentile(medians, 0.9)), unit="per evaluation")

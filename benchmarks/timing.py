@@ -58,13 +58,17 @@ class Stats:
 
 
 def measure(sample: Callable[[], object], *, operations: int, repeat: int, warmup: int = 1,
-            disable_gc: bool = True) -> Stats:
-    """Run ``sample`` ``warmup`` times untimed, then ``repeat`` times timed."""
+            disable_gc: bool = True, cpu: bool = True) -> Stats:
+    """Run ``sample`` ``warmup`` times untimed, then ``repeat`` times timed.
+
+    ``cpu=False`` when the work happens in other processes, where this process's CPU time
+    would mean nothing.
+    """
     for _ in range(warmup):
         sample()
     was_enabled = gc.isenabled()
     timings: list[float] = []
-    cpu: list[float] = []
+    cpu_times: list[float] = []
     try:
         if disable_gc:
             gc.disable()
@@ -73,11 +77,11 @@ def measure(sample: Callable[[], object], *, operations: int, repeat: int, warmu
             start = time.perf_counter_ns()
             sample()
             timings.append((time.perf_counter_ns() - start) / operations)
-            cpu.append((time.process_time_ns() - start_cpu) / operations)
+            cpu_times.append((time.process_time_ns() - start_cpu) / operations)
     finally:
         if was_enabled:
             gc.enable()
-    return Stats.of(timings, operations, cpu)
+    return Stats.of(timings, operations, cpu_times if cpu else ())
 
 
 def format_duration(ns: float) -> str:
