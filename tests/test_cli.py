@@ -108,3 +108,15 @@ def test_real_process_round_trip(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "secreview.cli", "review", str(tmp_path)],
                          capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_refuses_to_overwrite_a_ruleset_or_the_profile(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    ruleset = rules / "mini.yaml"
+    ruleset.write_bytes((FIXTURES / "rules" / "mini.yaml").read_bytes())
+    before = ruleset.read_bytes()
+    code, _, err = run("review", SYSTEM, "--rules", str(rules), "-o", str(ruleset), "--format",
+                       "json")
+    assert code == 2 and "over an input" in err
+    assert ruleset.read_bytes() == before

@@ -11,6 +11,7 @@ import pytest
 from secreview.bundled import profiles_dir
 from secreview.errors import InputError
 from secreview.pipeline import review_file
+from secreview.profile import load_profile
 from secreview.report.html import render_html
 from secreview.report.logo import MAX_LOGO_BYTES, load_logo, profile_logo
 
@@ -30,12 +31,14 @@ def _profile_with_logo(tmp_path: Path, logo: str) -> Path:
 
 def test_logo_is_read_relative_to_the_profile(tmp_path: Path) -> None:
     (tmp_path / "logo.svg").write_bytes(SVG)
-    logo = profile_logo(_profile_with_logo(tmp_path, "logo.svg"))
+    profile, _sha, path = load_profile(_profile_with_logo(tmp_path, "logo.svg"))
+    logo = profile_logo(profile, path)
     assert logo is not None and logo.mime == "image/svg+xml" and logo.data == SVG
 
 
 def test_bundled_profile_has_no_logo() -> None:
-    assert profile_logo(None) is None
+    profile, _sha, path = load_profile()
+    assert profile_logo(profile, path) is None
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -58,6 +58,19 @@ class Inputs:
     waivers: WaiverFile | None = None
     waivers_sha256: str | None = None
     tailoring: list[Tailored] = field(default_factory=list)
+    profile_path: Path | None = None
+    waivers_path: Path | None = None
+
+    def source_files(self) -> list[Path]:
+        """Every file the review was computed from: outputs must never be written over these."""
+        files = [Path(self.system_doc.source), *(Path(r.source) for r in self.catalog.rulesets)]
+        if self.profile_path is not None:
+            files.append(self.profile_path)
+            if self.profile.organisation.logo:
+                files.append(self.profile_path.parent / self.profile.organisation.logo)
+        if self.waivers_path is not None:
+            files.append(self.waivers_path)
+        return files
 
 
 def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, Document]:
@@ -137,7 +150,9 @@ def load_inputs(system_path: str | Path, rules: Sequence[str | Path] = (),
     catalog, tailoring = tailored_catalog(profile, resolved, rules)
     system, doc = load_system(system_path, catalog)
     waivers, waivers_sha = load_waivers(waivers_path) if waivers_path else (None, None)
-    return Inputs(system, doc, catalog, profile, profile_sha, waivers, waivers_sha, tailoring)
+    return Inputs(system, doc, catalog, profile, profile_sha, waivers, waivers_sha, tailoring,
+                  profile_path=resolved,
+                  waivers_path=Path(waivers_path) if waivers_path else None)
 
 
 def _evidence(outcome: Outcome) -> list[Evidence]:

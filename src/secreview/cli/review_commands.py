@@ -55,17 +55,15 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
            review_date: dt.datetime | None, fail_on: str | None) -> None:
     """Review SYSTEM (a YAML or JSON system description) and report the decision."""
     from secreview.output import write_atomic
-    from secreview.pipeline import review_file
-    from secreview.report import format_for, render
-
-    chosen = format_for(output, fmt)
-    result = review_file(system, rules, profile, waivers,
-                         review_date.date() if review_date else None, lang)
-    language: Lang = lang or result.language
-    from secreview.report import LOGO_FORMATS
+    from secreview.pipeline import build_review, load_inputs
+    from secreview.report import LOGO_FORMATS, format_for, render
     from secreview.report.logo import profile_logo
 
-    logo = profile_logo(profile) if chosen in LOGO_FORMATS else None
+    chosen = format_for(output, fmt)
+    inputs = load_inputs(system, rules, profile, waivers)
+    result = build_review(inputs, review_date.date() if review_date else None, lang)
+    language: Lang = lang or result.language
+    logo = profile_logo(inputs.profile, inputs.profile_path) if chosen in LOGO_FORMATS else None
     rendered = render(result, chosen, language, logo=logo)
     if output is None:
         if isinstance(rendered, bytes):
@@ -73,10 +71,7 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
         else:
             click.echo(rendered, nl=False)
     else:
-        protected = [system, *rules, *(p for p in (waivers,) if p)]
-        if profile and Path(profile).exists():
-            protected.append(Path(profile))
-        write_atomic(output, rendered, protected)
+        write_atomic(output, rendered, [*inputs.source_files(), *rules])
         click.echo(label("cli.written", language, file=str(output)), err=True)
     if fail_on and result.decision.outcome in FAIL_ON[fail_on]:
         click.echo(label("cli.exit_fail_on", language,

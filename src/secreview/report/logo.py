@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secreview.errors import InputError
+from secreview.profile import Profile
 
 MAX_LOGO_BYTES = 256 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -56,11 +57,8 @@ def load_logo(path: Path, profile_file: Path | None = None) -> Logo:
     return Logo(mime=MIME[suffix], data=data)
 
 
-def profile_logo(profile: str | Path | None) -> Logo | None:
-    """The logo the profile names, or None; bundled profiles have none."""
-    from secreview.profile import load_profile
-
-    loaded, _sha, file = load_profile(profile)
-    if loaded.organisation.logo is None:
+def profile_logo(profile: Profile, profile_file: Path | None) -> Logo | None:
+    """The logo a loaded profile names, or None; bundled profiles have none."""
+    if profile.organisation.logo is None:
         return None
-    return load_logo(Path(loaded.organisation.logo), file)
+    return load_logo(Path(profile.organisation.logo), profile_file)

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec
 from secreview.i18n import PLACEHOLDER
-from secreview.loading import Document, PathKey, load_document
+from secreview.loading import Document, PathKey, configured_limits, load_document
 from secreview.profile import DisabledRule, Profile, RuleOverride
 from secreview.rules.catalogue import plain
 from secreview.rules.compiler import CompileContext, compile_condition
@@ -345,7 +345,7 @@ def _salvage(doc: Document) -> tuple[Ruleset, Document] | None:
 def parse_for_lint(file: Path) -> tuple[LoadedRuleset | None, list[LintProblem]]:
     """Parse and validate one file; return what could be loaded and every problem found."""
     try:
-        doc = load_document(file, RULESET_LIMITS)
+        doc = load_document(file, configured_limits(RULESET_LIMITS))
     except InputError as exc:
         return None, [_from_problem(p, "yaml") for p in exc.problems]
     texts = text_problems(doc)
