@@ -35,7 +35,7 @@ class SecreviewGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
-        except Exception as exc:  # noqa: BLE001 - last line of defence for a clear message
+        except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()
             else:
