@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec, flatten
+from secreview.facts import FactSpec, fits_kind, flatten
 from secreview.loading import Document
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
@@ -127,15 +127,7 @@ def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog)
 def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
     if value is None:
         return None
-    checks = {
-        "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "string": isinstance(value, str),
-        "enum": isinstance(value, str),
-        "list": isinstance(value, list),
-    }
-    if not checks.get(spec.kind, True):
+    if not fits_kind(spec.kind, value):
         return f"expected a {spec.kind} value"
     allowed = spec.allowed
     if allowed is not None:

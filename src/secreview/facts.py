@@ -126,6 +126,21 @@ def core_facts() -> dict[str, FactSpec]:
     return {**_CORE, **DERIVED_FACTS}
 
 
+def fits_kind(kind: FactKind | None, value: Any) -> bool:
+    """Does ``value`` have the Python type a fact of ``kind`` holds? (bool is not a number.)"""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    checks: dict[str, bool] = {
+        "bool": isinstance(value, bool),
+        "int": is_number and isinstance(value, int),
+        "number": is_number,
+        "string": isinstance(value, str),
+        "enum": isinstance(value, str),
+        "date": isinstance(value, dt.date),
+        "list": isinstance(value, list),
+    }
+    return checks.get(kind or "", True)
+
+
 def extension_spec(name: str, kind: FactKind, values: tuple[Any, ...] | None,
                    description: str = "") -> FactSpec:
     if values is not None and kind == "string":

@@ -14,14 +14,13 @@ itself the problem (e.g. no Art. 9(2) exception named).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.errors import Problem, did_you_mean
-from secreview.facts import FactSpec
+from secreview.facts import FactSpec, fits_kind
 from secreview.rules.model import (
     AllOf,
     AnyOf,
@@ -230,18 +229,11 @@ def _check_value(spec: FactSpec, value: Any, ctx: CompileContext, path: PathKey,
                     expected=", ".join(map(str, allowed)),
                     suggestion=did_you_mean(str(value), map(str, allowed)))
         return
-    ok = {
-        "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "string": isinstance(value, str),
-        "enum": isinstance(value, str),
-        "date": isinstance(value, dt.date),
-    }.get(kind or "", True)
-    if not ok:
+    maximum = float("inf") if spec.maximum is None else spec.maximum
+    if not fits_kind(kind, value):
         ctx.problem(path, f"{value!r} does not fit '{spec.path}', which holds {kind} values")
     elif spec.minimum is not None and isinstance(value, int | float) and not isinstance(
-            value, bool) and not (spec.minimum <= value <= (spec.maximum or float("inf"))):
+            value, bool) and not spec.minimum <= value <= maximum:
         ctx.problem(path, f"{value!r} is outside the range of '{spec.path}'",
                     expected=f"{spec.minimum:g} to {spec.maximum:g}" if spec.maximum is not None
                     else f"at least {spec.minimum:g}")
