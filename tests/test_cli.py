@@ -120,3 +120,13 @@ def test_refuses_to_overwrite_a_ruleset_or_the_profile(tmp_path: Path) -> None:
                        "json")
     assert code == 2 and "over an input" in err
     assert ruleset.read_bytes() == before
+
+
+def test_binary_format_to_stdout() -> None:
+    """A PDF asked for with --format and no -o goes to standard output as bytes."""
+    done = subprocess.run(
+        [sys.executable, "-m", "secreview", "review", SYSTEM, *RULES, *DATE, "--format", "pdf"],
+        capture_output=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"%PDF-") and done.stdout.rstrip().endswith(b"%%EOF")

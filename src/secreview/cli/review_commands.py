@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,7 +68,8 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
     rendered = render(result, chosen, language, logo=logo)
     if output is None:
         if isinstance(rendered, bytes):
-            click.get_binary_stream("stdout").write(rendered)
+            sys.stdout.buffer.write(rendered)
+            sys.stdout.buffer.flush()
         else:
             click.echo(rendered, nl=False)
     else:
