@@ -346,6 +346,12 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
+        if "nesting depth" in message:  # PyYAML >= 6.0.4 bounds nesting in its parser too
+            raise InputError.single(
+                "document is nested too deeply", file=source,
+                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+                expected=f"at most {limits.max_depth} levels",
+            ) from None
         suggestion = None
         if "\t" in message or "\\t" in message or "tab" in message.lower() or _tab_at(text, mark):
             suggestion = "indent with spaces; YAML does not allow tab characters for indentation"
