@@ -1,0 +1,1 @@
+"""secreview benchmarks: ``python3 -m benchmarks [--quick]``; see docs/benchmarks.md."""
