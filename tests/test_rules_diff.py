@@ -128,3 +128,17 @@ def test_cli() -> None:
     assert checked.exit_code == 1
     as_json = runner.invoke(main, ["rules", "diff", "--format", "json", str(V1), str(V2)])
     assert json.loads(as_json.output)["removed"][0]["id"] == "diff.old_exit"
+
+
+def test_a_side_that_does_not_compile_cannot_run(tmp_path: Path) -> None:
+    text = (V1 / "logging.yaml").read_text(encoding="utf-8")
+    fact = text.split("fact: ", 1)[1].split(",", 1)[0].split("}", 1)[0].strip()
+    (tmp_path / "broken.yaml").write_text(text.replace(fact, "logging.no_such_fact"),
+                                          encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown fact 'logging\.no_such_fact'") as raised:
+        diff_paths([V1 / "logging.yaml"], [tmp_path / "broken.yaml"])
+    assert raised.value.problems[0].line is not None
+    result = CliRunner().invoke(main, ["rules", "diff", str(V1 / "logging.yaml"),
+                                       str(tmp_path / "broken.yaml")])
+    assert result.exit_code == 2
+    assert "unknown fact 'logging.no_such_fact'" in result.output

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from secreview.errors import InputError
 from secreview.rules.catalogue import plain
-from secreview.rules.loader import LoadedRuleset, parse_ruleset, ruleset_files
+from secreview.rules.loader import LoadedRuleset, load_catalog
 from secreview.rules.model import Rule
 
 Bump = Literal["none", "patch", "minor", "major"]
@@ -189,10 +189,12 @@ def version_bump(old: str, new: str) -> Movement:
 
 
 def _load(paths: Sequence[str | Path]) -> list[LoadedRuleset]:
+    """The rulesets at ``paths``, compiled like a review would: a side that could not be used
+    in a review (unknown facts, type mismatches, duplicate ids) is an input error, not a diff."""
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise InputError.single("no such file or folder", file=missing[0])
-    return [parse_ruleset(f) for f in ruleset_files(paths)]
+    return load_catalog(paths).rulesets
 
 
 def _needed(ruleset_id: str, result: RulesDiff, old: LoadedRuleset,
