@@ -326,3 +326,15 @@ def test_odd_documents_are_problems_not_crashes(tmp_path: Path) -> None:
     assert any(p.message.startswith("the title of mitigation 'm' is written in one language")
                for p in report.problems)
     assert report.rules == 1  # the valid rule of rules.yaml is still checked
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("^(a+)+$", "unsafe regular expression"),
+    ("[unclosed", "invalid regular expression"),
+])
+def test_bad_regular_expressions_have_their_own_code(tmp_path: Path, pattern: str,
+                                                     message: str) -> None:
+    file = _ruleset(tmp_path, f"{{fact: vendor.name, matches: {json.dumps(pattern)}}}")
+    (problem,) = [p for p in lint_files([file]).problems if p.severity == "error"]
+    assert (problem.code, problem.message.split(":")[0]) == ("unsafe-regex", message)
+    assert problem.line is not None and problem.suggestion

@@ -63,6 +63,8 @@ HINTS: dict[str, str] = {
                     "fact under 'facts:'",
     "type-mismatch": "compare the operator and value with the fact's type in "
                      "'secreview schema system'",
+    "unsafe-regex": "bound repetitions ({1,64} instead of +), avoid nested quantifiers and "
+                    "backreferences, and check the syntax; see SECURITY.md",
     "duplicate-id": "rule and ruleset ids must be unique across all loaded rulesets; rename one",
     "unknown-set": "declare the set under 'sets:' or use a built-in one (eu, eea, adequacy, "
                    "nordic)",
@@ -188,6 +190,7 @@ _COMPILER_CODES = (
     ("unknown value set", "unknown-set"),
     ("unknown aspect", "unknown-aspect"),
     ("declared twice", "extension-conflict"),
+    ("regular expression", "unsafe-regex"),  # invalid or prone to catastrophic backtracking
 )
 
 
