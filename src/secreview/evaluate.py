@@ -31,13 +31,24 @@ class Outcome(NamedTuple):
 
     rule: CompiledRule
     status: Status
-    evidence: tuple[tuple[str, Any], ...]
+    facts: Mapping[str, Any]
     mitigations_in_effect: tuple[str, ...]
     mitigations_unknown: tuple[str, ...]
 
     @property
+    def evidence(self) -> tuple[tuple[str, Any], ...]:
+        """Every fact the rule looked at, with its value (``None`` = unknown).
+
+        Built on demand from the system's facts: most outcomes are passes nobody reads the
+        evidence of, and building it eagerly cost more than evaluating the rule.
+        """
+        get = self.facts.get
+        return tuple([(path, get(path)) for path in self.rule.facts_used])
+
+    @property
     def unknown_facts(self) -> tuple[str, ...]:
-        return tuple(path for path, value in self.evidence if value is None)
+        get = self.facts.get
+        return tuple([path for path in self.rule.facts_used if get(path) is None])
 
 
 _new_tuple = tuple.__new__
@@ -80,10 +91,8 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
             elif holds is None:
                 undecided.append(mitigation.mitigation.id)
         in_effect, unknown = tuple(holding), tuple(undecided)
-    get = facts.get
-    evidence = tuple([(path, get(path)) for path in compiled.facts_used])
     # What Outcome(...) does, without its Python-level __new__: half the cost of the call.
-    return _new_tuple(Outcome, (compiled, status, evidence, in_effect, unknown))
+    return _new_tuple(Outcome, (compiled, status, facts, in_effect, unknown))
 
 
 def derive_facts(screening: list[Outcome]) -> dict[str, Any]:
