@@ -100,12 +100,31 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 # YAML escapes ("\e", "\x07", "\r") and JSON escapes ("\u001b") can smuggle them past the YAML
 # reader; in a report they would reach terminals (ANSI escape sequences) and documents.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]|\r(?!\n)")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make text
+# display in another order than it is stored ("Trojan Source"), so a vendor or rule name in a
+# report could read as something else. Input text never needs them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def _control_character(text: str) -> str | None:
-    """The first forbidden control character in ``text``, as ``U+XXXX``, or None."""
+@dataclass(frozen=True)
+class _Forbidden:
+    """A character that input text may not contain, and how to tell the author."""
+
+    description: str  # "the control character U+001B"
+    suggestion: str
+
+
+def _forbidden_character(text: str) -> _Forbidden | None:
+    """The first control or bidirectional formatting character in ``text``, or None."""
     found = _CONTROL.search(text)
-    return f"U+{ord(found.group()[0]):04X}" if found else None
+    if found is not None:
+        return _Forbidden(f"the control character U+{ord(found.group()[0]):04X}",
+                          "remove it; escape sequences such as \\e or \\x07 are not allowed")
+    found = _BIDI.search(text)
+    if found is not None:
+        return _Forbidden(f"the bidirectional formatting character U+{ord(found.group()):04X}",
+                          "remove it: it makes text display in another order than it is written")
+    return None
 
 
 class _TooDeep(Exception):
@@ -258,12 +277,10 @@ class _Builder:
             # YAML 1.2 semantics: only true/false are booleans. Under YAML 1.1 the country code
             # NO (Norway), and yes/no/on/off, would silently become booleans.
             return node.value
-        control = _control_character(node.value)
-        if control is not None:
-            raise self.fail(node, f"text contains the control character {control}",
-                            expected="printable text",
-                            suggestion="remove it; escape sequences such as \\e or \\x07 are "
-                            "not allowed")
+        forbidden = _forbidden_character(node.value)
+        if forbidden is not None:
+            raise self.fail(node, f"text contains {forbidden.description}",
+                            expected="printable text", suggestion=forbidden.suggestion)
         constructor = yaml.SafeLoader.yaml_constructors[node.tag]
         try:
             value = constructor(self._scalar_loader, node)
@@ -504,10 +521,10 @@ def _check_json_shape(data: Any, source: str, limits: Limits) -> None:
             )
         for text in [value] if isinstance(value, str) else value if isinstance(
                 value, Mapping) else ():
-            control = _control_character(text)
-            if control is not None:
+            forbidden = _forbidden_character(text)
+            if forbidden is not None:
                 raise InputError.single(
-                    f"text contains the control character {control}", file=source,
+                    f"text contains {forbidden.description}", file=source,
                     expected="printable text", suggestion="remove the \\u escape",
                 )
         if isinstance(value, Mapping):
