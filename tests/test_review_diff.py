@@ -63,6 +63,7 @@ def test_answering_questions_resolves_findings(tmp_path: Path) -> None:
     assert [c.rule_id for c in result.resolved] == ["test.processor_agreement"]
     assert result.resolved[0].status_before == "finding"
     assert result.resolved[0].status_after == "pass"
+    assert result.resolved[0].level_after is None, "a pass carries no risk level to show"
     text = render_diff(result, "text", "en")
     assert "Resolved or no longer relevant (1)" in text
 

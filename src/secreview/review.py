@@ -88,6 +88,14 @@ class Finding(_Model):
     def counts_as_risk(self) -> bool:
         return self.status in ("finding", "unknown") and self.screening is None
 
+    @property
+    def open_level(self) -> str | None:
+        """The residual level a person should see: none for a pass or a rule that does not apply
+        (their levels exist only to weight the compliance percentage)."""
+        if self.status in ("finding", "unknown", "waived") and self.residual is not None:
+            return self.residual.level
+        return None
+
 
 class AspectSummary(_Model):
     id: str

@@ -85,7 +85,7 @@ def _open(review: Review) -> dict[str, Finding]:
 
 
 def _level(finding: Finding | None) -> str | None:
-    return finding.residual.level if finding is not None and finding.residual else None
+    return finding.open_level if finding is not None else None
 
 
 def _change(rule_id: str, before: Finding | None, after: Finding | None) -> FindingChange:
