@@ -18,7 +18,6 @@ installed so the report can say what it could not measure.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import json
 from collections.abc import Mapping, Sequence
@@ -29,6 +28,7 @@ from typing import Any
 import yaml
 
 from secreview.evaluate import Status, decide_status, evaluate_rule
+from secreview.facts import json_value
 from secreview.rules.loader import Catalog, builtin_sets, load_catalog
 
 EQUIVALENTS = Path(__file__).resolve().parent / "equivalents"
@@ -53,16 +53,6 @@ def package_version(name: str) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
 
 
 class Ours:
@@ -97,7 +87,7 @@ class Ours:
             target = doc
             for part in parents:
                 target = target.setdefault(part, {})
-            target[leaf] = _jsonable(facts.get(path))
+            target[leaf] = json_value(facts.get(path))
         return doc
 
 

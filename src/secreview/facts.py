@@ -160,6 +160,19 @@ def flatten(system: SystemDescription) -> dict[str, Any]:
     return facts
 
 
+def json_value(value: Any) -> Any:
+    """A fact value as JSON holds it: dates become ISO text, lists and mappings are converted
+    all the way down. Reviews record evidence this way, and the benchmarks hand facts to engines
+    that only read JSON."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    return value
+
+
 def _flatten_into(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
     for name, value in model.__dict__.items():
         if name in ("schema_", "extensions"):

@@ -15,6 +15,7 @@ from typing import Any
 from secreview import __version__
 from secreview.decision import decide, dpia_screening
 from secreview.evaluate import STATUSES, Evaluation, Outcome, check_extensions, evaluate
+from secreview.facts import json_value
 from secreview.i18n import Lang, fill_text
 from secreview.loading import Document, load_document
 from secreview.profile import DisabledRule, Profile, RuleOverride, load_profile
@@ -156,18 +157,8 @@ def load_inputs(system_path: str | Path, rules: Sequence[str | Path] = (),
 
 
 def _evidence(outcome: Outcome) -> list[Evidence]:
-    return [Evidence(fact=path, value=_jsonable(value), known=value is not None)
+    return [Evidence(fact=path, value=json_value(value), known=value is not None)
             for path, value in outcome.evidence]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
 
 
 def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
@@ -382,7 +373,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
         findings=findings,
         questions=_questions(findings, catalog, profile),
         warnings=warnings,
-        description=_jsonable(system.model_dump(mode="python", exclude_none=True,
+        description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),
     )
 
