@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Annotated, Literal
 
@@ -61,6 +61,70 @@ def format_value(value: object, lang: Lang) -> str:
     return str(value)
 
 
+@cache
+def value_labels() -> dict[str, dict[str, Text]]:
+    """The labels of enumerated fact values (``data/values.yaml``): fact path → value → Text."""
+    from secreview.bundled import data_dir
+
+    raw = yaml.safe_load((data_dir() / "values.yaml").read_text(encoding="utf-8"))
+    return {path: {str(value): Text(**text) for value, text in values.items()}
+            for path, values in raw.items()}
+
+
+def _item_name_field(path: str) -> str | None:
+    """The field that names an entry of a list-of-entries fact: the model's first (required) one."""
+    from secreview.facts import core_facts
+
+    spec = core_facts().get(path)
+    return next(iter(spec.item_facts), None) if spec is not None else None
+
+
+def _format_item(path: str, item: Mapping[str, object], lang: Lang) -> str:
+    """One entry of a list of entries: its name, then its labelled enumerated fields.
+
+    ``Betygssättning: public task (Art. 6(1)(e))``; an entry without its naming field is shown
+    as ``field: value`` pairs so nothing is hidden.
+    """
+    name_field = _item_name_field(path)
+    if name_field is None or item.get(name_field) is None:
+        return ", ".join(f"{key}: {format_fact(f'{path}.{key}', value, lang)}"
+                         for key, value in item.items())
+    name = format_fact(f"{path}.{name_field}", item[name_field], lang)
+    labels = value_labels()
+    enums = [format_fact(f"{path}.{key}", value, lang) for key, value in item.items()
+             if key != name_field and value is not None and f"{path}.{key}" in labels]
+    return f"{name}: {', '.join(enums)}" if enums else name
+
+
+def format_fact(path: str, value: object, lang: Lang) -> str:
+    """The value of the fact at ``path`` as a person reads it: enumerated ids get their label.
+
+    ``hosting.deployment = saas`` reads "cloud service (SaaS)"; yes/no, unknown, lists and dates
+    read as in :func:`format_value`. Only the fact's own ids are relabelled, so free text equal to
+    an id stays as written. Extension facts have no labels and show their ids.
+    """
+    if isinstance(value, str):
+        text = value_labels().get(path, {}).get(value)
+        return text.get(lang) if text is not None else value
+    if isinstance(value, Mapping):
+        return _format_item(path, value, lang)
+    if isinstance(value, list) and value:
+        separator = "; " if any(isinstance(item, Mapping) for item in value) else ", "
+        return separator.join(format_fact(path, item, lang) for item in value)
+    return format_value(value, lang)
+
+
+def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
+    """The ids a fact accepts with what each means, for a form: ``saas — cloud service (SaaS)``.
+
+    Joined with semicolons because some labels contain commas; a no-break space keeps each id
+    on the same line as its dash when a comment is wrapped.
+    """
+    labels = value_labels().get(path, {})
+    return "; ".join(f"{value}\u00a0— {labels[str(value)].get(lang)}" if str(value) in labels
+                     else str(value) for value in values)
+
+
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
@@ -71,7 +135,7 @@ def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) ->
         path = match.group(1)
         if path not in facts:
             return match.group(0)
-        return format_value(facts[path], lang)
+        return format_fact(path, facts[path], lang)
 
     return PLACEHOLDER.sub(replace, template)
 

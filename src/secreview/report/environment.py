@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from secreview.bundled import templates_dir
-from secreview.i18n import Lang, Text, format_value, has_label, label
+from secreview.i18n import Lang, Text, format_fact, format_value, has_label, label
 from secreview.report.common import cap, level_colour, level_label, tint
 
 
@@ -82,6 +82,12 @@ def _value(context: Context, value: object) -> str:
     return cap(format_value(value, _lang(context)))
 
 
+@pass_context
+def _fact(context: Context, value: object, path: str) -> str:
+    """A fact's value with enumerated ids labelled: ``{{ e.value|fact(e.fact) }}``."""
+    return cap(format_fact(path, value, _lang(context)))
+
+
 def _finalize_with(clean: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
         if isinstance(value, Markup):  # already escaped, built by our own code (charts)
@@ -108,8 +114,8 @@ def environment(pdf: bool = False) -> Environment:
     )
     env.filters.update({
         "t": _text, "label": _label, "label_or": _label_or, "level": _level,
-        "colour": _colour, "date": _date, "percent": _percent, "value": _value, "cap": cap,
-        "tint": tint,
+        "colour": _colour, "date": _date, "percent": _percent, "value": _value, "fact": _fact,
+        "cap": cap, "tint": tint,
     })
     return env
 

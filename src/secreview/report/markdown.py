@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from secreview.i18n import Lang, format_value, label
+from secreview.i18n import Lang, format_fact, format_value, label
 from secreview.report import view
 from secreview.report.common import MAX_SHORT, MAX_TEXT, cap, level_label
 from secreview.review import Finding, Review
@@ -53,7 +53,7 @@ def _finding_section(review: Review, finding: Finding, lang: Lang) -> list[str]:
            f"{code(finding.rule_id)} · {md(label('status.' + finding.status, lang))}", "",
            f"**{label('report.what', lang)}:** {md(finding.message.get(lang))}", "",
            f"**{label('report.why', lang)}:**", ""]
-    out += [f"- {code(e.fact)}: {md(format_value(e.value, lang)) if e.known else '**' + md(format_value(None, lang)) + '**'}"  # noqa: E501
+    out += [f"- {code(e.fact)}: {md(format_fact(e.fact, e.value, lang)) if e.known else '**' + md(format_value(None, lang)) + '**'}"  # noqa: E501
             for e in finding.evidence]
     out += ["", f"**{label('label.remediation', lang)}:** {md(finding.remediation.get(lang))} "
             f"({md(label('role.' + finding.owner_role, lang))}, "
@@ -114,9 +114,12 @@ def render_markdown(review: Review, lang: Lang) -> str:
         out.append(f"- {label('dpia.unknown', lang)}: "
                    + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_unknown))
     classification = view.classification(r)
+
+    def axis_value(axis: str) -> str:
+        return md(format_fact(f"classification.{axis}", classification.get(axis), lang))
+
     out += ["", f"**{label('report.heading.classification', lang)}:** "
-            + (", ".join(f"{label('report.class.' + axis, lang)} "
-                         f"{md(format_value(classification.get(axis), lang))}"
+            + (", ".join(f"{label('report.class.' + axis, lang)} {axis_value(axis)}"
                          for axis in view.CLASSIFICATION_AXES)
                if classification else label("report.no_classification", lang)), ""]
     out += [f"## {label('report.heading.key_findings', lang)}", ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from secreview.i18n import Lang, format_value, label
+from secreview.i18n import Lang, format_fact, label
 from secreview.review import ExplanationStep, Finding, Review
 
 DUE_ORDER = ("before_contract", "before_go_live", "within_6_months", "within_12_months")
@@ -112,13 +112,17 @@ def highest_classification(review: Review) -> int | None:
     return max(values) if values else None
 
 
-def describe(value: Any, lang: Lang) -> str:
-    """A submitted value as a person reads it; list items that are objects as ``key: value``."""
+def describe(path: str, value: Any, lang: Lang) -> str:
+    """A submitted value as a person reads it; list items that are objects as ``key: value``.
+
+    ``path`` is the fact's dotted path, so enumerated ids read as their labels.
+    """
     if isinstance(value, dict):
-        return ", ".join(f"{key}: {describe(inner, lang)}" for key, inner in value.items())
+        return ", ".join(f"{key}: {describe(f'{path}.{key}', inner, lang)}"
+                         for key, inner in value.items())
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        return "; ".join(describe(item, lang) for item in value)
-    return format_value(value, lang)
+        return "; ".join(describe(path, item, lang) for item in value)
+    return format_fact(path, value, lang)
 
 
 def description_rows(review: Review, lang: Lang) -> list[FactRow]:
@@ -132,7 +136,7 @@ def description_rows(review: Review, lang: Lang) -> list[FactRow]:
             for key, inner in value.items():
                 walk(f"{prefix}.{key}", inner)
         else:
-            rows.append(FactRow(path=prefix, text=describe(value, lang)))
+            rows.append(FactRow(path=prefix, text=describe(prefix, value, lang)))
 
     for key, value in review.description.items():
         if key != "$schema":
@@ -155,7 +159,8 @@ def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: 
                      after=step.after, reason=step.ref or "")
     if step.kind == "scaling":
         return label("report.step.scaling", lang, fact=step.ref or "",
-                     value=format_value(step.value, lang), before=step.before, after=step.after)
+                     value=format_fact(step.ref or "", step.value, lang), before=step.before,
+                     after=step.after)
     if step.kind == "scaling_unknown":
         return label("report.step.scaling_unknown", lang, fact=step.ref or "")
     if step.kind == "mitigation":
