@@ -57,7 +57,7 @@ def test_routing_questions_come_first_and_lead_their_sections(mini_rules: Path) 
 def test_questions_values_and_why_are_in_the_comments(mini_rules: Path) -> None:
     sv = questionnaire(rules=[mini_rules], lang="sv")
     assert "Behandlas personuppgifter i systemet" in sv
-    assert "Svar: ett av: saas, paas, iaas, on_premises, hybrid" in sv
+    assert "Svar: ett av: saas\u00a0— molntjänst (SaaS); paas\u00a0— plattform som" in sv
     assert "Varför:" in sv and "GDPR art. 28.3" in sv
     assert "Har exit testats?" in sv and "test.mini" in sv
     en = questionnaire(rules=[mini_rules], lang="en")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secreview.facts import FactSpec, core_facts
-from secreview.i18n import Lang, Text, has_label, label
+from secreview.i18n import Lang, Text, has_label, label, value_choices
 from secreview.profile import Profile
 from secreview.questions import core_questions, question_for
 from secreview.rules.loader import Catalog
@@ -88,15 +88,19 @@ def fact_why(path: str, catalog: Catalog) -> Text | None:
     return entry["why"] if entry else None
 
 
-def allowed_values(spec: FactSpec, name: str, lang: Lang) -> str:
-    """The answers a fact accepts, as a person reads them."""
+def allowed_values(spec: FactSpec, name: str, lang: Lang, path: str | None = None) -> str:
+    """The answers a fact accepts, as a person reads them; enumerated ids with their meaning.
+
+    ``path`` is the fact's full path where ``spec.path`` is not (fields of a list's entries).
+    """
+    choices = value_choices(path or spec.path, spec.allowed or (), lang)
     if spec.kind == "bool":
         return label("workflow.values.bool", lang)
     if spec.kind == "enum":
-        return label("workflow.values.enum", lang, values=", ".join(map(str, spec.allowed or ())))
+        return label("workflow.values.enum", lang, values=choices)
     if spec.kind == "list":
         if spec.allowed:
-            return label("workflow.values.list_of", lang, values=", ".join(map(str, spec.allowed)))
+            return label("workflow.values.list_of", lang, values=choices)
         if name.endswith(COUNTRY_SUFFIXES):
             return label("workflow.values.countries", lang)
         return label("workflow.values.list", lang)
@@ -168,7 +172,7 @@ def _leaf(out: _Writer, depth: int, path: str, spec: FactSpec, catalog: Catalog,
             key = f"workflow.item.{path}.{item_name}"
             meaning = label(key, lang) if has_label(key) else item_name
             out.comment(depth, f"    {marker}{item_name}:  # {meaning} "
-                        f"({allowed_values(item, item_name, lang)})")
+                        f"({allowed_values(item, item_name, lang, f'{path}.{item_name}')})")
     out.lines.append(f"{INDENT * depth}{name}:")
 
 
