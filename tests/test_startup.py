@@ -1,8 +1,9 @@
-"""Start-up stays light: ``secreview --help`` and ``secreview check`` never import WeasyPrint.
+"""Start-up stays light: ``--help``, ``check`` and ``rules lint`` never import WeasyPrint or Jinja.
 
 WeasyPrint (and its Pango bindings) takes most of a second to import; only PDF rendering needs
-it. This is a correctness test of the import graph, not a timing test: each command runs in a
-fresh interpreter, which then reports the modules it loaded.
+it. Jinja is for HTML and PDF reports and the HTML rule catalogue only. This is a correctness
+test of the import graph, not a timing test: each command runs in a fresh interpreter, which
+then reports the modules it loaded.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ except SystemExit as exc:
 else:
     code = 0
 heavy = sorted(m for m in sys.modules
-               if m.split('.')[0] == 'weasyprint' or m == 'secreview.report.pdf')
+               if m.split('.')[0] in ('weasyprint', 'jinja2') or m == 'secreview.report.pdf')
 print('EXIT', code)
 print('HEAVY', ','.join(heavy))
 """
@@ -57,3 +58,8 @@ def test_the_probe_sees_weasyprint_when_it_is_imported() -> None:
     """Guards the test itself: the same probe, with WeasyPrint imported first, reports it."""
     pytest.importorskip("weasyprint")
     assert "weasyprint" in loaded_heavy_modules("--help", before="import weasyprint\n")
+
+
+@pytest.mark.slow
+def test_rules_lint_does_not_import_jinja() -> None:
+    assert loaded_heavy_modules("rules", "lint", str(FIXTURES / "lint" / "clean")) == []

@@ -14,16 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2 import DictLoader, Environment, StrictUndefined
-from pydantic import BaseModel
 
 from secreview.errors import InputError, did_you_mean
 from secreview.i18n import Lang, Text, has_label, label
 from secreview.rules.loader import Catalog, CompiledRule, LoadedRuleset
-from secreview.rules.model import Condition, Reference, Rule
+from secreview.rules.model import Condition, Reference, Rule, plain
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 LEVEL_NAMES: dict[int, Text] = {
     1: Text(sv="Försumbar", en="Negligible"),
@@ -85,15 +86,6 @@ WORDS: dict[str, Text] = {
 def word(key: str, lang: Lang, **values: object) -> str:
     text = WORDS[key].get(lang)
     return text.format(**values) if values else text
-
-
-def plain(value: Any) -> Any:
-    """A model (rule, condition, reference) as plain JSON-able data, as it was written."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def condition_yaml(cond: Condition) -> str:
@@ -403,6 +395,10 @@ _HTML_ASPECT = """{% extends "base.html" %}
 
 @cache
 def _html_environment() -> Environment:
+    # Imported here: only 'rules docs' renders HTML, and lint, diff, list and show (and the
+    # modules borrowing md_escape) should not pay for loading Jinja.
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
     return Environment(
         loader=DictLoader({"base.html": _HTML_BASE, "index.html": _HTML_INDEX,
                            "aspect.html": _HTML_ASPECT}),

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from secreview.errors import InputError
-from secreview.rules.catalogue import plain
 from secreview.rules.loader import LoadedRuleset, load_catalog
-from secreview.rules.model import Rule
+from secreview.rules.model import Rule, plain
 
 Bump = Literal["none", "patch", "minor", "major"]
 Movement = Literal["downgrade", "none", "patch", "minor", "major"]

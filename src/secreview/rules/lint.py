@@ -28,7 +28,6 @@ from secreview.facts import FactSpec
 from secreview.i18n import PLACEHOLDER
 from secreview.loading import Document, PathKey, configured_limits, load_document
 from secreview.profile import DisabledRule, Profile, RuleOverride
-from secreview.rules.catalogue import plain
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.examples import run_rule_examples
 from secreview.rules.loader import (
@@ -49,6 +48,7 @@ from secreview.rules.model import (
     Leaf,
     Rule,
     Ruleset,
+    plain,
 )
 from secreview.validation import validate
 

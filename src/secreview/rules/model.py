@@ -314,3 +314,16 @@ def ruleset_json_schema() -> dict[str, Any]:
     schema = Ruleset.model_json_schema(by_alias=True)
     schema["title"] = "secreview ruleset"
     return schema
+
+
+def plain(value: Any) -> Any:
+    """A model (rule, condition, reference) as plain JSON-able data, as it was written.
+
+    Unset fields stay out, so two rulesets compare equal exactly when their authors wrote the
+    same thing (the diff and the linter rely on that), and written-back YAML reads like the source.
+    """
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
