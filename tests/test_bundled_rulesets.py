@@ -135,3 +135,10 @@ def test_support_access_from_a_third_country_is_a_transfer(catalog: Catalog) -> 
 def test_bundled_files_are_the_seven_aspect_rulesets() -> None:
     folders = {path.parent.name for path in bundled_ruleset_files()}
     assert set(ASPECTS) <= folders
+
+
+def test_bundled_data_files_are_read_with_yaml_1_2_booleans() -> None:
+    """Norway's country code is a country, not ``false`` as YAML 1.1 would read it."""
+    from secreview.bundled import load_data
+
+    assert "NO" in load_data("sets.yaml")["eea"]

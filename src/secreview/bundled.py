@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,6 +30,18 @@ def templates_dir() -> Path:
 
 def data_dir() -> Path:
     return _PACKAGE / "data"
+
+
+def load_data(name: str) -> Any:
+    """One of the package's own data files (``labels.yaml``, ``sets.yaml``, ...), parsed.
+
+    Through secreview's own YAML loader rather than ``yaml.safe_load``: YAML 1.1 would read the
+    country code NO as false and yes/no as booleans. Callers cache what they build from it.
+    """
+    from secreview.loading import parse_yaml_text
+
+    file = data_dir() / name
+    return parse_yaml_text(file.read_text(encoding="utf-8"), str(file)).data
 
 
 def bundled_ruleset_files() -> list[Path]:

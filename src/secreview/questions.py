@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
-from secreview.bundled import data_dir
+from secreview.bundled import load_data
 from secreview.i18n import Text
 from secreview.rules.loader import Catalog
 
@@ -14,10 +12,7 @@ from secreview.rules.loader import Catalog
 @cache
 def core_questions() -> dict[str, dict[str, Text]]:
     """``path -> {"question": Text, "why": Text}`` from ``data/questions.yaml``."""
-    file = data_dir() / "questions.yaml"
-    if not file.exists():
-        return {}
-    raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    raw = load_data("questions.yaml")
     return {path: {key: Text(**text) for key, text in entry.items()} for path, entry in raw.items()}
 
 

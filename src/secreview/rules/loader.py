@@ -12,9 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from secreview.bundled import bundled_ruleset_files, data_dir
+from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.errors import InputError, Problem
 from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
@@ -24,7 +22,6 @@ from secreview.loading import (
     PathKey,
     configured_limits,
     load_document,
-    parse_yaml_text,
 )
 from secreview.rules.compiler import CompileContext, Predicate, compile_condition
 from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
@@ -87,16 +84,12 @@ class Catalog:
 
 @cache
 def builtin_sets() -> dict[str, frozenset[Any]]:
-    # Our own loader, not yaml.safe_load: YAML 1.1 would read the country code NO as false.
-    file = data_dir() / "sets.yaml"
-    raw = parse_yaml_text(file.read_text(encoding="utf-8"), str(file)).data
-    return {name: frozenset(values) for name, values in raw.items()}
+    return {name: frozenset(values) for name, values in load_data("sets.yaml").items()}
 
 
 @cache
 def core_aspects() -> dict[str, Text]:
-    raw = yaml.safe_load((data_dir() / "aspects.yaml").read_text(encoding="utf-8"))
-    return {key: Text(**value) for key, value in raw.items()}
+    return {key: Text(**value) for key, value in load_data("aspects.yaml").items()}
 
 
 def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
