@@ -126,6 +126,7 @@ rules:
 SYSTEM = """\
 system: {name: saas}
 hosting: {deployment: saas}
+personal_data: {dpia: {status: not_required}}
 """
 LABELS = {"sv": "molntjänst (SaaS)", "en": "cloud service (SaaS)"}
 
@@ -162,6 +163,8 @@ def test_html_shows_the_label_in_message_and_evidence(review: Review, lang: Lang
     assert (f'<td class="mono">hosting.deployment</td><td>{LABELS[lang]}</td>') in html
     assert f"{LABELS[lang]}.</p>" in html
     assert "<td>saas</td>" not in html.replace('<td class="mono">system.name</td><td>saas</td>', "")
+    dpia = {"sv": "bedömd som inte nödvändig", "en": "assessed as not required"}[lang]
+    assert f"<td>{dpia}</td>" in html and "not_required" not in html
 
 
 def test_json_keeps_the_ids(review: Review) -> None:
