@@ -245,7 +245,7 @@ class _Builder:
                     raise self.fail(
                         key_node,
                         f"duplicate key '{key}'{where}",
-                        suggestion="YAML keeps only one of them; remove or rename the other",
+                        suggestion="remove or rename one of them: only one value would be kept",
                     )
                 km = key_node.start_mark
                 self.positions[(*path, key)] = (km.line + 1, km.column + 1)
@@ -473,12 +473,37 @@ def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
         raise InputError.single(
             f"invalid JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno
         ) from None
-    except ValueError as exc:
-        raise InputError.single(f"invalid JSON: {exc}", file=source) from None
+    except ValueError as exc:  # a duplicate key or NaN, refused by the hooks above
+        raise _located(InputError.single(f"invalid JSON: {exc}", file=source),
+                       text, source, limits) from None
     except RecursionError:
         raise InputError.single("document is nested too deeply", file=source) from None
-    _check_json_shape(data, source, limits)
+    try:
+        _check_json_shape(data, source, limits)
+    except InputError as exc:
+        raise _located(exc, text, source, limits) from None
     return Document(data=data, source=source, positions=_json_positions(text, source, limits))
+
+
+def _located(error: InputError, text: str, source: str, limits: Limits) -> InputError:
+    """``error``, which the JSON parser found without a position, with its line and column.
+
+    JSON is YAML flow syntax, so the YAML reader finds a duplicate key or a forbidden character
+    again, this time with its position. When it finds nothing, or another problem, the JSON
+    parser's error stands as it is.
+    """
+    unlocated = error.problems[0].message.removeprefix("invalid JSON: ")
+    try:
+        _read_as_yaml(text, source, limits)
+    except InputError as found:
+        problem = found.problems[0] if found.problems else None
+        if problem is not None and unlocated in problem.message:
+            # The JSON hint ("remove the \\u escape") fits a JSON file better than YAML's.
+            hint = error.problems[0].suggestion or problem.suggestion
+            return InputError([replace(problem, suggestion=hint)])
+    except (yaml.YAMLError, _TooDeep, RecursionError):
+        pass
+    return error
 
 
 def _json_positions(text: str, source: str, limits: Limits) -> dict[PathKey, tuple[int, int]]:
@@ -488,13 +513,19 @@ def _json_positions(text: str, source: str, limits: Limits) -> dict[PathKey, tup
     come from the JSON parser. Where the two disagree, errors fall back to the whole file.
     """
     try:
-        node = _compose(text, limits.max_depth)
-        if node is None:
-            return {(): (1, 1)}
-        builder = _Builder(source, limits)
-        builder.build(node, (), 0)
+        return _read_as_yaml(text, source, limits)
     except (yaml.YAMLError, InputError, _TooDeep, RecursionError):
         return {(): (1, 1)}
+
+
+def _read_as_yaml(text: str, source: str, limits: Limits) -> dict[PathKey, tuple[int, int]]:
+    """The positions of every value of JSON ``text`` read as YAML; raises what that reading
+    finds wrong (an :class:`InputError` for what the YAML path refuses)."""
+    node = _compose(text, limits.max_depth)
+    if node is None:
+        return {(): (1, 1)}
+    builder = _Builder(source, limits)
+    builder.build(node, (), 0)
     return builder.positions
 
 
