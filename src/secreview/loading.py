@@ -341,15 +341,35 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
             file=source,
             expected=f"at most {limits.max_bytes} bytes",
         )
-    try:
-        node = _compose(text, limits.max_depth)
-    except _TooDeep as exc:
+    node = _compose_located(text, source, limits)
+    if node is None:
         raise InputError.single(
-            "document is nested too deeply", file=source,
-            line=exc.mark.line + 1 if exc.mark else None,
-            column=exc.mark.column + 1 if exc.mark else None,
-            expected=f"at most {limits.max_depth} levels",
-        ) from None
+            "file is empty", file=source, expected="a YAML mapping with at least one key"
+        )
+    builder = _Builder(source, limits)
+    try:
+        data = builder.build(node, (), 0)
+    except RecursionError:
+        raise _too_deep(source, limits) from None
+    return Document(data=data, source=source, positions=builder.positions)
+
+
+def _too_deep(source: str, limits: Limits, mark: Any = None) -> InputError:
+    """The one error for nesting beyond ``limits.max_depth``, wherever it was noticed."""
+    return InputError.single(
+        "document is nested too deeply", file=source,
+        line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+        expected=f"at most {limits.max_depth} levels",
+    )
+
+
+def _compose_located(text: str, source: str, limits: Limits) -> Node | None:
+    """:func:`_compose`, with every error PyYAML or libyaml raises turned into a located
+    :class:`InputError` in our words."""
+    try:
+        return _compose(text, limits.max_depth)
+    except _TooDeep as exc:
+        raise _too_deep(source, limits, exc.mark) from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in bytes, PyYAML in characters: find the character again.
         found = yaml.reader.Reader.NON_PRINTABLE.search(text)
@@ -364,11 +384,7 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
         if "nesting depth" in message:  # PyYAML >= 6.0.4 bounds nesting in its parser too
-            raise InputError.single(
-                "document is nested too deeply", file=source,
-                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                expected=f"at most {limits.max_depth} levels",
-            ) from None
+            raise _too_deep(source, limits, mark) from None
         suggestion = None
         if "\t" in message or "\\t" in message or "tab" in message.lower() or _tab_at(text, mark):
             suggestion = "indent with spaces; YAML does not allow tab characters for indentation"
@@ -382,23 +398,7 @@ def parse_yaml_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
     except yaml.YAMLError as exc:
         raise InputError.single(f"invalid YAML: {exc}", file=source) from None
     except RecursionError:
-        raise InputError.single(
-            "document is nested too deeply", file=source,
-            expected=f"at most {limits.max_depth} levels",
-        ) from None
-    if node is None:
-        raise InputError.single(
-            "file is empty", file=source, expected="a YAML mapping with at least one key"
-        )
-    builder = _Builder(source, limits)
-    try:
-        data = builder.build(node, (), 0)
-    except RecursionError:
-        raise InputError.single(
-            "document is nested too deeply", file=source,
-            expected=f"at most {limits.max_depth} levels",
-        ) from None
-    return Document(data=data, source=source, positions=builder.positions)
+        raise _too_deep(source, limits) from None
 
 
 def _compose(text: str, max_depth: int) -> Node | None:
@@ -477,7 +477,7 @@ def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
         raise _located(InputError.single(f"invalid JSON: {exc}", file=source),
                        text, source, limits) from None
     except RecursionError:
-        raise InputError.single("document is nested too deeply", file=source) from None
+        raise _too_deep(source, limits) from None
     try:
         _check_json_shape(data, source, limits)
     except InputError as exc:
@@ -536,10 +536,7 @@ def _check_json_shape(data: Any, source: str, limits: Limits) -> None:
         value, depth = stack.pop()
         count += 1
         if depth > limits.max_depth:
-            raise InputError.single(
-                "document is nested too deeply", file=source,
-                expected=f"at most {limits.max_depth} levels",
-            )
+            raise _too_deep(source, limits)
         if count > limits.max_values:
             raise InputError.single(
                 "document has too many values", file=source,
