@@ -247,11 +247,11 @@ class _Builder:
                         f"duplicate key '{key}'{where}",
                         suggestion="remove or rename one of them: only one value would be kept",
                     )
+                # The key's own position, so errors about a field point at its name; build()
+                # only sets a position where none is yet.
                 km = key_node.start_mark
                 self.positions[(*path, key)] = (km.line + 1, km.column + 1)
                 result[key] = self.build(value_node, (*path, key), depth + 1)
-                # Keep the key's own position: errors about a field point at its name.
-                self.positions[(*path, key)] = (km.line + 1, km.column + 1)
             return result
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover - exhaustive above
 
