@@ -218,10 +218,10 @@ def _satisfiable(condition: dict[str, object], values: list[object], fact: str) 
 @given(st.lists(_enum_leaf, min_size=1, max_size=4))
 def test_never_true_on_an_enum_is_exactly_unsatisfiable(leaves: list[dict[str, object]]) -> None:
     """Law: over a finite enumeration the linter is exact, neither missing nor inventing."""
-    from secreview.rules.lint import _Possibility
+    from secreview.rules.satisfiability import Possibility
 
     condition = {"all": leaves}
-    flagged = _Possibility(builtin_sets()).impossible(
+    flagged = Possibility(builtin_sets()).impossible(
         AllOf.model_validate(condition), core_facts(), ()) is not None
     assert flagged == (not _satisfiable(condition, list(ENUM_VALUES), ENUM_FACT))
 
@@ -229,10 +229,10 @@ def test_never_true_on_an_enum_is_exactly_unsatisfiable(leaves: list[dict[str, o
 @given(st.lists(_int_leaf, min_size=1, max_size=4))
 def test_never_true_is_never_a_false_alarm(leaves: list[dict[str, object]]) -> None:
     """Law: when the linter says "never true", no value makes the condition true."""
-    from secreview.rules.lint import _Possibility
+    from secreview.rules.satisfiability import Possibility
 
     condition = {"all": leaves}
-    flagged = _Possibility(builtin_sets()).impossible(
+    flagged = Possibility(builtin_sets()).impossible(
         AllOf.model_validate(condition), core_facts(), ()) is not None
     if flagged:
         assert not _satisfiable(condition, list(range(0, 30)), "users.number_of_users")
