@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from secreview.errors import InputError
-from secreview.rules.loader import LoadedRuleset, load_catalog
+from secreview.rules.loader import LoadedRuleset, load_catalog, require_existing
 from secreview.rules.model import Rule, plain
 
 Bump = Literal["none", "patch", "minor", "major"]
@@ -190,9 +189,7 @@ def version_bump(old: str, new: str) -> Movement:
 def _load(paths: Sequence[str | Path]) -> list[LoadedRuleset]:
     """The rulesets at ``paths``, compiled like a review would: a side that could not be used
     in a review (unknown facts, type mismatches, duplicate ids) is an input error, not a diff."""
-    missing = [str(p) for p in paths if not Path(p).exists()]
-    if missing:
-        raise InputError.single("no such file or folder", file=missing[0])
+    require_existing(paths)
     return load_catalog(paths).rulesets
 
 

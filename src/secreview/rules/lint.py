@@ -35,8 +35,9 @@ from secreview.rules.loader import (
     CompiledRule,
     LoadedRuleset,
     build_catalog,
-    builtin_sets,
+    require_existing,
     ruleset_files,
+    value_sets,
 )
 from secreview.rules.model import Rule, Ruleset, plain
 from secreview.rules.satisfiability import Possibility
@@ -501,8 +502,7 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
         index = next(i for i, r in enumerate(loaded.model.rules) if r is compiled.rule)
         base: PathKey = ("rules", index)
         where = loaded.document.where
-        sets = {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
-        possibility = None if compiled.id in broken else Possibility(sets)
+        possibility = None if compiled.id in broken else Possibility(value_sets(loaded))
         rule = compiled.rule
         problems += _placeholder_problems(rule, catalog.facts, where, base)
         problems += _mitigation_problems(rule, where, base, possibility, catalog.facts)
@@ -589,9 +589,7 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
     from secreview.pipeline import profile_ruleset_files
 
     file = Path(profile_path)
-    missing = [str(p) for p in [file, *paths] if not Path(p).exists()]
-    if missing:
-        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    require_existing([file, *paths])
     try:
         doc = load_document(file)
         profile = validate(Profile, doc)
@@ -619,9 +617,7 @@ def lint_paths(paths: Sequence[str | Path] = ()) -> LintReport:
     """
     from secreview.bundled import bundled_ruleset_files
 
-    missing = [str(p) for p in paths if not Path(p).exists()]
-    if missing:
-        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    require_existing(paths)
     files = ruleset_files(paths) if paths else bundled_ruleset_files()
     if not files:
         raise InputError.single("no rulesets to lint",

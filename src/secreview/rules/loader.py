@@ -92,6 +92,19 @@ def core_aspects() -> dict[str, Text]:
     return {key: Text(**value) for key, value in load_data("aspects.yaml").items()}
 
 
+def value_sets(loaded: LoadedRuleset) -> dict[str, frozenset[Any]]:
+    """The value sets a ruleset's conditions may name: the built-in ones and its own."""
+    return {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
+
+
+def require_existing(paths: Iterable[str | Path]) -> None:
+    """Refuse, in one error, every path that does not exist: the toolkit commands check all
+    their arguments before doing any work, so every typo shows at once."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+
+
 def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand folders into their ruleset files (sorted), skipping profiles and waivers."""
     files: list[Path] = []
@@ -203,7 +216,7 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
             suggestion="load fewer rulesets, or raise SECREVIEW_MAX_RULES",
         )
     for loaded in rulesets:
-        sets = {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
+        sets = value_sets(loaded)
         for index, rule in enumerate(loaded.model.rules):
             base: PathKey = ("rules", index)
             if rule.id in seen_rules:

@@ -28,7 +28,7 @@ from secreview.errors import InputError, Problem, did_you_mean
 from secreview.evaluate import evaluate
 from secreview.loading import load_document
 from secreview.rules.examples import run_examples
-from secreview.rules.loader import Catalog, ruleset_files
+from secreview.rules.loader import Catalog, require_existing, ruleset_files
 from secreview.rules.model import RuleId
 from secreview.validation import validate
 
@@ -216,9 +216,7 @@ def test_paths(paths: Sequence[str | Path] = (),
     from secreview.bundled import bundled_ruleset_files, rulesets_dir
     from secreview.rules.loader import load_catalog
 
-    missing = [str(p) for p in [*paths, *fixtures] if not Path(p).exists()]
-    if missing:
-        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    require_existing([*paths, *fixtures])
     files = ruleset_files(paths) if paths else bundled_ruleset_files()
     catalog = load_catalog(files)
     folders = fixture_folders(paths or [rulesets_dir()])
@@ -236,9 +234,7 @@ def test_profile(profile_path: str | Path, paths: Sequence[str | Path] = (),
     from secreview.pipeline import tailored_catalog
     from secreview.profile import load_profile
 
-    missing = [str(p) for p in [profile_path, *paths, *fixtures] if not Path(p).exists()]
-    if missing:
-        raise InputError([Problem("no such file or folder", file=m) for m in missing])
+    require_existing([profile_path, *paths, *fixtures])
     profile, _sha, resolved = load_profile(profile_path)
     catalog, _applied = tailored_catalog(profile, resolved)
     own = [resolved.parent / p for p in profile.tailoring.rulesets]
