@@ -142,3 +142,11 @@ def test_a_side_that_does_not_compile_cannot_run(tmp_path: Path) -> None:
                                        str(tmp_path / "broken.yaml")])
     assert result.exit_code == 2
     assert "unknown fact 'logging.no_such_fact'" in result.output
+
+
+def test_text_output_in_swedish(diff: RulesDiff) -> None:
+    text = diff.format_text("sv")
+    assert "! innehållet ändrades men versionen är fortfarande 1.0.0" in text
+    assert text.rstrip().endswith("1 tillagda, 1 borttagna, 4 ändrade")
+    result = CliRunner().invoke(main, ["rules", "diff", "--lang", "sv", str(V1), str(V1)])
+    assert (result.exit_code, result.output) == (0, "inga skillnader\n")

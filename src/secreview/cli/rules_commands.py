@@ -119,14 +119,15 @@ def docs(output: Path, rules: tuple[Path, ...], lang: Lang) -> None:
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @_format
+@_lang
 @click.option("--check-versions", is_flag=True,
               help="Exit 1 when a ruleset changed without a large enough version bump.")
-def diff(old: Path, new: Path, fmt: str, check_versions: bool) -> None:
+def diff(old: Path, new: Path, fmt: str, lang: Lang, check_versions: bool) -> None:
     """Compare two versions of rulesets (files or folders): added, removed, changed rules."""
     from secreview.rules.diff import diff_paths
 
     result = diff_paths([old], [new])
-    click.echo(result.format_json() if fmt == "json" else result.format_text(), nl=False)
+    click.echo(result.format_json() if fmt == "json" else result.format_text(lang), nl=False)
     if check_versions and result.version_problems:
         raise SystemExit(EXIT_FOUND)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from secreview.i18n import Lang, label
 from secreview.rules.loader import LoadedRuleset, load_catalog, require_existing
 from secreview.rules.model import Rule, plain
 
@@ -71,15 +72,20 @@ class RulesetChange:
 
     @property
     def version_problem(self) -> str | None:
+        """What is wrong with the new version, in English (for JSON and tools)."""
+        return self.version_problem_text("en")
+
+    def version_problem_text(self, lang: Lang) -> str | None:
         if self.actual == "downgrade":
-            return f"version went down: {self.old_version} → {self.new_version}"
-        if self.content_changed and self.actual == "none":
-            return (f"content changed but the version is still {self.new_version}; "
-                    f"a {self.needed} bump is needed")
-        if BUMP_ORDER[self.actual] < BUMP_ORDER[self.needed]:
-            return (f"version went {self.old_version} → {self.new_version} ({self.actual}), "
-                    f"but the changes call for a {self.needed} bump")
-        return None
+            key = "rules.diff.downgrade"
+        elif self.content_changed and self.actual == "none":
+            key = "rules.diff.unbumped"
+        elif BUMP_ORDER[self.actual] < BUMP_ORDER[self.needed]:
+            key = "rules.diff.too_small"
+        else:
+            return None
+        return label(key, lang, old=self.old_version, new=self.new_version, actual=self.actual,
+                     needed=self.needed)
 
 
 @dataclass
@@ -126,9 +132,9 @@ class RulesDiff:
     def format_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def format_text(self) -> str:
+    def format_text(self, lang: Lang = "en") -> str:
         if self.empty:
-            return "no differences\n"
+            return label("rules.diff.none", lang) + "\n"
         lines: list[str] = []
         for rid, version in self.rulesets_added:
             lines.append(f"+ ruleset {rid} {version}")
@@ -137,8 +143,9 @@ class RulesDiff:
         for r in self.rulesets:
             if r.content_changed or r.actual != "none":
                 lines.append(f"~ ruleset {r.id} {r.old_version} → {r.new_version}")
-                if r.version_problem:
-                    lines.append(f"    ! {r.version_problem}")
+                problem = r.version_problem_text(lang)
+                if problem:
+                    lines.append(f"    ! {problem}")
         for rule_id, ruleset in self.added:
             lines.append(f"+ {rule_id} ({ruleset})")
         for rule_id, ruleset in self.removed:
@@ -147,8 +154,8 @@ class RulesDiff:
             lines.append(f"~ {change.rule_id} ({change.ruleset_new}): {', '.join(change.groups)}")
             for item in change.changes:
                 lines.append(f"    {item.field}: {_short(item.old)} → {_short(item.new)}")
-        lines.append(f"{len(self.added)} added, {len(self.removed)} removed, "
-                     f"{len(self.changed)} changed")
+        lines.append(label("rules.diff.summary", lang, added=len(self.added),
+                           removed=len(self.removed), changed=len(self.changed)))
         return "\n".join(lines) + "\n"
 
 
