@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from secreview.evaluate import Status, decide_status, evaluate_rule
+from secreview.evaluate import Status, evaluate_rule, rule_status
 from secreview.facts import json_value
 from secreview.rules.loader import Catalog, builtin_sets, load_catalog
 
@@ -72,12 +72,7 @@ class Ours:
 
     def status_only(self, facts: Mapping[str, Any]) -> Statuses:
         """Only the two predicates and the status, without building an Outcome."""
-        result: Statuses = {}
-        for r in self.rules:
-            applies = r.applies(facts) if r.applies is not None else True
-            finding = r.finding(facts) if applies is not False else False
-            result[r.id] = decide_status(applies, finding, r.rule.on_unknown)
-        return result
+        return {r.id: rule_status(r, facts) for r in self.rules}
 
     def document(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """The nested document CEL and Rego read: every used fact present, null if unknown."""

@@ -9,23 +9,15 @@ the generated portfolio after :func:`~secreview.evaluate.evaluate` has added the
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
-from typing import Any
 
 from benchmarks.generate import archetype_of
 from benchmarks.inputs import Config, Portfolio
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
-from secreview.evaluate import decide_status, evaluate, evaluate_rule
-from secreview.rules.loader import Catalog, CompiledRule
+from secreview.evaluate import evaluate, evaluate_rule, rule_status
+from secreview.rules.loader import Catalog
 
 TARGET_NS = 1_000
-
-
-def _status_only(rule: CompiledRule, facts: Mapping[str, Any]) -> str:
-    applies = rule.applies(facts) if rule.applies is not None else True
-    finding = rule.finding(facts) if applies is not False else False
-    return decide_status(applies, finding, rule.rule.on_unknown)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -43,7 +35,7 @@ def per_rule(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
             lambda rule=rule: [evaluate_rule(rule, f) for f in facts],  # type: ignore[misc]
             operations=len(facts), repeat=config.repeat)
         status_cost[rule.id] = measure(
-            lambda rule=rule: [_status_only(rule, f) for f in facts],  # type: ignore[misc]
+            lambda rule=rule: [rule_status(rule, f) for f in facts],  # type: ignore[misc]
             operations=len(facts), repeat=config.repeat)
     count = len(catalog.rules)
     for name, costs in (("evaluate_rule (outcome + evidence)", outcome_cost),

@@ -75,7 +75,16 @@ def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> Status:
     return "unknown"
 
 
+def rule_status(compiled: CompiledRule, facts: Mapping[str, Any]) -> Status:
+    """A rule's status alone: its scope and finding conditions, without mitigations or an
+    :class:`Outcome`. The benchmarks time this as the condition language's own cost."""
+    applies = compiled.applies(facts) if compiled.applies is not None else True
+    finding = compiled.finding(facts) if applies is not False else False
+    return decide_status(applies, finding, compiled.rule.on_unknown)
+
+
 def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
+    # rule_status(), inlined: one call more costs a tenth of a typical rule's evaluation.
     applies = compiled.applies(facts) if compiled.applies is not None else True
     finding = compiled.finding(facts) if applies is not False else False
     status = decide_status(applies, finding, compiled.rule.on_unknown)
