@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from secreview import __version__
+from secreview.bundled import bundled_ruleset_files
 from secreview.decision import decide, dpia_screening
+from secreview.errors import InputError, Problem, did_you_mean
 from secreview.evaluate import STATUSES, Evaluation, Outcome, check_extensions, evaluate
 from secreview.facts import json_value
 from secreview.i18n import Lang, fill_text
@@ -38,7 +40,7 @@ from secreview.review import (
     Tailored,
     WaiverApplied,
 )
-from secreview.rules.loader import Catalog, ruleset_files
+from secreview.rules.loader import Catalog, build_catalog, parse_ruleset, ruleset_files
 from secreview.scoring import Scored, compliance_percent, max_level, score
 from secreview.system import SystemDescription
 from secreview.validation import validate
@@ -83,10 +85,6 @@ def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, 
 
 def profile_ruleset_files(profile: Profile, profile_path: Path) -> list[Path]:
     """The ruleset files a profile selects: bundled ones (all, none or by id), then its own."""
-    from secreview.bundled import bundled_ruleset_files
-    from secreview.errors import InputError, did_you_mean
-    from secreview.rules.loader import parse_ruleset
-
     tailoring = profile.tailoring
     bundled = bundled_ruleset_files()
     if tailoring.include_bundled is True:
@@ -110,9 +108,6 @@ def profile_ruleset_files(profile: Profile, profile_path: Path) -> list[Path]:
 def tailored_catalog(profile: Profile, profile_path: Path,
                      rules: Sequence[str | Path] = ()) -> tuple[Catalog, list[Tailored]]:
     """Load the rulesets a profile selects (or ``rules`` when given) and apply its tailoring."""
-    from secreview.errors import InputError, Problem, did_you_mean
-    from secreview.rules.loader import build_catalog, parse_ruleset
-
     tailoring = profile.tailoring
     files = ruleset_files(rules) if rules else profile_ruleset_files(profile, profile_path)
     catalog = build_catalog([parse_ruleset(f) for f in files])
