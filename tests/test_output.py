@@ -14,6 +14,9 @@ from click.testing import CliRunner
 from secreview.cli import main
 from secreview.errors import InputError
 from secreview.output import write_atomic
+from secreview.profile import bundled_profile_path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -175,3 +178,17 @@ def test_unwritable_output_folder(inputs: tuple[Path, Path], tmp_path: Path) -> 
     assert f"{target}: error: cannot write to the output folder" in output
     assert "Traceback" not in output
     assert not target.exists()
+
+
+@pytest.mark.parametrize("command", ["questions", "init"])
+def test_workflow_outputs_never_replace_the_profile(tmp_path: Path, command: str) -> None:
+    """Regression: ``questions -o`` protected only the system, rules and waivers it was given."""
+    profile = tmp_path / "profile.yaml"
+    profile.write_bytes(bundled_profile_path("generic").read_bytes())
+    before = profile.read_bytes()
+    args = (["questions", str(ROOT / "examples" / "hr-service-se.yaml")] if command == "questions"
+            else ["init", "--force"])
+    result = CliRunner().invoke(main, [*args, "--profile", str(profile), "-o", str(profile)])
+    assert result.exit_code == 2, result.output
+    assert "refusing to write the output over an input file" in result.output
+    assert profile.read_bytes() == before

@@ -65,13 +65,14 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
     from secreview.profile import load_profile
     from secreview.questionnaire import questionnaire
 
-    language: Lang = lang or load_profile(profile)[0].language
+    loaded, _sha, profile_path = load_profile(profile)
+    language: Lang = lang or loaded.language
     if output is not None and output.exists() and not force:
         raise InputError.single(label("workflow.init.exists", language, file=str(output)),
                                 file=str(output),
                                 suggestion=f"secreview init -o {output} --force")
     text = questionnaire(profile, rules, language, schema_ref or _default_schema_ref(output))
-    _emit(text, output, language, [*rules])
+    _emit(text, output, language, [profile_path, *rules])  # --force never replaces an input
 
 
 @click.command()
@@ -93,7 +94,7 @@ def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
     review = build_review(inputs, language=lang)
     language: Lang = lang or review.language
     text = render_questions(review, fmt, language, inputs.catalog)
-    _emit(text, output, language, [system, *rules, *([waivers] if waivers else [])])
+    _emit(text, output, language, [*inputs.source_files(), *rules])
 
 
 @click.command()
