@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from secreview.i18n import Lang, Text, label
 from secreview.questionnaire import fact_why, section_of, section_title
+from secreview.report.common import level_label
 from secreview.report.csvout import BOM, DELIMITER, neutralise
 from secreview.review import Review
 from secreview.rules.catalogue import md_escape
@@ -75,13 +76,6 @@ def _core_why(fact: str) -> Text | None:
     return entry["why"] if entry else None
 
 
-def _level(review: Review, level: str | None, lang: Lang) -> str:
-    for info in review.matrix.levels:
-        if info.id == level:
-            return info.label.get(lang)
-    return label("label.no_level", lang)
-
-
 def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV the way the findings report writes it: BOM, ``;``, CRLF, formulas neutralised."""
     buffer = io.StringIO()
@@ -111,7 +105,7 @@ def render_markdown(review: Review, groups: list[QuestionGroup], lang: Lang) -> 
                            f"{md_escape(q.why.get(lang))}")
                 out.append("")
             out.append(f"   *{md_escape(label('workflow.questions.level', lang))}:* "
-                       f"{md_escape(_level(review, q.highest_level, lang))} · "
+                       f"{md_escape(level_label(review, q.highest_level, lang))} · "
                        f"{md_escape(label('workflow.questions.rules', lang, n=len(q.rule_ids)))}"
                        f" · `{q.fact}`")
             out.append("")
@@ -125,7 +119,7 @@ def render_csv(review: Review, groups: list[QuestionGroup], lang: Lang) -> str:
               for c in ("number", "area", "question", "why", "level", "rules", "fact", "answer")]
     rows = [
         [q.number, section_title(q.area, lang), q.question.get(lang),
-         q.why.get(lang) if q.why else "", _level(review, q.highest_level, lang),
+         q.why.get(lang) if q.why else "", level_label(review, q.highest_level, lang),
          " ".join(q.rule_ids), q.fact, ""]
         for group in groups for q in group.questions
     ]
@@ -144,7 +138,7 @@ def render_text(review: Review, groups: list[QuestionGroup], lang: Lang) -> str:
             if q.why is not None:
                 out.append(f"     {label('workflow.questions.why', lang)}: {q.why.get(lang)}")
             out.append(f"     {label('workflow.questions.level', lang)}: "
-                       f"{_level(review, q.highest_level, lang)} · "
+                       f"{level_label(review, q.highest_level, lang)} · "
                        f"{label('workflow.questions.rules', lang, n=len(q.rule_ids))} · {q.fact}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
