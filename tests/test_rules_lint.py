@@ -338,3 +338,9 @@ def test_bad_regular_expressions_have_their_own_code(tmp_path: Path, pattern: st
     (problem,) = [p for p in lint_files([file]).problems if p.severity == "error"]
     assert (problem.code, problem.message.split(":")[0]) == ("unsafe-regex", message)
     assert problem.line is not None and problem.suggestion
+
+
+def test_summary_in_swedish(broken: LintReport) -> None:
+    assert broken.summary("sv") == "4 filer, 7 regler: 18 fel, 11 varningar"
+    result = CliRunner().invoke(main, ["rules", "lint", "--lang", "sv", str(LINT / "clean")])
+    assert (result.exit_code, result.output) == (0, "1 filer, 1 regler: inga problem\n")

@@ -146,3 +146,8 @@ def test_profile_mode_tests_the_tailored_selection(tmp_path: Path) -> None:
         {"rule": "fixture.exit_plan", "reason": "handled by the framework agreement"}]))
     assert disabled.rule_ids == ["fixture.storage_outside_eea"]
     assert {c.rule_id for c in disabled.failed} == {"fixture.exit_plan"}  # expected, not loaded
+
+
+def test_summary_in_swedish() -> None:
+    assert test_paths([PASSING]).format_text(lang="sv").strip() == (
+        "9 godkända, 0 underkända (2 regler, 0 med fel, 0 utan tester; 2 testsystem)")

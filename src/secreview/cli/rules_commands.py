@@ -34,7 +34,8 @@ def rules() -> None:
               default=None, help="Also lint the rulesets this organisation profile selects, "
               "and check its tailoring against them.")
 @_format
-def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str) -> None:
+@_lang
+def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str, lang: Lang) -> None:
     """Check rulesets for every mistake at once. PATHS: files or folders (default: bundled).
 
     Exit 0 when clean, 1 when problems are found, 2 when linting could not run.
@@ -42,7 +43,7 @@ def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str) -> None:
     from secreview.rules.lint import lint_paths, lint_profile
 
     report = lint_profile(profile, paths) if profile else lint_paths(paths)
-    click.echo(report.format_json() if fmt == "json" else report.format_text(), nl=False)
+    click.echo(report.format_json() if fmt == "json" else report.format_text(lang), nl=False)
     if not report.clean:
         raise SystemExit(EXIT_FOUND)
 
@@ -55,9 +56,10 @@ def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str) -> None:
               default=None, help="Test the rulesets this organisation profile selects, with its "
               "tailoring (PATHS then only add fixture folders).")
 @_format
+@_lang
 @click.option("-v", "--verbose", is_flag=True, help="List passing rules too.")
 def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], profile: Path | None,
-                 fmt: str, verbose: bool) -> None:
+                 fmt: str, lang: Lang, verbose: bool) -> None:
     """Run every rule's examples and the fixture systems. PATHS default to the bundled rulesets.
 
     Exit 0 when everything passes, 1 on any failure, 2 when the rulesets cannot be loaded.
@@ -65,7 +67,8 @@ def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], profile: P
     from secreview.rules.testing import test_paths, test_profile
 
     run = test_profile(profile, paths, fixtures) if profile else test_paths(paths, fixtures)
-    click.echo(run.format_json() if fmt == "json" else run.format_text(verbose), nl=False)
+    click.echo(run.format_json() if fmt == "json" else run.format_text(verbose, lang),
+               nl=False)
     if not run.ok:
         raise SystemExit(EXIT_FOUND)
 

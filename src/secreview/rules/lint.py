@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec
-from secreview.i18n import PLACEHOLDER
+from secreview.i18n import PLACEHOLDER, Lang, label
 from secreview.loading import Document, PathKey, configured_limits, load_document
 from secreview.profile import DisabledRule, Profile, RuleOverride
 from secreview.rules.examples import run_rule_examples
@@ -145,15 +145,15 @@ class LintReport:
     def clean(self) -> bool:
         return not self.problems
 
-    def summary(self) -> str:
+    def summary(self, lang: Lang = "en") -> str:
         if self.clean:
-            return f"{self.files} files, {self.rules} rules: no problems"
-        return (f"{self.files} files, {self.rules} rules: {self.errors} errors, "
-                f"{self.warnings} warnings")
+            return label("rules.lint.summary_clean", lang, files=self.files, rules=self.rules)
+        return label("rules.lint.summary", lang, files=self.files, rules=self.rules,
+                     errors=self.errors, warnings=self.warnings)
 
-    def format_text(self) -> str:
+    def format_text(self, lang: Lang = "en") -> str:
         lines = [p.format() for p in self.problems]
-        return "\n".join([*lines, self.summary()]) + "\n"
+        return "\n".join([*lines, self.summary(lang)]) + "\n"
 
     def format_json(self) -> str:
         return json.dumps([p.as_dict() for p in self.problems], indent=2, ensure_ascii=False) + "\n"

@@ -26,6 +26,7 @@ from pydantic import RootModel
 
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.evaluate import evaluate
+from secreview.i18n import Lang, label
 from secreview.loading import load_document
 from secreview.rules.examples import run_examples
 from secreview.rules.loader import Catalog, require_existing, ruleset_files
@@ -96,7 +97,7 @@ class TestRun:
             groups.setdefault(check.rule_id, []).append(check)
         return groups
 
-    def format_text(self, verbose: bool = False) -> str:
+    def format_text(self, verbose: bool = False, lang: Lang = "en") -> str:
         lines: list[str] = []
         untested = 0
         for rule_id, checks in self.per_rule().items():
@@ -117,9 +118,9 @@ class TestRun:
                 lines.append(f"PASS      {name} {counts}")
         passed = len(self.checks) - len(self.failed)
         rules_failed = len({c.rule_id for c in self.failed} & set(self.rule_ids))
-        summary = (f"{passed} passed, {len(self.failed)} failed "
-                   f"({len(self.rule_ids)} rules, {rules_failed} failing, {untested} without "
-                   f"tests; {len(self.fixtures)} fixture systems)")
+        summary = label("rules.test.summary", lang, passed=passed, failed=len(self.failed),
+                        rules=len(self.rule_ids), failing=rules_failed, untested=untested,
+                        fixtures=len(self.fixtures))
         return "\n".join([*lines, summary]) + "\n"
 
     def format_json(self) -> str:
