@@ -192,10 +192,9 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
         f"  {word('aspect', lang)}: {compiled.aspect} – "
         f"{catalog.aspects[compiled.aspect].get(lang)}",
     ]
-    for key, text in (("title", rule.title), ("message", rule.message)):
-        lines += [f"  {word(key, lang)}:", f"    sv: {text.sv}", f"    en: {text.en}"]
-    lines += [f"  {label('label.remediation', lang)}:", f"    sv: {rule.remediation.sv}",
-              f"    en: {rule.remediation.en}"]
+    for heading, text in ((word("title", lang), rule.title), (word("message", lang), rule.message),
+                          (label("label.remediation", lang), rule.remediation)):
+        lines += [f"  {heading}:", f"    sv: {text.sv}", f"    en: {text.en}"]
     lines.append(f"  {word('consequence', lang)}: {_level(rule.consequence, lang)}")
     lines += [f"    {line}" for line in _scaling_text(rule, lang)]
     lines.append(f"  {word('likelihood', lang)}: {_level(rule.likelihood, lang)}")
