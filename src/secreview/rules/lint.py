@@ -194,16 +194,16 @@ def _compiler_code(message: str) -> str:
 _LANGUAGE_NAMES = {"sv": "Swedish", "en": "English"}
 
 
-def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None, bool]]:
-    """Every bilingual text of a raw ruleset: (path, rule id, required)."""
-    yield ("ruleset", "title"), None, True
-    yield ("ruleset", "description"), None, False
+def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]]:
+    """Every bilingual text of a raw ruleset, as (path, rule id); optional ones included."""
+    yield ("ruleset", "title"), None
+    yield ("ruleset", "description"), None
     for key, fields in (("aspects", ("title",)), ("facts", ("question", "why"))):
         entries = data.get(key)
         if isinstance(entries, list):
-            for i, _entry in enumerate(entries):
+            for i in range(len(entries)):
                 for name in fields:
-                    yield (key, i, name), None, name != "why"
+                    yield (key, i, name), None
     rules = data.get("rules")
     if not isinstance(rules, list):
         return
@@ -212,11 +212,11 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None,
             continue
         rule_id = rule.get("id") if isinstance(rule.get("id"), str) else None
         for name in ("title", "message", "remediation"):
-            yield ("rules", i, name), rule_id, False
+            yield ("rules", i, name), rule_id
         mitigations = rule.get("mitigations")
         if isinstance(mitigations, list):
-            for j, _m in enumerate(mitigations):
-                yield ("rules", i, "mitigations", j, "title"), rule_id, False
+            for j in range(len(mitigations)):
+                yield ("rules", i, "mitigations", j, "title"), rule_id
 
 
 def _get(data: Any, path: PathKey) -> Any:
@@ -234,39 +234,49 @@ def text_problems(doc: Document) -> list[LintProblem]:
     if not isinstance(doc.data, dict):
         return []
     problems: list[LintProblem] = []
-    for path, rule_id, _required in _text_fields(doc.data):
+    for path, rule_id in _text_fields(doc.data):
         value = _get(doc.data, path)
-        name = ".".join(str(p) for p in path)
-        owner = f"'{path[-1]}'" + ("" if path[0] == "rules" else f" ({name})")
-        if "mitigations" in path:
-            mitigation = _get(doc.data, path[:-1])
-            mitigation_id = mitigation.get("id") if isinstance(mitigation, dict) else None
-            owner = f"the title of mitigation '{mitigation_id or path[-2]}'"
-        if value is None:
-            continue
-        if isinstance(value, str):
+        if value is not None:
+            problems += _one_text_problems(doc, path, rule_id, value)
+    return problems
+
+
+def _text_owner(data: Any, path: PathKey) -> str:
+    """How a problem names the text at ``path``: the field, and where it is outside a rule."""
+    if "mitigations" in path:
+        mitigation = _get(data, path[:-1])
+        mitigation_id = mitigation.get("id") if isinstance(mitigation, dict) else None
+        return f"the title of mitigation '{mitigation_id or path[-2]}'"
+    name = ".".join(str(p) for p in path)
+    return f"'{path[-1]}'" + ("" if path[0] == "rules" else f" ({name})")
+
+
+def _one_text_problems(doc: Document, path: PathKey, rule_id: str | None,
+                       value: Any) -> list[LintProblem]:
+    owner = _text_owner(doc.data, path)
+    if isinstance(value, str):
+        return [_new(
+            "missing-text", f"{owner} is written in one language only; it needs both "
+            f"Swedish (sv) and English (en)", doc.where(path), rule_id,
+            suggestion=f"write it as {path[-1]}: {{sv: '...', en: {json.dumps(value)[:60]}}}",
+        )]
+    if not isinstance(value, dict):
+        return []  # the schema check reports what else it is
+    problems: list[LintProblem] = []
+    for lang, language in _LANGUAGE_NAMES.items():
+        text = value.get(lang)
+        if text is None:
             problems.append(_new(
-                "missing-text", f"{owner} is written in one language only; it needs both "
-                f"Swedish (sv) and English (en)", doc.where(path), rule_id,
-                suggestion=f"write it as {path[-1]}: {{sv: '...', en: {json.dumps(value)[:60]}}}",
+                "missing-text", f"{owner} has no {language} text ({lang})",
+                doc.where(path), rule_id,
+                suggestion=f"add '{lang}:' under '{path[-1]}' with the {language} text",
             ))
-            continue
-        if not isinstance(value, dict):
-            continue
-        for lang, language in _LANGUAGE_NAMES.items():
-            text = value.get(lang)
-            if lang not in value or text is None:
-                problems.append(_new(
-                    "missing-text", f"{owner} has no {language} text ({lang})",
-                    doc.where(path), rule_id,
-                    suggestion=f"add '{lang}:' under '{path[-1]}' with the {language} text",
-                ))
-            elif isinstance(text, str) and not text.strip():
-                problems.append(_new(
-                    "missing-text", f"{owner} has an empty {language} text ({lang})",
-                    doc.where((*path, lang)), rule_id,
-                    suggestion=f"write the {language} text after '{lang}:'",
-                ))
+        elif isinstance(text, str) and not text.strip():
+            problems.append(_new(
+                "missing-text", f"{owner} has an empty {language} text ({lang})",
+                doc.where((*path, lang)), rule_id,
+                suggestion=f"write the {language} text after '{lang}:'",
+            ))
     return problems
 
 
@@ -296,7 +306,7 @@ def _texts_completed(data: dict[str, Any]) -> dict[str, Any]:
     fault is a missing translation is still compiled and checked (the text problem itself has
     been reported already)."""
     completed: dict[str, Any] = copy.deepcopy(data)
-    for path, _rule_id, _required in _text_fields(completed):
+    for path, _rule_id in _text_fields(completed):
         value = _get(completed, path)
         parent = _get(completed, path[:-1])
         if isinstance(value, str) and isinstance(parent, dict):
