@@ -7,7 +7,7 @@ the same inputs always give the same review.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,7 +228,7 @@ def _apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile:
 
 def _aspects(findings: list[Finding], catalog: Catalog, profile: Profile) -> list[AspectSummary]:
     matrix = profile.matrix
-    weights = {level.id: level.weight for level in matrix.levels}
+    weights = matrix.weights()
     order = list(catalog.aspects)
     present = sorted({f.aspect for f in findings}, key=order.index)
     summaries = []
@@ -282,7 +282,7 @@ def _questions(findings: list[Finding], catalog: Catalog, profile: Profile) -> l
                 by = asked.setdefault(asked_fact, [])
                 if finding not in by:
                     by.append(finding)
-    weights = {level.id: level.weight for level in matrix.levels}
+    weights = matrix.weights()
     questions = []
     hidden: dict[str, float] = {}
     for fact, by in asked.items():
@@ -297,12 +297,17 @@ def _questions(findings: list[Finding], catalog: Catalog, profile: Profile) -> l
     return questions
 
 
-def _sort_key(finding: Finding, catalog: Catalog, profile: Profile) -> tuple[Any, ...]:
+def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tuple[Any, ...]]:
+    """Sort key for findings: status, then worst residual level first, then aspect and id."""
     status_order = {s: i for i, s in enumerate(STATUSES)}
-    level = finding.residual.level if finding.residual else None
-    rank = profile.matrix.rank(level) if level else -1
-    aspects = list(catalog.aspects)
-    return (status_order[finding.status], -rank, aspects.index(finding.aspect), finding.rule_id)
+    level_rank = {level.id: i for i, level in enumerate(profile.matrix.levels)}
+    aspect_order = {a: i for i, a in enumerate(catalog.aspects)}
+
+    def key(finding: Finding) -> tuple[Any, ...]:
+        rank = level_rank[finding.residual.level] if finding.residual else -1
+        return (status_order[finding.status], -rank, aspect_order[finding.aspect],
+                finding.rule_id)
+    return key
 
 
 def build_review(inputs: Inputs, review_date: dt.date | None = None,
@@ -318,12 +323,12 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     warnings = [p.format() for p in catalog.warnings]
     findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
     findings = _apply_waivers(findings, inputs.waivers, profile, date, warnings)
-    findings.sort(key=lambda f: _sort_key(f, catalog, profile))
+    findings.sort(key=_finding_order(catalog, profile))
     aspects = _aspects(findings, catalog, profile)
     matrix = profile.matrix
     risk = [f for f in findings if f.screening is None]
     open_levels = [f.residual.level for f in risk if f.counts_as_risk and f.residual]
-    weights = {level.id: level.weight for level in matrix.levels}
+    weights = matrix.weights()
     summary = Summary(
         statuses={s: sum(1 for f in risk if f.status == s) for s in STATUSES},
         aspects={a.id: a.statuses for a in aspects},

@@ -117,6 +117,10 @@ class RiskMatrix(_Strict):
     def lookup(self, likelihood: int, consequence: int) -> str:
         return self.grid[likelihood - 1][consequence - 1]
 
+    def weights(self) -> dict[str, float]:
+        """Each level's weight by id: what compliance shares and question ranking add up."""
+        return {level.id: level.weight for level in self.levels}
+
 
 class FindingFilter(_Strict):
     """Which findings a decision clause looks at; a clause fires when ``count`` of them match."""
