@@ -71,6 +71,7 @@ def test_unknown_bundled_ruleset_is_refused_with_a_hint(tmp_path: Path) -> None:
     problem = caught.value.problems[0]
     assert f"unknown bundled ruleset '{first}x'" in problem.message
     assert problem.suggestion == f"did you mean '{first}'?"
+    assert (problem.line, problem.column) != (None, None)  # the entry in the profile
 
 
 def test_disabled_rule_is_not_evaluated_and_the_reason_is_recorded(tmp_path: Path) -> None:
@@ -134,15 +135,17 @@ def test_tailoring_an_unknown_rule_is_refused_with_a_hint(tmp_path: Path, sectio
     problem = caught.value.problems[0]
     assert "unknown rule 'fixture.exit_plans'" in problem.message
     assert problem.suggestion == "did you mean 'fixture.exit_plan'?"
+    assert (problem.line, problem.column) != (None, None)
 
 
 def test_a_rule_tailored_twice_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="tailored twice"):
+    with pytest.raises(InputError, match="tailored twice") as caught:
         _review(tmp_path, {
             "include_bundled": False, "rulesets": ["own"],
             "disable": [{"rule": "fixture.exit_plan", "reason": "not used"}],
             "override": [{"rule": "fixture.exit_plan", "likelihood": 1, "reason": "rare"}],
         })
+    assert caught.value.problems[0].line is not None  # the second entry, in the override list
 
 
 def test_disabling_needs_a_reason(tmp_path: Path) -> None:

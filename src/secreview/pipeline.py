@@ -20,7 +20,13 @@ from secreview.evaluate import STATUSES, Evaluation, Outcome, check_extensions, 
 from secreview.facts import json_value
 from secreview.i18n import Lang, fill_text
 from secreview.loading import Document, load_document
-from secreview.profile import DisabledRule, Profile, RuleOverride, load_profile
+from secreview.profile import (
+    Profile,
+    RuleOverride,
+    load_profile,
+    tailoring_entries,
+    where_in_profile,
+)
 from secreview.questions import question_for
 from secreview.review import (
     AppliedMitigation,
@@ -99,7 +105,9 @@ def profile_ruleset_files(profile: Profile, profile_path: Path) -> list[Path]:
             name = sorted(unknown)[0]
             raise InputError.single(
                 f"profile includes unknown bundled ruleset '{name}'",
-                file=str(profile_path), suggestion=did_you_mean(name, parsed_ids),
+                **where_in_profile(profile_path, ("tailoring", "include_bundled",
+                                                  tailoring.include_bundled.index(name))),
+                suggestion=did_you_mean(name, parsed_ids),
             )
         files = [f for i, f in parsed_ids.items() if i in wanted]
     return files + ruleset_files([profile_path.parent / p for p in tailoring.rulesets])
@@ -113,21 +121,19 @@ def tailored_catalog(profile: Profile, profile_path: Path,
     catalog = build_catalog([parse_ruleset(f) for f in files])
     applied: list[Tailored] = []
     known = {r.id for r in catalog.rules}
-    entries: list[DisabledRule | RuleOverride] = [*tailoring.disable, *tailoring.override]
     skipped: set[str] = set()
-    for entry in entries:
+    for section, index, entry in tailoring_entries(profile):
         if entry.rule in known:
             continue
+        where = where_in_profile(profile_path, ("tailoring", section, index, "rule"))
         if rules:  # explicit rulesets replace the profile's selection: say what cannot apply
             skipped.add(entry.rule)
             catalog.warnings.append(Problem(
                 f"profile tailoring for rule '{entry.rule}' was not applied: the rule is not "
-                "loaded", file=str(profile_path)))
+                "loaded", **where))
             continue
-        raise InputError.single(
-            f"profile tailors unknown rule '{entry.rule}'", file=str(profile_path),
-            suggestion=did_you_mean(entry.rule, known),
-        )
+        raise InputError.single(f"profile tailors unknown rule '{entry.rule}'", **where,
+                                suggestion=did_you_mean(entry.rule, known))
     disabled = {d.rule: d.reason for d in tailoring.disable if d.rule not in skipped}
     if disabled:
         catalog.rules = [r for r in catalog.rules if r.id not in disabled]

@@ -20,7 +20,7 @@ from pydantic import (
 from secreview.bundled import profiles_dir
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
-from secreview.loading import load_document
+from secreview.loading import PathKey, load_document
 from secreview.rules.model import Identifier, RuleId
 from secreview.system import one_line
 
@@ -248,12 +248,29 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
             file = bundled_profile_path(str(path))
     doc = load_document(file)
     profile = validate(Profile, doc)
-    if profile.tailoring.override or profile.tailoring.disable:
-        seen: set[str] = set()
-        entries: list[DisabledRule | RuleOverride] = [*profile.tailoring.disable,
-                                                      *profile.tailoring.override]
-        for entry in entries:
-            if entry.rule in seen:
-                raise InputError.single(f"rule '{entry.rule}' is tailored twice", file=str(file))
-            seen.add(entry.rule)
+    seen: set[str] = set()
+    for section, index, entry in tailoring_entries(profile):
+        if entry.rule in seen:
+            raise InputError.single(f"rule '{entry.rule}' is tailored twice",
+                                    **doc.where(("tailoring", section, index, "rule")),
+                                    suggestion="keep one entry per rule")
+        seen.add(entry.rule)
     return profile, doc.sha256, file
+
+
+TailoringEntry = tuple[str, int, DisabledRule | RuleOverride]
+
+
+def tailoring_entries(profile: Profile) -> list[TailoringEntry]:
+    """Every tailoring entry with where it stands: (``disable`` or ``override``, index, entry)."""
+    return [*(("disable", i, d) for i, d in enumerate(profile.tailoring.disable)),
+            *(("override", i, o) for i, o in enumerate(profile.tailoring.override))]
+
+
+def where_in_profile(file: Path, path: PathKey) -> dict[str, Any]:
+    """Where ``path`` stands in a profile file, for problems found only after loading (unknown
+    rules or rulesets); the file is read again for that, and only then."""
+    try:
+        return load_document(file).where(path)
+    except InputError:
+        return {"file": str(file)}

@@ -27,7 +27,7 @@ from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec
 from secreview.i18n import PLACEHOLDER, Lang, label
 from secreview.loading import Document, PathKey, configured_limits, load_document
-from secreview.profile import DisabledRule, Profile, RuleOverride
+from secreview.profile import Profile, RuleOverride, tailoring_entries
 from secreview.rules.examples import run_rule_examples
 from secreview.rules.loader import (
     RULESET_LIMITS,
@@ -562,11 +562,7 @@ def _tailoring_problems(profile: Profile, doc: Document,
     rules = {r.id: r.rule for r in catalog.rules} if catalog else {}
     problems: list[LintProblem] = []
     seen: set[str] = set()
-    entries: list[tuple[str, int, DisabledRule | RuleOverride]] = [
-        *(("disable", i, d) for i, d in enumerate(profile.tailoring.disable)),
-        *(("override", i, o) for i, o in enumerate(profile.tailoring.override)),
-    ]
-    for section, index, entry in entries:
+    for section, index, entry in tailoring_entries(profile):
         where = doc.where(("tailoring", section, index, "rule"))
         rule = rules.get(entry.rule)
         if entry.rule in seen:
