@@ -83,6 +83,8 @@ class Inputs:
 
 
 def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, Document]:
+    """A validated system description and its document (kept for positions and the SHA-256);
+    its ``extensions:`` are checked against the facts the loaded rulesets declare."""
     doc = load_document(path)
     system = validate(SystemDescription, doc)
     check_extensions(system, doc, catalog)
@@ -148,6 +150,8 @@ def tailored_catalog(profile: Profile, profile_path: Path,
 def load_inputs(system_path: str | Path, rules: Sequence[str | Path] = (),
                 profile_path: str | Path | None = None,
                 waivers_path: str | Path | None = None) -> Inputs:
+    """Read and validate every input once, profile first: the profile decides which rulesets
+    load, and the rulesets decide which extension facts the system description may answer."""
     profile, profile_sha, resolved = load_profile(profile_path)
     catalog, tailoring = tailored_catalog(profile, resolved, rules)
     system, doc = load_system(system_path, catalog)
@@ -385,6 +389,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
 
 
 def _add_months(date: dt.date, months: int) -> dt.date:
+    """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
     for day in (date.day, 30, 29, 28):

@@ -69,6 +69,11 @@ def waivers_json_schema() -> dict[str, Any]:
 
 
 def load_waivers(path: str | Path) -> tuple[WaiverFile, str]:
+    """Load and validate a waiver file; returns it with its SHA-256 for the review's provenance.
+
+    A rule waived twice is refused rather than resolved: which justification and expiry hold
+    would otherwise depend on the order of entries.
+    """
     doc = load_document(path)
     waivers = validate(WaiverFile, doc)
     seen: dict[str, int] = {}

@@ -15,6 +15,7 @@ from secreview.evaluate import derive_facts, evaluate_rule
 from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
+from secreview.validation import data_path
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,21 @@ def _derived_for(facts: dict[str, object], catalog: Catalog) -> None:
 
 
 def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleResult]:
+    """Evaluate each of a rule's examples as a small system of its own, with the whole catalogue
+    (screening rules included), so derived facts behave as in a review."""
     results: list[ExampleResult] = []
     # Found by identity, not by id: two files may (wrongly) share a ruleset id while linting.
     loaded, rule_index = next((r, i) for r in catalog.rulesets if r.source == compiled.source
                               for i, rule in enumerate(r.model.rules) if rule is compiled.rule)
     for index, example in enumerate(compiled.rule.examples):
-        where = loaded.document.where(("rules", rule_index, "examples", index))
         try:
             system = SystemDescription.model_validate(example.facts)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             location = ".".join(str(p) for p in first["loc"])
+            # At the offending fact itself, not just at the example that holds it.
+            facts_path = ("rules", rule_index, "examples", index, "facts")
+            where = loaded.document.where((*facts_path, *data_path(example.facts, first["loc"])))
             results.append(ExampleResult(
                 compiled.id, example.name, example.expect, None,
                 Problem(f"example '{example.name}' is not a valid system description: "
