@@ -43,7 +43,7 @@ EXPECTED = [
     ("conditions.yaml", 72, 15, "error", "placeholder", "lint.placeholders"),
     ("conditions.yaml", 72, 68, "error", "placeholder", "lint.placeholders"),
     ("conditions.yaml", 80, 32, "error", "example-failed", "lint.placeholders"),
-    ("conditions.yaml", 81, 9, "error", "example-invalid", "lint.placeholders"),
+    ("conditions.yaml", 81, 58, "error", "example-invalid", "lint.placeholders"),
     ("duplicate.yaml", 2, 3, "error", "duplicate-id", None),
     ("duplicate.yaml", 9, 5, "error", "duplicate-id", "lint.contradiction"),
     ("syntax.yaml", 4, 1, "error", "yaml", None),
