@@ -39,7 +39,7 @@ from secreview.rules.loader import (
     ruleset_files,
     value_sets,
 )
-from secreview.rules.model import Rule, Ruleset, plain
+from secreview.rules.model import Mitigation, Rule, Ruleset, plain
 from secreview.rules.satisfiability import Possibility
 from secreview.validation import validate
 
@@ -416,42 +416,60 @@ def _mitigation_problems(rule: Rule, where: Any, base: PathKey,
                                  f"mitigation id '{mitigation.id}' is used twice in this rule",
                                  where((*path, "id")), rule.id))
         seen.add(mitigation.id)
-        level = rule.likelihood if mitigation.lowers == "likelihood" else rule.consequence
-        scalable = mitigation.lowers == "consequence" and rule.consequence_scaling is not None
-        if level == 1 and not scalable:
-            problems.append(_new(
-                "mitigation-no-effect", f"mitigation '{mitigation.id}' lowers the "
-                f"{mitigation.lowers}, which is already at the lowest level (1): it has no effect",
-                where((*path, "lowers")), rule.id, severity="warning",
-            ))
-        elif mitigation.steps > level - 1 and not scalable:
-            problems.append(_new(
-                "mitigation-no-effect", f"mitigation '{mitigation.id}' lowers the "
-                f"{mitigation.lowers} by {mitigation.steps} steps, but from {level} only "
-                f"{level - 1} can take effect", where((*path, "steps")), rule.id,
-                severity="warning", suggestion=f"set 'steps: {level - 1}'",
-            ))
-        when = plain(mitigation.when)
-        if when == finding:
-            problems.append(_new(
-                "mitigation-always", f"mitigation '{mitigation.id}' has the same condition as "
-                "finding_if: it is in effect whenever the rule fires, so the rule's own level is "
-                "never used", where((*path, "when")), rule.id, severity="warning",
-            ))
-        elif when == {"not": finding} or finding == {"not": when}:
-            problems.append(_new(
-                "mitigation-never", f"mitigation '{mitigation.id}' is the opposite of finding_if: "
-                "it can never be in effect when the rule fires", where((*path, "when")), rule.id,
-                severity="warning",
-            ))
-        elif possibility is not None:
-            reason = possibility.impossible(mitigation.when, facts, (*path, "when"))
-            if reason is not None:
-                problems.append(_new(
-                    "never-true", f"mitigation '{mitigation.id}' can never be in effect: "
-                    f"{reason[1]}", where(reason[0]), rule.id, severity="warning",
-                ))
+        problems += _mitigation_effect(rule, mitigation, where, path)
+        problems += _mitigation_condition(rule, mitigation, finding, where, path, possibility,
+                                          facts)
     return problems
+
+
+def _mitigation_effect(rule: Rule, mitigation: Mitigation, where: Any,
+                       path: PathKey) -> list[LintProblem]:
+    """A mitigation that lowers a level already at 1, or by more steps than are left."""
+    level = rule.likelihood if mitigation.lowers == "likelihood" else rule.consequence
+    if mitigation.lowers == "consequence" and rule.consequence_scaling is not None:
+        return []  # the scaled consequence may be higher than the rule's own
+    if level == 1:
+        return [_new(
+            "mitigation-no-effect", f"mitigation '{mitigation.id}' lowers the "
+            f"{mitigation.lowers}, which is already at the lowest level (1): it has no effect",
+            where((*path, "lowers")), rule.id, severity="warning",
+        )]
+    if mitigation.steps > level - 1:
+        return [_new(
+            "mitigation-no-effect", f"mitigation '{mitigation.id}' lowers the "
+            f"{mitigation.lowers} by {mitigation.steps} steps, but from {level} only "
+            f"{level - 1} can take effect", where((*path, "steps")), rule.id,
+            severity="warning", suggestion=f"set 'steps: {level - 1}'",
+        )]
+    return []
+
+
+def _mitigation_condition(rule: Rule, mitigation: Mitigation, finding: Any, where: Any,
+                          path: PathKey, possibility: Possibility | None,
+                          facts: Mapping[str, FactSpec]) -> list[LintProblem]:
+    """A mitigation whose condition always or never holds when the rule fires."""
+    when = plain(mitigation.when)
+    if when == finding:
+        return [_new(
+            "mitigation-always", f"mitigation '{mitigation.id}' has the same condition as "
+            "finding_if: it is in effect whenever the rule fires, so the rule's own level is "
+            "never used", where((*path, "when")), rule.id, severity="warning",
+        )]
+    if when == {"not": finding} or finding == {"not": when}:
+        return [_new(
+            "mitigation-never", f"mitigation '{mitigation.id}' is the opposite of finding_if: "
+            "it can never be in effect when the rule fires", where((*path, "when")), rule.id,
+            severity="warning",
+        )]
+    if possibility is None:
+        return []
+    reason = possibility.impossible(mitigation.when, facts, (*path, "when"))
+    if reason is None:
+        return []
+    return [_new(
+        "never-true", f"mitigation '{mitigation.id}' can never be in effect: {reason[1]}",
+        where(reason[0]), rule.id, severity="warning",
+    )]
 
 
 def _never_true_problems(rule: Rule, possibility: Possibility, facts: Mapping[str, FactSpec],
