@@ -38,15 +38,16 @@ def test_critical_needs_named_risk_owner() -> None:
     result = review()
     critical = next(f for f in result.findings if f.rule_id == "test.subprocessor_outside")
     assert critical.status == "finding"
-    assert any("risk_owner" in w for w in result.warnings)
+    assert any("risk_owner" in w.en for w in result.warnings)
     assert result.decision.outcome == "reject"
 
 
 def test_expired_and_unknown_waivers_warn() -> None:
     result = review()
     assert next(f for f in result.findings if f.rule_id == "test.exit").status == "finding"
-    assert any("expired on 2025-12-31" in w for w in result.warnings)
-    assert any("test.nonexistent" in w for w in result.warnings)
+    assert any("expired on 2025-12-31" in w.en and "gick ut 2025-12-31" in w.sv
+               for w in result.warnings)
+    assert any("test.nonexistent" in w.en for w in result.warnings)
 
 
 def test_malformed_waivers_are_errors(tmp_path: Path) -> None:
@@ -92,3 +93,14 @@ def test_a_waiver_never_removes_a_finding(rules: set[str]) -> None:
         status = next(f.status for f in waived.findings if f.rule_id == rule)
         original = next(f.status for f in plain.findings if f.rule_id == rule)
         assert status == ("waived" if original in ("finding", "unknown") else original)
+
+
+def test_warnings_reach_every_report_in_both_languages() -> None:
+    from secreview.report import render
+
+    result = review()
+    for lang, phrase in (("sv", "gick ut 2025-12-31"), ("en", "expired on 2025-12-31")):
+        for fmt in ("text", "md", "html"):
+            rendered = render(result, fmt, lang)
+            assert isinstance(rendered, str)
+            assert phrase in rendered, (fmt, lang)

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Lang = Literal["sv", "en"]
@@ -28,18 +27,16 @@ class Text(BaseModel):
         return self.sv if lang == "sv" else self.en
 
 
-_WORDS: dict[str, Text] = {}
+_WORDS: dict[str, Text] = {
+    "yes": Text(sv="ja", en="yes"),
+    "no": Text(sv="nej", en="no"),
+    "unknown": Text(sv="okänt", en="unknown"),
+    "none": Text(sv="inga", en="none"),
+}
 
 
 def word(key: str) -> Text:
     """Small bilingual vocabulary shared by the renderers (yes/no/unknown and the like)."""
-    if not _WORDS:
-        _WORDS.update({
-            "yes": Text(sv="ja", en="yes"),
-            "no": Text(sv="nej", en="no"),
-            "unknown": Text(sv="okänt", en="unknown"),
-            "none": Text(sv="inga", en="none"),
-        })
     return _WORDS[key]
 
 
@@ -64,9 +61,9 @@ def format_value(value: object, lang: Lang) -> str:
 @cache
 def value_labels() -> dict[str, dict[str, Text]]:
     """The labels of enumerated fact values (``data/values.yaml``): fact path → value → Text."""
-    from secreview.bundled import data_dir
+    from secreview.bundled import load_data
 
-    raw = yaml.safe_load((data_dir() / "values.yaml").read_text(encoding="utf-8"))
+    raw = load_data("values.yaml")
     return {path: {str(value): Text(**text) for value, text in values.items()}
             for path, values in raw.items()}
 
@@ -147,16 +144,20 @@ def fill_text(text: Text, facts: Mapping[str, object]) -> Text:
 
 @cache
 def _labels() -> dict[str, Text]:
-    from secreview.bundled import data_dir
+    from secreview.bundled import load_data
 
-    raw = yaml.safe_load((data_dir() / "labels.yaml").read_text(encoding="utf-8"))
-    return {key: Text(**value) for key, value in raw.items()}
+    return {key: Text(**value) for key, value in load_data("labels.yaml").items()}
 
 
 def label(key: str, lang: Lang, **values: object) -> str:
     """A shared label (``decision.reject``, ``heading.findings``, ...) in ``lang``."""
     text = _labels()[key].get(lang)
     return text.format(**values) if values else text
+
+
+def bilingual(key: str, **values: object) -> Text:
+    """A shared label filled in both languages, for texts a Review carries (warnings)."""
+    return Text(sv=label(key, "sv", **values), en=label(key, "en", **values))
 
 
 def has_label(key: str) -> bool:

@@ -15,10 +15,10 @@ from typing import Any
 from secreview import __version__
 from secreview.bundled import bundled_ruleset_files
 from secreview.decision import decide, dpia_screening
-from secreview.errors import InputError, Problem, did_you_mean
+from secreview.errors import InputError, did_you_mean
 from secreview.evaluate import STATUSES, Evaluation, Outcome, check_extensions, evaluate
 from secreview.facts import json_value
-from secreview.i18n import Lang, fill_text
+from secreview.i18n import Lang, Text, bilingual, fill_text
 from secreview.loading import Document, load_document
 from secreview.profile import (
     Profile,
@@ -130,9 +130,8 @@ def tailored_catalog(profile: Profile, profile_path: Path,
         where = where_in_profile(profile_path, ("tailoring", section, index, "rule"))
         if rules:  # explicit rulesets replace the profile's selection: say what cannot apply
             skipped.add(entry.rule)
-            catalog.warnings.append(Problem(
-                f"profile tailoring for rule '{entry.rule}' was not applied: the rule is not "
-                "loaded", **where))
+            applied.append(Tailored(rule_id=entry.rule, change="not_applied",
+                                    reason="the rule is not loaded"))
             continue
         raise InputError.single(f"profile tailors unknown rule '{entry.rule}'", **where,
                                 suggestion=did_you_mean(entry.rule, known))
@@ -196,31 +195,29 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
 
 
 def _apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile: Profile,
-                   review_date: dt.date, warnings: list[str]) -> list[Finding]:
+                   review_date: dt.date, warnings: list[Text]) -> list[Finding]:
     if waivers is None:
         return findings
     by_rule = {w.rule: w for w in waivers.waivers}
     known = {f.rule_id for f in findings}
     for rule_id in sorted(set(by_rule) - known):
-        warnings.append(f"waiver for unknown or disabled rule '{rule_id}' was not applied")
+        warnings.append(bilingual("warning.waiver_unknown_rule", rule=rule_id))
     top = profile.matrix.levels[CRITICAL_LEVEL_RANK].id
     result: list[Finding] = []
     for finding in findings:
         waiver = by_rule.get(finding.rule_id)
         if waiver is None or finding.status not in ("finding", "unknown"):
             if waiver is not None:
-                warnings.append(f"waiver for '{finding.rule_id}' not needed: status is "
-                                f"{finding.status}")
+                warnings.append(bilingual("warning.waiver_not_needed", rule=finding.rule_id))
             result.append(finding)
             continue
         if waiver.expires < review_date:
-            warnings.append(f"waiver for '{finding.rule_id}' expired on "
-                            f"{waiver.expires.isoformat()} and was not applied")
+            warnings.append(bilingual("warning.waiver_expired", rule=finding.rule_id,
+                                      date=waiver.expires.isoformat()))
             result.append(finding)
             continue
         if finding.residual and finding.residual.level == top and waiver.risk_owner is None:
-            warnings.append(f"waiver for '{finding.rule_id}' was not applied: a {top} finding "
-                            "can only be waived with a named risk_owner")
+            warnings.append(bilingual("warning.waiver_needs_risk_owner", rule=finding.rule_id))
             result.append(finding)
             continue
         applied = WaiverApplied(
@@ -330,7 +327,9 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
                                                   overrides)}
-    warnings = [p.format() for p in catalog.warnings]
+    warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
+                for t in inputs.tailoring if t.change == "not_applied"]
+    warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
     findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
     findings = _apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))

@@ -163,7 +163,7 @@ class ProfileRef(_Model):
 
 class Tailored(_Model):
     rule_id: str
-    change: Literal["disabled", "override"]
+    change: Literal["disabled", "override", "not_applied"]
     reason: str
     consequence: int | None = None
     likelihood: int | None = None
@@ -224,7 +224,10 @@ class Review(_Model):
     dpia: Dpia
     findings: list[Finding]
     questions: list[Question]
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[Text] = Field(
+        default_factory=list,
+        description="Waivers or tailoring that were not applied, and why (both languages)",
+    )
     description: dict[str, Any] = Field(description="The system description as submitted")
 
     def to_json(self) -> str:

@@ -164,6 +164,9 @@ def render_markdown(review: Review, lang: Lang) -> str:
                         md(f.waiver.accepted_by, MAX_SHORT),  # type: ignore[union-attr]
                         f.waiver.expires.isoformat()]  # type: ignore[union-attr]
                        for f in waived])
+    if r.warnings:
+        out += [f"## {label('heading.warnings', lang)}", ""]
+        out += [f"- {md(w.get(lang))}" for w in r.warnings] + [""]
     out += [f"## {label('report.heading.provenance', lang)}", ""]
     out += [f"- {label('report.engine_version', lang)}: secreview {md(r.engine_version)}",
             f"- {label('report.input_hash', lang)}: {code(r.system.sha256)}",

@@ -89,7 +89,7 @@ def render_text(review: Review, lang: Lang) -> str:
     if review.warnings:
         out.append("")
         out.append(label("heading.warnings", lang) + ":")
-        out.extend(f"  ! {w}" for w in review.warnings)
+        out.extend(f"  ! {w.get(lang)}" for w in review.warnings)
     return "\n".join(out) + "\n"
 
 
