@@ -14,7 +14,6 @@ from secreview.rules.catalogue import (
     catalogue_json,
     catalogue_table,
     find_rule,
-    md_escape,
     render_catalogue,
     show_rule,
     write_catalogue,
@@ -110,18 +109,20 @@ def test_docs_escape_hostile_rule_texts(tmp_path: Path) -> None:
     assert "<b>" not in files["index.html"]
     assert 'href="https://example.org/a b&#34;&gt;&lt;x&gt;"' in html
     markdown = files["gdpr.md"]
-    assert "\\<script\\>" in markdown
-    assert "\\[click\\](javascript:alert(1)) \\& \\*bold\\*" in markdown
+    assert "&lt;script&gt;" in markdown and "<script>" not in markdown
+    assert "\\[click\\](javascript:alert(1)) &amp; \\*bold\\*" in markdown
     assert "**Remediation:** \\# Heading - list" in markdown
     assert "(https://example.org/a%20b\"%3E%3Cx%3E)" in markdown
     assert "````yaml" in markdown  # the fence outgrows the backticks inside the condition
 
 
-def test_md_escape_neutralises_blocks_and_markup() -> None:
-    assert md_escape("1. first") == "1\\. first"
-    assert md_escape("- item") == "\\- item"
-    assert md_escape("a\n\n# b") == "a \\# b"
-    assert md_escape("Art. 28(3)") == "Art. 28(3)"
+def test_markdown_escaper_neutralises_blocks_and_markup() -> None:
+    from secreview.report.markdown_text import md
+
+    assert md("1. first") == "1\\. first"
+    assert md("- item") == "\\- item"
+    assert md("a\n\n# b") == "a \\# b"
+    assert md("Art. 28(3)") == "Art. 28(3)"
 
 
 def test_docs_are_deterministic_and_written_atomically(catalog: Catalog,

@@ -18,8 +18,8 @@ from secreview.i18n import Lang, Text, label
 from secreview.questionnaire import fact_why, section_of, section_title
 from secreview.report.common import level_label
 from secreview.report.csvout import BOM, DELIMITER, neutralise
+from secreview.report.markdown_text import md
 from secreview.review import Review
-from secreview.rules.catalogue import md_escape
 from secreview.rules.loader import Catalog
 
 FORMATS = ("text", "md", "csv")
@@ -91,25 +91,25 @@ def _system_name(review: Review, lang: Lang) -> str:
 
 def render_markdown(review: Review, groups: list[QuestionGroup], lang: Lang) -> str:
     title = label("workflow.questions.title", lang, system=_system_name(review, lang))
-    out = [f"# {md_escape(title)}", ""]
+    out = [f"# {md(title)}", ""]
     if not groups:
-        return "\n".join([*out, md_escape(label("workflow.questions.none", lang)), ""])
-    out += [md_escape(label("workflow.questions.intro", lang)), ""]
+        return "\n".join([*out, md(label("workflow.questions.none", lang)), ""])
+    out += [md(label("workflow.questions.intro", lang)), ""]
     for group in groups:
-        out += [f"## {md_escape(section_title(group.area, lang))}", ""]
+        out += [f"## {md(section_title(group.area, lang))}", ""]
         for q in group.questions:
-            out.append(f"{q.number}\\. **{md_escape(q.question.get(lang))}**")
+            out.append(f"{q.number}\\. **{md(q.question.get(lang))}**")
             out.append("")
             if q.why is not None:
-                out.append(f"   *{md_escape(label('workflow.questions.why', lang))}:* "
-                           f"{md_escape(q.why.get(lang))}")
+                out.append(f"   *{md(label('workflow.questions.why', lang))}:* "
+                           f"{md(q.why.get(lang))}")
                 out.append("")
-            out.append(f"   *{md_escape(label('workflow.questions.level', lang))}:* "
-                       f"{md_escape(level_label(review, q.highest_level, lang))} · "
-                       f"{md_escape(label('workflow.questions.rules', lang, n=len(q.rule_ids)))}"
+            out.append(f"   *{md(label('workflow.questions.level', lang))}:* "
+                       f"{md(level_label(review, q.highest_level, lang))} · "
+                       f"{md(label('workflow.questions.rules', lang, n=len(q.rule_ids)))}"
                        f" · `{q.fact}`")
             out.append("")
-            out.append(f"   {md_escape(label('workflow.questions.answer', lang))}: ")
+            out.append(f"   {md(label('workflow.questions.answer', lang))}: ")
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem
 from secreview.i18n import Lang, Text, label
+from secreview.report.markdown_text import md
 from secreview.review import SCHEMA_VERSION, Finding, Review
-from secreview.rules.catalogue import md_escape
 
 FORMATS = ("text", "json", "md")
 MAX_BYTES = 50 * 1024 * 1024
@@ -224,13 +224,13 @@ def render_text(d: ReviewDiff, lang: Lang) -> str:
 
 def render_markdown(d: ReviewDiff, lang: Lang) -> str:
     title, dates, decision = _head(d, lang)
-    out = [f"# {md_escape(title)}", "", md_escape(dates), "", f"**{md_escape(decision)}**"]
+    out = [f"# {md(title)}", "", md(dates), "", f"**{md(decision)}**"]
     if d.empty:
-        out += ["", md_escape(label("workflow.diff.no_changes", lang))]
+        out += ["", md(label("workflow.diff.no_changes", lang))]
     for heading, lines in _sections(d, lang):
         if lines:
-            out += ["", f"## {md_escape(heading)} ({len(lines)})", ""]
-            out += [f"- {md_escape(line)}" for line in lines]
+            out += ["", f"## {md(heading)} ({len(lines)})", ""]
+            out += [f"- {md(line)}" for line in lines]
     return "\n".join(out) + "\n"
 
 

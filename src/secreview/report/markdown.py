@@ -7,32 +7,11 @@ a link or an image. The long appendix (the description as submitted) is left to 
 
 from __future__ import annotations
 
-import re
-
 from secreview.i18n import Lang, format_fact, format_value, label
 from secreview.report import view
-from secreview.report.common import MAX_SHORT, MAX_TEXT, cap, level_label
+from secreview.report.common import MAX_SHORT, level_label
+from secreview.report.markdown_text import code, md
 from secreview.review import Finding, Review
-
-_ALWAYS = re.compile(r"([\\`*_\[\]#|~<>&])")
-_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def md(text: str | None, limit: int = MAX_TEXT) -> str:
-    """Escape untrusted text for Markdown: one line, metacharacters inert, length capped."""
-    if not text:
-        return ""
-    flat = " ".join(cap(text, limit).split())
-    escaped = _ALWAYS.sub(lambda m: _HTML.get(m.group(1), "\\" + m.group(1)), flat)
-    return _LINE_START.sub(lambda m: "\\" + m.group(1) if len(m.group(1)) == 1
-                           else m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
-
-
-def code(identifier: str) -> str:
-    """An identifier (rule id, fact path, hash) as inline code; it cannot close the span early."""
-    flat = " ".join(cap(identifier, MAX_SHORT).split()).replace("`", "'").replace("|", "/")
-    return f"`{flat}`"
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:

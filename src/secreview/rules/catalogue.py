@@ -2,14 +2,14 @@
 
 Security officers and management read the catalogue, so every heading exists in Swedish and
 English. Rule texts come from ruleset files, which may be untrusted: HTML goes through Jinja2
-with autoescaping, Markdown through :func:`md_escape`. Output is deterministic (catalogue order,
-no timestamps) so a regenerated catalogue only differs where the rules did.
+with autoescaping, Markdown through the shared escaper (``report/markdown_text.py``). Output is
+deterministic (catalogue order, no timestamps): a regenerated catalogue differs only where the
+rules did.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +20,7 @@ import yaml
 
 from secreview.errors import InputError, did_you_mean
 from secreview.i18n import Lang, Text, has_label, label
+from secreview.report.markdown_text import md
 from secreview.rules.loader import Catalog, CompiledRule, LoadedRuleset
 from secreview.rules.model import Condition, Reference, Rule, plain
 
@@ -225,22 +226,6 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
 
 # --- the catalogue as documents ----------------------------------------------------------------
 
-_MD_SPECIAL = set("\\`*_{}[]#|<>&~")
-_MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
-
-
-def md_escape(text: str) -> str:
-    """Escape text for Markdown so rule texts can never become links, HTML or formatting.
-
-    Brackets, emphasis, code, HTML and table characters are escaped everywhere; line breaks are
-    folded so a text cannot open a block of its own, and a leading list or heading marker is
-    escaped too. Periods, parentheses and hyphens inside text stay as written, so legal
-    references such as "Art. 28(3)" read naturally in the Markdown source.
-    """
-    escaped = "".join("\\" + char if char in _MD_SPECIAL else char for char in text)
-    folded = " ".join(escaped.split())
-    return _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1)
-                               else f"\\{m.group(3)}", folded)
 
 
 def md_url(url: str) -> str:
@@ -395,7 +380,7 @@ _HTML_ASPECT = """{% extends "base.html" %}
 @cache
 def _html_environment() -> Environment:
     # Imported here: only 'rules docs' renders HTML, and lint, diff, list and show (and the
-    # modules borrowing md_escape) should not pay for loading Jinja.
+    # the Markdown catalogue) should not pay for loading Jinja.
     from jinja2 import DictLoader, Environment, StrictUndefined
 
     return Environment(
@@ -417,10 +402,10 @@ def _markdown_index(catalog: Catalog, groups: Mapping[str, list[CompiledRule]],
                     lang: Lang) -> str:
     lines = [f"# {word('catalogue', lang)}", "", word("generated", lang), "",
              f"| {word('ruleset', lang)} | {word('version', lang)} |", "|---|---|"]
-    lines += [f"| {md_escape(r.id)} | {r.model.ruleset.version} |"  # version: digits and dots
+    lines += [f"| {md(r.id)} | {r.model.ruleset.version} |"  # version: digits and dots
               for r in catalog.rulesets]
     lines += ["", f"## {word('aspects', lang)}", ""]
-    lines += [f"- [{md_escape(catalog.aspects[a].get(lang))}]({a}.md) ({len(rules)})"
+    lines += [f"- [{md(catalog.aspects[a].get(lang))}]({a}.md) ({len(rules)})"
               for a, rules in groups.items()]
     lines += ["", word("levels_note", lang)]
     return "\n".join(lines) + "\n"
@@ -428,23 +413,23 @@ def _markdown_index(catalog: Catalog, groups: Mapping[str, list[CompiledRule]],
 
 def _markdown_aspect(title: str, views: list[RuleView], lang: Lang) -> str:
     words = _words(lang)
-    lines = [f"[{md_escape(words['back'])}](index.md)", "", f"# {md_escape(title)}"]
+    lines = [f"[{md(words['back'])}](index.md)", "", f"# {md(title)}"]
     for v in views:
-        lines += ["", f"## {md_escape(v.title)}", "",
-                  f"`{v.id}` · {words['ruleset']} {md_escape(v.ruleset)}", "",
-                  md_escape(v.message), "",
-                  f"**{words['remediation']}:** {md_escape(v.remediation)}", "",
+        lines += ["", f"## {md(v.title)}", "",
+                  f"`{v.id}` · {words['ruleset']} {md(v.ruleset)}", "",
+                  md(v.message), "",
+                  f"**{words['remediation']}:** {md(v.remediation)}", "",
                   f"| {words['consequence']} | {words['likelihood']} | {words['remedy']} | "
                   f"{words['owner']} | {words['due']} |",
                   "|---|---|---|---|---|",
-                  f"| {md_escape(v.consequence)} | {md_escape(v.likelihood)} | "
-                  f"{md_escape(v.remedy)} | {md_escape(v.owner)} | {md_escape(v.due)} |"]
+                  f"| {md(v.consequence)} | {md(v.likelihood)} | "
+                  f"{md(v.remedy)} | {md(v.owner)} | {md(v.due)} |"]
         if v.scaling:
-            lines += ["", *[f"- {md_escape(line)}" for line in v.scaling]]
+            lines += ["", *[f"- {md(line)}" for line in v.scaling]]
         if v.dpia:
-            lines += ["", f"**{words['dpia']}:** {md_escape(v.dpia)}"]
+            lines += ["", f"**{words['dpia']}:** {md(v.dpia)}"]
         lines += ["", f"**{words['references']}:**", ""]
-        lines += [f"- [{md_escape(text)}]({md_url(url)})" if url else f"- {md_escape(text)}"
+        lines += [f"- [{md(text)}]({md_url(url)})" if url else f"- {md(text)}"
                   for text, url in v.references]
         for key, cond in (("applies_if", v.applies_if), ("finding_if", v.finding_if)):
             if cond is not None:
@@ -452,7 +437,7 @@ def _markdown_aspect(title: str, views: list[RuleView], lang: Lang) -> str:
                 lines += ["", f"**{words[key]}:**", "", f"{fence}yaml", cond, fence]
         if v.mitigations:
             lines += ["", f"**{words['mitigations']}:**", ""]
-            lines += [f"- {md_escape(m)}" for m in v.mitigations]
+            lines += [f"- {md(m)}" for m in v.mitigations]
     return "\n".join(lines) + "\n"
 
 
