@@ -106,12 +106,6 @@ def classification(review: Review) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
 
-def highest_classification(review: Review) -> int | None:
-    values = [v for k, v in classification(review).items()
-              if k in CLASSIFICATION_AXES and isinstance(v, int)]
-    return max(values) if values else None
-
-
 def describe(path: str, value: Any, lang: Lang) -> str:
     """A submitted value as a person reads it; list items that are objects as ``key: value``.
 
@@ -179,4 +173,3 @@ def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: 
         return label("report.step.matrix", lang, likelihood=step.before, consequence=step.after,
                      level=level)
     return step.kind
-
