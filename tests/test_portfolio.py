@@ -83,6 +83,8 @@ def test_register_content_and_order(folder: Path) -> None:
     assert best.overdue is True and best.next_review == dt.date(2027, 1, 10)
     assert middle.overdue is False and middle.next_review == dt.date(2027, 12, 1)
     assert worst.expired_waivers == ("test.exit", "test.processor_agreement")
+    assert worst.review_date_assumed is True and worst.review_date == TODAY
+    assert best.review_date_assumed is False
     assert best.missing == ()
     assert middle.missing == ("system_owner", "information_owner", "management_object")
     assert [c.counterpart for c in middle.closed_integrations] == ["Gammalt elevsystem"]
@@ -125,6 +127,9 @@ def test_outputs(folder: Path, tmp_path: Path) -> None:
     assert "http://" not in html and "https://" not in html and "<script" not in html
     assert "2 systems provide the same capability" in html
     assert "overdue" in render_html(register, "en")
+    assert "no date in the description, today assumed" in html
+    assert "2027-03-01 (no date in the description, today assumed)" in text
+    assert "dagens datum antaget" in render_html(register, "sv")
 
 
 def test_unusable_folder_is_an_input_error(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ class RegisterEntry:
     information_owner: str | None
     management_object: str | None
     review_date: dt.date
+    review_date_assumed: bool  # the description names no review.date: today's date was used
     next_review: dt.date | None
     overdue: bool
     expired_waivers: tuple[str, ...]
@@ -185,7 +186,8 @@ def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
         level_rank=matrix.rank(level) if level else -1,
         owner_board=ident.owner_board, system_owner=ident.system_owner,
         information_owner=ident.information_owner, management_object=ident.management_object,
-        review_date=review.review_date, next_review=review.next_review,
+        review_date=review.review_date, review_date_assumed=system.review.date is None,
+        next_review=review.next_review,
         overdue=review.next_review is not None and review.next_review < today,
         expired_waivers=tuple(sorted(w.rule for w in (waivers.waivers if waivers else ())
                                      if w.expires < today)),
@@ -256,7 +258,9 @@ def render_csv(register: Register, lang: Lang) -> str:
         e.system or "", e.file, e.capability or "", e.vendor or "",
         label(f"decision.{e.decision}", lang), _level(register, e.level, lang),
         e.owner_board or "", e.system_owner or "", e.information_owner or "",
-        e.management_object or "", e.review_date.isoformat(),
+        e.management_object or "",
+        e.review_date.isoformat() + (f" ({label('workflow.portfolio.date_assumed', lang)})"
+                                     if e.review_date_assumed else ""),
         e.next_review.isoformat() if e.next_review else "", yes if e.overdue else no,
         " ".join(e.expired_waivers), _missing(e, lang), e.findings, e.open_questions,
     ] for e in register.entries]
