@@ -128,6 +128,7 @@ def test_outputs(folder: Path, tmp_path: Path) -> None:
     assert "2 systems provide the same capability" in html
     assert "overdue" in render_html(register, "en")
     assert "no date in the description, today assumed" in html
+    assert "Swedish municipality (default)" in html and "se_municipality" not in html
     assert "2027-03-01 (no date in the description, today assumed)" in text
     assert "dagens datum antaget" in render_html(register, "sv")
 

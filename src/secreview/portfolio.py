@@ -85,6 +85,7 @@ class Register:
     language: Lang
     profile: str
     levels: dict[str, Text]
+    profile_title: Text | None = None
     entries: list[RegisterEntry] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
 
@@ -222,6 +223,7 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
                                  initargs=(profile, rule_paths)) as pool:
             results = list(pool.map(_review_one, found, [day] * len(found)))
     register = Register(today=day, language=loaded.language, profile=loaded.profile.id,
+                        profile_title=loaded.profile.title,
                         levels={lv.id: lv.label for lv in loaded.matrix.levels})
     for result in results:
         if isinstance(result, RegisterEntry):
