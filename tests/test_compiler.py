@@ -195,3 +195,18 @@ def test_answering_unknowns_never_changes_a_known_result(condition: dict[str, An
         outcomes.add(outcome)
     if result is not None:
         assert outcomes == {result}
+
+
+@pytest.mark.parametrize(
+    ("condition", "code"),
+    [
+        ({"fact": "aa", "eq": True}, "unknown-fact"),
+        ({"fact": "c", "in": {"set": "nope"}}, "unknown-set"),
+        ({"fact": "s", "matches": "(a+)+$"}, "unsafe-regex"),
+        ({"fact": "c", "gte": 1}, "type-mismatch"),
+    ],
+)
+def test_problems_carry_a_stable_code(condition: dict[str, Any], code: str) -> None:
+    """Tools read the code, not the wording: it is set where the problem is found."""
+    _, ctx = compiled(condition)
+    assert [p.code for p in ctx.problems] == [code]

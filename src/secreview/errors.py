@@ -23,6 +23,7 @@ class Problem:
     found: str | None = None
     suggestion: str | None = None
     rule_id: str | None = None
+    code: str | None = None  # a stable kind for tools (lint's --format json), set where found
 
     def location(self) -> str:
         """``file:line:column`` as far as known; empty when the problem has no file."""

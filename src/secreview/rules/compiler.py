@@ -52,8 +52,10 @@ class CompileContext:
     problems: list[Problem] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
 
-    def problem(self, path: PathKey, message: str, **extra: Any) -> None:
-        self.problems.append(Problem(message, rule_id=self.rule_id, **self.where(path), **extra))
+    def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
+                **extra: Any) -> None:
+        self.problems.append(Problem(message, rule_id=self.rule_id, code=code,
+                                     **self.where(path), **extra))
 
 
 def _never(_facts: Facts) -> Tri:
@@ -159,7 +161,7 @@ def _lookup(ctx: CompileContext, path: PathKey, name: str, facts: Mapping[str, F
     if spec is None:
         ctx.problem(
             (*path, key),
-            f"unknown fact '{name}'",
+            f"unknown fact '{name}'", code="unknown-fact",
             suggestion=did_you_mean(name, facts) or "run 'secreview schema system' to list facts",
         )
     return spec
@@ -213,7 +215,7 @@ def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> frozenset[An
     if isinstance(value, SetRef):
         found = ctx.sets.get(value.set)
         if found is None:
-            ctx.problem(path, f"unknown value set '{value.set}'",
+            ctx.problem(path, f"unknown value set '{value.set}'", code="unknown-set",
                         suggestion=did_you_mean(value.set, ctx.sets))
         return found
     return frozenset(value)
@@ -338,10 +340,10 @@ def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
         try:
             pattern = compile_safe(operand)
         except re.error as exc:
-            ctx.problem(op_path, f"invalid regular expression: {exc}")
+            ctx.problem(op_path, f"invalid regular expression: {exc}", code="unsafe-regex")
             return _never
         except UnsafePattern as exc:
-            ctx.problem(op_path, f"unsafe regular expression: {exc}",
+            ctx.problem(op_path, f"unsafe regular expression: {exc}", code="unsafe-regex",
                         suggestion="bound repetitions ({1,64} instead of +) and avoid nested "
                         "quantifiers; see SECURITY.md")
             return _never

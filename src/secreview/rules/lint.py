@@ -174,19 +174,9 @@ def _new(code: str, message: str, where: Mapping[str, Any], rule_id: str | None 
                        suggestion=suggestion or HINTS.get(code), **where)
 
 
-_COMPILER_CODES = (
-    ("unknown fact", "unknown-fact"),
-    ("already defined", "duplicate-id"),
-    ("is also used by", "duplicate-id"),
-    ("unknown value set", "unknown-set"),
-    ("unknown aspect", "unknown-aspect"),
-    ("declared twice", "extension-conflict"),
-    ("regular expression", "unsafe-regex"),  # invalid or prone to catastrophic backtracking
-)
-
-
-def _compiler_code(message: str) -> str:
-    return next((code for text, code in _COMPILER_CODES if text in message), "type-mismatch")
+def _compiler_code(problem: Problem) -> str:
+    """The kind the compiler or loader gave the problem where it found it."""
+    return problem.code or "type-mismatch"
 
 
 # --- texts in both languages -------------------------------------------------------------------
@@ -519,9 +509,9 @@ def _missing_examples(rule: Rule, where: Any, base: PathKey) -> list[LintProblem
 
 def lint_catalog(catalog: Catalog) -> list[LintProblem]:
     """Checks that need the compiled whole: texts, mitigations, satisfiability, examples."""
-    problems = [_from_problem(p, _compiler_code(p.message)) for p in catalog.warnings]
+    problems = [_from_problem(p, _compiler_code(p)) for p in catalog.warnings]
     broken = {p.rule_id for p in catalog.warnings
-              if p.rule_id and _compiler_code(p.message) != "duplicate-id"}
+              if p.rule_id and _compiler_code(p) != "duplicate-id"}
     by_source = {loaded.source: loaded for loaded in catalog.rulesets}
     used: set[str] = set()
     for compiled in catalog.rules:

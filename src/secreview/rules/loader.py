@@ -142,6 +142,7 @@ def _extension_facts(rulesets: list[LoadedRuleset], problems: list[Problem]
             if not same:
                 problems.append(Problem(
                     f"extension fact '{fact.name}' is declared twice with different types",
+                    code="extension-conflict",
                     **loaded.document.where(("facts", index, "name")),
                 ))
                 continue
@@ -172,7 +173,8 @@ def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[
         if spec is None or not spec.ordered:
             ctx.problem(("consequence_scaling", "fact"),
                         f"consequence_scaling needs an ordered fact, '{scaling.fact}' is not one"
-                        if spec else f"unknown fact '{scaling.fact}'")
+                        if spec else f"unknown fact '{scaling.fact}'",
+                        code="type-mismatch" if spec else "unknown-fact")
         else:
             ctx.used.add(scaling.fact)
     problems.extend(ctx.problems)
@@ -196,6 +198,7 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
         if loaded.id in seen_rulesets:
             problems.append(Problem(
                 f"ruleset id '{loaded.id}' is also used by {seen_rulesets[loaded.id]}",
+                code="duplicate-id",
                 **loaded.document.where(("ruleset", "id")),
             ))
         seen_rulesets.setdefault(loaded.id, loaded.source)
@@ -222,6 +225,7 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
             if rule.id in seen_rules:
                 problems.append(Problem(
                     f"rule id '{rule.id}' is already defined in {seen_rules[rule.id]}",
+                    code="duplicate-id",
                     rule_id=rule.id, **loaded.document.where((*base, "id")),
                     suggestion="rule ids must be unique across all loaded rulesets",
                 ))
@@ -230,7 +234,7 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
             aspect = rule.aspect or loaded.model.ruleset.aspect
             if aspect not in aspects:
                 problems.append(Problem(
-                    f"unknown aspect '{aspect}'", rule_id=rule.id,
+                    f"unknown aspect '{aspect}'", rule_id=rule.id, code="unknown-aspect",
                     **loaded.document.where((*base, "aspect")),
                     suggestion=f"known aspects: {', '.join(aspects)}; "
                     "or declare it under 'aspects'",
