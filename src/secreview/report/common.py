@@ -53,3 +53,14 @@ def tint(colour: str, share: float) -> str:
     channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     mixed = [round(255 - (255 - c) * share) for c in channels]
     return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def dpia_verdict(review: Review, lang: Lang) -> str:
+    """The DPIA screening conclusion in a sentence: required, not required, or undecided."""
+    key = {True: "true", False: "false"}.get(review.dpia.required, "none")  # type: ignore[arg-type]
+    return label("dpia.required." + key, lang)
+
+
+def criteria_text(criteria: list[str], lang: Lang) -> str:
+    """WP248 criteria by their names, joined for a line of text."""
+    return "; ".join(label("criterion." + c, lang) for c in criteria)

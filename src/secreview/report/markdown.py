@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from secreview.i18n import Lang, format_fact, format_value, label
 from secreview.report import view
-from secreview.report.common import MAX_SHORT, level_label
+from secreview.report.common import MAX_SHORT, criteria_text, dpia_verdict, level_label
 from secreview.report.markdown_text import code, md
 from secreview.review import Finding, Review
 
@@ -84,14 +84,12 @@ def render_markdown(review: Review, lang: Lang) -> str:
                   [[md(a.title.get(lang), MAX_SHORT), _level(r, a.level, lang),
                     str(sum(a.counts.values()))] for a in r.aspects])
     dpia = r.dpia
-    key = {True: "true", False: "false"}.get(dpia.required, "none")  # type: ignore[arg-type]
-    out += [f"## {label('heading.dpia', lang)}", "", label("dpia.required." + key, lang), ""]
+    out += [f"## {label('heading.dpia', lang)}", "", dpia_verdict(r, lang), ""]
     if dpia.criteria_met:
-        out.append(f"- {label('dpia.met', lang)}: "
-                   + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_met))
+        out.append(f"- {label('dpia.met', lang)}: {criteria_text(dpia.criteria_met, lang)}")
     if dpia.criteria_unknown:
         out.append(f"- {label('dpia.unknown', lang)}: "
-                   + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_unknown))
+                   f"{criteria_text(dpia.criteria_unknown, lang)}")
     classification = view.classification(r)
 
     def axis_value(axis: str) -> str:

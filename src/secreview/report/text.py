@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from secreview.i18n import Lang, label
-from secreview.report.common import level_label
+from secreview.report.common import criteria_text, dpia_verdict, level_label
 from secreview.review import Finding, Review
 
 MAX_PER_ASPECT = 12
@@ -51,14 +51,12 @@ def render_text(review: Review, lang: Lang) -> str:
                        f" {label('due.' + condition.due, lang)})")
     dpia = review.dpia
     out.append("")
-    key = {True: "true", False: "false", None: "none"}[dpia.required]
-    out.append(f"{label('heading.dpia', lang)}: {label('dpia.required.' + key, lang)}")
+    out.append(f"{label('heading.dpia', lang)}: {dpia_verdict(review, lang)}")
     if dpia.criteria_met:
-        out.append(f"  {label('dpia.met', lang)}: "
-                   + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_met))
+        out.append(f"  {label('dpia.met', lang)}: {criteria_text(dpia.criteria_met, lang)}")
     if dpia.criteria_unknown:
         out.append(f"  {label('dpia.unknown', lang)}: "
-                   + "; ".join(label("criterion." + c, lang) for c in dpia.criteria_unknown))
+                   f"{criteria_text(dpia.criteria_unknown, lang)}")
     out.append("")
     out.append(label("heading.aspects", lang) + ":")
     for aspect in review.aspects:
