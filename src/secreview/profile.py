@@ -19,7 +19,7 @@ from pydantic import (
 
 from secreview.bundled import profiles_dir
 from secreview.errors import InputError
-from secreview.i18n import Lang, Text
+from secreview.i18n import Lang, Text, has_label
 from secreview.loading import PathKey, load_document
 from secreview.rules.model import Identifier, RuleId
 from secreview.system import one_line
@@ -192,6 +192,29 @@ class Organisation(_Strict):
     logo: str | None = Field(None, description="SVG or PNG file next to the profile")
 
 
+def _known_role(role: str) -> str:
+    if not has_label(f"role.{role}"):
+        raise ValueError(f"unknown role '{role}'")
+    return role
+
+
+class SignoffRole(_Strict):
+    """A role that signs beside the decision maker (or states it was consulted)."""
+
+    role: Annotated[Identifier, AfterValidator(_known_role)] = Field(
+        description="A role id: system_owner, information_owner, data_protection_officer, ...")
+    note: Text | None = Field(None, description="What the signature means, e.g. 'consulted'")
+
+
+class Signoff(_Strict):
+    """Who signs the decision report: the decision maker, then a line per role."""
+
+    decision_maker: Text | None = Field(
+        None, description="Who decides, e.g. 'the board's chair under the delegation order'; "
+        "a generic 'decision maker' when left out")
+    roles: Annotated[list[SignoffRole], Field(max_length=8)] = Field(default_factory=list)
+
+
 class ProfileInfo(_Strict):
     id: Identifier
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
@@ -207,6 +230,7 @@ class Profile(_Strict):
     matrix: RiskMatrix
     decision: DecisionPolicy
     tailoring: Tailoring = Tailoring()
+    signoff: Signoff = Signoff()
 
     @model_validator(mode="after")
     def _levels_exist(self) -> Profile:

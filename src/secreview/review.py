@@ -12,9 +12,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from secreview.i18n import Text
+from secreview.profile import Signoff
 from secreview.rules.model import Reference
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 FindingStatus = Literal["finding", "unknown", "waived", "pass", "not_applicable"]
 DecisionOutcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
@@ -64,6 +65,10 @@ class WaiverApplied(_Model):
 
 class Finding(_Model):
     rule_id: str
+    risk_id: str | None = Field(
+        None, description="R1, R2, ...: every open, unverified or accepted risk numbered by "
+        "residual level (highest first), then rule id; stable within one review, so the heat "
+        "map, the findings, the action plan, the CSV and the review diff name a risk alike")
     ruleset_id: str
     aspect: str
     status: FindingStatus
@@ -194,6 +199,14 @@ class LevelInfo(_Model):
     colour: str
 
 
+class RuleScaleInfo(_Model):
+    """Where the rules' steps 1-4 land on the matrix axes (1-based positions), so an explanation
+    step given on the rules' scale can be named by the matrix's own axis labels."""
+
+    likelihood: list[int] = Field(default_factory=lambda: [1, 2, 3, 4])
+    consequence: list[int] = Field(default_factory=lambda: [1, 2, 3, 4])
+
+
 class MatrixInfo(_Model):
     """Enough of the profile's matrix for a renderer to draw the heat map without the profile."""
 
@@ -203,6 +216,7 @@ class MatrixInfo(_Model):
     consequence: list[Text]
     levels: list[LevelInfo]
     grid: list[list[str]]
+    rule_scale: RuleScaleInfo = Field(default_factory=RuleScaleInfo)
 
 
 class Review(_Model):
@@ -224,6 +238,8 @@ class Review(_Model):
     dpia: Dpia
     findings: list[Finding]
     questions: list[Question]
+    signoff: Signoff = Field(default_factory=lambda: Signoff(),
+                             description="Who signs the decision, from the profile")
     warnings: list[Text] = Field(
         default_factory=list,
         description="Waivers or tailoring that were not applied, and why (both languages)",

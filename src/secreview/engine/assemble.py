@@ -16,6 +16,7 @@ from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
 from secreview.engine.questions import rank_questions
+from secreview.engine.risk_ids import number_risks
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
@@ -33,6 +34,7 @@ from secreview.review import (
     ProfileRef,
     Review,
     RiskPoint,
+    RuleScaleInfo,
     RulesetRef,
     SystemRef,
 )
@@ -102,6 +104,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
+    findings = number_risks(findings, profile.matrix)
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
@@ -134,6 +137,9 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
             levels=[LevelInfo(id=lv.id, label=lv.label, colour=lv.colour)
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
+            rule_scale=RuleScaleInfo(
+                likelihood=[matrix.rule_scale.likelihood[step] for step in (1, 2, 3, 4)],
+                consequence=[matrix.rule_scale.consequence[step] for step in (1, 2, 3, 4)]),
         ),
         decision=decide(findings, profile.decision, matrix),
         summary=summary,
@@ -141,6 +147,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
         dpia=dpia_screening(evaluation.outcomes, facts),
         findings=findings,
         questions=rank_questions(findings, catalog, profile),
+        signoff=profile.signoff,
         warnings=warnings,
         description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),
