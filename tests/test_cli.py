@@ -32,8 +32,10 @@ def test_review_text_shows_decision_first() -> None:
     code, out, _ = run("review", SYSTEM, *RULES, *DATE, "--lang", "en")
     assert code == 0
     lines = [line for line in out.splitlines() if line]
-    assert lines[2] == "DECISION: Reject"
-    assert "Vendor Acme <script> has no processor agreement." in out
+    at = lines.index("DECISION")
+    assert lines[at + 1].strip() == "Reject"
+    assert at < 12  # after the identity lines, before everything else
+    assert "No processor agreement" in out
 
 
 def test_review_json_to_stdout_and_file(tmp_path: Path) -> None:

@@ -25,14 +25,15 @@ def review() -> Review:
                        waivers_path=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
 
 
-def test_sections_in_the_agreed_order(review: Review) -> None:
+def test_memo_first_then_sign_off_then_annexes(review: Review) -> None:
     html = render_html(review, "sv")
-    order = ["Beslut", "Villkor före avtal", "Riskbild", "Förhandsbedömning (DPIA-screening)",
-             "Informationsklassning", "Kritiska och höga risker", "Handlingsplan",
-             "Öppna frågor till leverantören", "Alla granskade krav",
-             "Accepterade risker (undantag)", "Systembeskrivningen som den lämnades in",
-             "Spårbarhet", "Beslut och underskrift"]
-    positions = [html.index(f">{heading}<") for heading in order]
+    order = ["Beslut", "Vad som krävs för ett godkännande", "Villkor", "Accepterade risker",
+             "Riskbild", "Öppna frågor", "Varningar", "Underskrift",
+             "Bilaga A. Riskerna i detalj och åtgärdsplan",
+             "Bilaga B. Konsekvensbedömning och informationsklassning",
+             "Bilaga C. Öppna frågor", "Bilaga D. Alla granskade krav", "Bilaga E. Spårbarhet",
+             "Bilaga F. Systembeskrivningen som den lämnades in"]
+    positions = [html.index(f"<h2>{heading}</h2>") for heading in order]
     assert positions == sorted(positions)
     assert '<html lang="sv">' in html
 
@@ -51,17 +52,44 @@ def test_vendor_name_escaped(review: Review) -> None:
 
 def test_waiver_and_provenance_shown(review: Review) -> None:
     html = render_html(review, "en")
-    assert "The agreement is signed on 2026-12-01" in html
+    assert "The agreement is signed on 2026-12-01" in html  # the justification, as written
+    assert "31 January 2027" in html
     assert review.rulesets[0].sha256 in html
     assert review.system.sha256 in html
 
 
-def test_heat_map_shows_inherent_and_residual(review: Review) -> None:
+def test_risk_map_shows_each_risk_id_before_and_after_measures(review: Review) -> None:
     html = render_html(review, "sv")
     svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart"'):]
     svg = svg[: svg.index("</svg>")]
-    assert svg.count('fill="#ffffff" stroke="#1f2937"') >= 1  # rings: inherent
-    assert "Kvarstående risk (antal)" in svg and "Inneboende risk (antal)" in svg
+    assert "Före befintliga åtgärder" in svg and "Efter befintliga åtgärder" in svg
+    for finding in review.findings:
+        if finding.risk_id:
+            assert svg.count(f">{finding.risk_id}</text>") == 2  # inherent and residual
+    title = svg[svg.index("<title>") + 7: svg.index("</title>")]
+    assert "Kritisk: R1, R2, R3" in title  # the alternative text names the ids by level
+
+
+def test_evidence_shows_the_question_not_the_path(review: Review) -> None:
+    html = render_html(review, "en")
+    annex_a = html[html.index('id="annex_risks"'):html.index('id="annex_dpia"')]
+    assert "contract.processor_agreement.signed" not in annex_a
+    assert "processor agreement" in annex_a.lower()
+    officers = html[html.index('id="annex_description"'):]
+    assert "contract.processor_agreement.signed" in officers
+
+
+def test_passed_requirements_carry_no_level(review: Review) -> None:
+    html = render_html(review, "sv")
+    annex_d = html[html.index('id="annex_requirements"'):html.index('id="annex_provenance"')]
+    passed = annex_d[annex_d.index("Uppfyllda krav"):] if "Uppfyllda krav" in annex_d else ""
+    assert 'class="badge"' not in passed
+
+
+def test_proper_names_are_marked_against_hyphenation(review: Review) -> None:
+    html = render_html(review, "en")
+    assert '<span class="name">Lärplattform</span>' in html
+    assert '<span class="name">Acme &lt;script&gt;</span>' in html
 
 
 def test_environment_is_strict_and_escapes() -> None:

@@ -20,12 +20,14 @@ def test_sections_in_order() -> None:
                          review_date=dt.date(2026, 11, 26))
     text = render_markdown(review, "sv")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings[0] == "## Beslut: Avslås"
-    order = ["## Beslut", "## Risk per område", "## Förhandsbedömning", "## Kritiska och höga",
-             "## Handlingsplan", "## Öppna frågor", "## Alla granskade krav", "## Spårbarhet"]
+    assert headings[0] == "## Beslut"
+    order = ["## Beslut", "## Villkor", "## Riskbild", "## Underskrift", "## Bilaga A.",
+             "## Bilaga B.", "## Bilaga C.", "## Bilaga D.", "## Bilaga E."]
     positions = [text.index(h) for h in order]
     assert positions == sorted(positions)
+    assert "## Bilaga F." not in text  # the description as submitted stays in HTML and PDF
     assert "Acme &lt;script&gt;" in text
+    assert "**Avslås**" in text
 
 
 def test_escapes() -> None:

@@ -47,7 +47,7 @@ def _text(reader: PdfReader) -> str:
 def test_swedish_text_survives(reader: PdfReader) -> None:
     text = _text(reader)
     for phrase in ("Lärplattform", "Säkerhets- och dataskyddsgranskning före upphandling",
-                   "Öppna frågor till leverantören", "Biträdesavtal saknas", "Sida 1 av"):
+                   "Öppna frågor", "Biträdesavtal saknas", "Sida 1 av", "åtgärdsplan"):
         assert phrase in text
 
 
@@ -97,14 +97,22 @@ def _outline(items: list[object], depth: int = 0) -> list[tuple[int, str]]:
     return found
 
 
-def test_bookmarks_follow_the_sections(reader: PdfReader) -> None:
+def test_bookmarks_for_every_section(reader: PdfReader, review: Review) -> None:
     outline = _outline(reader.outline)
     assert outline[0] == (0, "Lärplattform")
     sections = [title for depth, title in outline if depth == 1]
-    assert sections == ["Riskbild", "Konsekvensbedömning och informationsklassning",
-                        "Kritiska och höga risker", "Handlingsplan",
-                        "Öppna frågor till leverantören", "Bilaga", "Beslut och underskrift"]
-    assert any(depth == 2 and title.startswith(("Kritisk ", "Hög ")) for depth, title in outline)
+    assert sections == ["Beslut", "Vad som krävs för ett godkännande", "Villkor",
+                        "Accepterade risker", "Riskbild", "Öppna frågor", "Varningar",
+                        "Underskrift",
+                        "Bilaga A. Riskerna i detalj och åtgärdsplan",
+                        "Bilaga B. Konsekvensbedömning och informationsklassning",
+                        "Bilaga C. Öppna frågor", "Bilaga D. Alla granskade krav",
+                        "Bilaga E. Spårbarhet",
+                        "Bilaga F. Systembeskrivningen som den lämnades in"]
+    risks = [title for depth, title in outline if depth == 3]
+    numbered = [f for f in review.findings if f.risk_id]
+    assert len(risks) == len(numbered)  # one bookmark per risk, under "Varje risk"
+    assert all(title.startswith(f"R{n} ") for n, title in enumerate(risks, 1))
 
 
 def test_same_review_gives_the_same_bytes(review: Review, pdf_sv: bytes) -> None:
@@ -117,6 +125,9 @@ def test_english_report(review: Review) -> None:
     assert "Security and data protection review before procurement" in text
     assert "Page 1 of" in text
     assert reader.trailer["/Root"]["/Lang"] == "en"
+    outline = [title for depth, title in _outline(reader.outline) if depth == 1]
+    assert "Sign-off" in outline and outline.index("Sign-off") < outline.index(
+        "Annex A. The risks in detail, and the action plan")
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")

@@ -1,4 +1,5 @@
-"""What the report selects from a review: key risks, unverified ones, the action plan, rows."""
+"""What the report selects and says from a review: blocking risks, conditions by due point,
+accepted risks and their expiry, the decision sentence, steps in words, evidence as questions."""
 
 from __future__ import annotations
 
@@ -8,28 +9,86 @@ from pathlib import Path
 import pytest
 
 from secreview.engine.assemble import review_file
+from secreview.i18n import LANGUAGES, Lang
 from secreview.report import view
-from secreview.review import Review
+from secreview.review import Condition, ExplanationStep, Review
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="module")
 def review() -> Review:
     return review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
-                       review_date=dt.date(2026, 11, 26))
+                       waivers_path=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
+
+
+@pytest.fixture(scope="module")
+def conditional() -> Review:
+    return review_file(EXAMPLES / "case-management-onprem.yaml")
 
 
 def test_key_levels_are_the_top_two(review: Review) -> None:
     assert view.key_levels(review) == ["high", "critical"]
 
 
-def test_confirmed_and_unverified_key_risks_are_separate(review: Review) -> None:
-    confirmed = {f.rule_id for f in view.key_findings(review)}
-    unverified = {f.rule_id for f in view.key_unverified(review)}
-    assert "test.dpia_missing" in unverified and "test.dpia_missing" not in confirmed
-    assert {"test.subprocessor_outside", "test.processor_agreement"} <= confirmed
-    assert "test.exit" not in confirmed  # moderate
+def test_numbered_risks_come_in_id_order(review: Review) -> None:
+    ids = [f.risk_id for f in view.numbered(review)]
+    assert ids == [f"R{n}" for n in range(1, len(ids) + 1)]
+
+
+def test_blocking_names_every_reject_clause(review: Review) -> None:
+    blocking = {f.rule_id for f in view.blocking(review)}
+    assert review.decision.outcome == "reject"
+    assert {"test.subprocessor_outside", "test.third_country"} <= blocking
+    assert len(review.decision.reasons) == 2  # critical_finding and unmitigable_high
+
+
+def test_conditions_grouped_by_due_point_in_order(review: Review) -> None:
+    groups = view.condition_groups(review)
+    order = [view.DUE_ORDER.index(due) for due, _ in groups]
+    assert order == sorted(order)
+    blocking = {f.rule_id for f in view.blocking(review)}
+    listed = {c.rule_id for _, items in groups for c in items}
+    assert not listed & blocking
+    for due, items in groups:
+        assert all(c.due == due for c in items)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_decision_sentence_agrees_with_the_grouping(conditional: Review, lang: Lang) -> None:
+    """The case-management example's only condition is due within 6 months: the sentence must
+    not say "before signing"."""
+    groups = view.condition_groups(conditional)
+    assert [due for due, _ in groups] == ["within_6_months"]
+    sentence = view.decision_sentence(conditional, lang)
+    assert {"sv": "inom 6 månader", "en": "within 6 months"}[lang] in sentence
+    assert {"sv": "före avtal", "en": "before signing"}[lang] not in sentence
+
+
+def test_the_sentence_counts_each_due_point(conditional: Review) -> None:
+    conditions = [Condition(rule_id=f"x{i}", title=c.title, remediation=c.remediation,
+                            owner_role="procurement", due=due, level="high", status="finding")
+                  for i, (c, due) in enumerate(zip(
+                      [conditional.decision.conditions[0]] * 3,
+                      ["before_contract", "before_go_live", "before_go_live"], strict=True))]
+    changed = conditional.model_copy(update={"decision": conditional.decision.model_copy(
+        update={"conditions": conditions})})
+    sentence = view.decision_sentence(changed, "en")
+    assert "1 condition to be met before signing and 2 conditions to be met before go-live" \
+        in sentence
+    assert "1 villkor som ska vara uppfyllt före avtal och 2 villkor som ska vara uppfyllda " \
+        "före driftstart" in view.decision_sentence(changed, "sv")
+
+
+def test_accepted_risks_flag_a_waiver_that_expires_before_the_next_review(review: Review) -> None:
+    (accepted,) = view.accepted_risks(review)
+    assert accepted.finding.rule_id == "test.processor_agreement"
+    assert accepted.expires == dt.date(2027, 1, 31) and review.next_review == dt.date(2027, 11, 26)
+    assert accepted.expires_before_next_review
+    sentence = view.decision_sentence(review, "en")
+    assert f"Risk {accepted.finding.risk_id} is accepted by a waiver" in sentence
+    assert "expires before the next review (26 November 2027)" in sentence
 
 
 def test_action_plan_puts_conditions_first_then_by_due(review: Review) -> None:
@@ -38,7 +97,6 @@ def test_action_plan_puts_conditions_first_then_by_due(review: Review) -> None:
     assert flags == sorted(flags, reverse=True)
     assert {a.finding.rule_id for a in actions if a.is_condition} == {
         c.rule_id for c in review.decision.conditions}
-    assert all(a.finding.status == "finding" or a.is_condition for a in actions)
 
 
 def test_level_counts_highest_first(review: Review) -> None:
@@ -55,9 +113,31 @@ def test_description_rows_are_dotted_paths_with_readable_values(review: Review) 
     assert rows["hosting.storage_countries"] == "SE, US"
 
 
-def test_every_explanation_step_reads_as_a_sentence(review: Review) -> None:
+def test_evidence_reads_as_question_and_answer(review: Review) -> None:
+    finding = next(f for f in review.findings if f.rule_id == "test.processor_agreement")
+    rows = view.evidence_rows(finding, review, "sv")
+    signed = next(r for r in rows if r.fact == "contract.processor_agreement.signed")
+    assert signed.question.endswith("?") and "contract." not in signed.question
+    assert signed.answer == "nej"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_explanation_step_reads_as_a_sentence_without_numbers(review: Review,
+                                                                    lang: Lang) -> None:
     for finding in review.findings:
-        for step in finding.explanation:
-            for lang in ("sv", "en"):
-                sentence = view.explain_step(step, finding, review, lang)
-                assert sentence != step.kind and "{" not in sentence
+        for sentence in view.explanation(finding, review, lang):
+            assert "{" not in sentence
+            assert not any(f"från {n} till" in sentence or f"from {n} to" in sentence
+                           for n in range(1, 6))
+
+
+def test_steps_that_change_nothing_are_dropped(review: Review) -> None:
+    finding = next(f for f in review.findings if f.explanation)
+    noop = ExplanationStep(kind="scaling", axis="consequence", before=3, after=3,
+                           ref="classification.confidentiality", value=2)
+    lowering = ExplanationStep(kind="mitigation", axis="likelihood", before=3, after=2,
+                               ref="keys")
+    changed = finding.model_copy(update={"explanation": [*finding.explanation, noop, lowering]})
+    words = view.explanation(changed, review, "sv")
+    assert len(words) == len(view.explanation(finding, review, "sv")) + 1
+    assert "sänker sannolikheten från betydande till begränsad" in words[-1]

@@ -46,7 +46,7 @@ def test_critical_needs_named_risk_owner() -> None:
 def test_expired_and_unknown_waivers_warn() -> None:
     result = review()
     assert next(f for f in result.findings if f.rule_id == "test.exit").status == "finding"
-    assert any("expired on 2025-12-31" in w.en and "gick ut 2025-12-31" in w.sv
+    assert any("expired on 31 December 2025" in w.en and "gick ut 31 december 2025" in w.sv
                for w in result.warnings)
     assert any("test.nonexistent" in w.en for w in result.warnings)
 
@@ -100,7 +100,7 @@ def test_warnings_reach_every_report_in_both_languages() -> None:
     from secreview.report import render
 
     result = review()
-    for lang, phrase in (("sv", "gick ut 2025-12-31"), ("en", "expired on 2025-12-31")):
+    for lang, phrase in (("sv", "gick ut 31 december 2025"), ("en", "expired on 31 December 2025")):
         for fmt in ("text", "md", "html"):
             rendered = render(result, fmt, lang)
             assert isinstance(rendered, str)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -156,9 +157,42 @@ def label(key: str, lang: Lang, **values: object) -> str:
 
 
 def bilingual(key: str, **values: object) -> Text:
-    """A shared label filled in both languages, for texts a Review carries (warnings)."""
-    return Text(sv=label(key, "sv", **values), en=label(key, "en", **values))
+    """A shared label filled in both languages, for texts a Review carries (warnings).
+
+    A date among the values is written as each language writes dates.
+    """
+    def filled(lang: Lang) -> str:
+        return label(key, lang, **{name: format_date(value, lang)
+                                   if isinstance(value, dt.date) else value
+                                   for name, value in values.items()})
+
+    return Text(sv=filled("sv"), en=filled("en"))
 
 
 def has_label(key: str) -> bool:
     return key in _labels()
+
+
+def plural_form(n: int, lang: Lang) -> str:
+    """The CLDR plural category of ``n``: Swedish and English both say "one" for 1, else "other"."""
+    del lang  # the same rule in both languages; a third language would branch here
+    return "one" if n == 1 else "other"
+
+
+def plural(key: str, n: int, lang: Lang, **values: object) -> str:
+    """A counted phrase from the labels ``KEY.one`` / ``KEY.other``: "1 regel", "2 regler".
+
+    The one place that chooses a plural form, so no text reads "1 öppna risker"; ``{n}`` in the
+    label is the count.
+    """
+    return label(f"{key}.{plural_form(n, lang)}", lang, n=n, **values)
+
+
+def format_date(value: dt.date | None, lang: Lang) -> str:
+    """A date as a person writes it: "29 november 2026" in Swedish, "29 November 2026" in English.
+
+    Machine-read outputs (JSON, CSV) keep ISO 8601; this is for what a board member reads.
+    """
+    if value is None:
+        return word("unknown").get(lang)
+    return f"{value.day} {label(f'date.month.{value.month}', lang)} {value.year}"

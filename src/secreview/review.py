@@ -45,6 +45,8 @@ class ExplanationStep(_Model):
     after: int | None = None
     ref: str | None = None
     value: Any = None
+    label: Text | None = Field(None, description="What ``ref`` names, in words (a mitigation's "
+                               "title), so a step can be read without the ruleset; added in 1.1")
 
 
 class AppliedMitigation(_Model):

@@ -62,7 +62,10 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
         evidence=_evidence(outcome),
         inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
         residual=RiskPoint(**scored.residual.__dict__) if scored else None,
-        explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
+        explanation=[ExplanationStep(**step.__dict__, label=by_id[step.ref].title
+                                     if step.ref in by_id and step.kind.startswith("mitigation")
+                                     else None)
+                     for step in scored.steps] if scored else [],
         mitigations=[
             AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
                               steps=by_id[m].steps)

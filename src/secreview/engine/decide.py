@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from secreview.profile import DecisionPolicy, FindingFilter, RiskMatrix
+from secreview.profile import DecisionClause, DecisionPolicy, FindingFilter, RiskMatrix
 from secreview.review import Condition, Decision, Finding, Reason
 
 
@@ -44,16 +44,24 @@ def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatr
                   level=f.residual.level if f.residual else "", status=f.status)
         for f in candidates
     ]
+    fired: list[tuple[DecisionClause, list[Finding]]] = []
     for clause in policy.clauses:
+        if fired and clause.outcome != fired[0][0].outcome:
+            break
         matched = sorted((f for f in findings if matches(f, clause.when, matrix)),
                          key=lambda f: _severity_key(f, matrix))
         if len(matched) >= clause.count:
-            return Decision(
-                outcome=clause.outcome, clause=clause.id,
-                reasons=[Reason(clause=clause.id, text=clause.reason,
-                                rule_ids=[f.rule_id for f in matched])],
-                conditions=conditions,
-            )
+            fired.append((clause, matched))
+    if fired:
+        # Every clause of the deciding outcome that fired gives its reason: a rejection for a
+        # critical risk and for an unmitigable one names both, so the report can say everything
+        # that stands between the system and an approval.
+        return Decision(
+            outcome=fired[0][0].outcome, clause=fired[0][0].id,
+            reasons=[Reason(clause=clause.id, text=clause.reason,
+                            rule_ids=[f.rule_id for f in matched]) for clause, matched in fired],
+            conditions=conditions,
+        )
     return Decision(
         outcome=policy.default, clause=None,
         reasons=[Reason(clause="default", text=policy.default_reason)],

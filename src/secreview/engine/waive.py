@@ -31,7 +31,7 @@ def apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile: 
             continue
         if waiver.expires < review_date:
             warnings.append(bilingual("warning.waiver_expired", rule=finding.rule_id,
-                                      date=waiver.expires.isoformat()))
+                                      date=waiver.expires))
             result.append(finding)
             continue
         if finding.residual and finding.residual.level == top and waiver.risk_owner is None:

@@ -33,6 +33,14 @@ def level_label(review: Review, level: str | None, lang: Lang) -> str:
 
 
 NO_LEVEL_COLOUR = "#6b7280"
+DECISION_COLOURS = {
+    "approve": "#2e7d32",
+    "approve_with_conditions": "#8a4b00",
+    "incomplete": "#37474f",
+    "reject": "#b71c1c",
+}
+"""Each outcome's colour, in the report and the register alike; white text on each reaches 4.5:1
+(tests/test_report_contrast.py)."""
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -53,6 +61,36 @@ def tint(colour: str, share: float) -> str:
     channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     mixed = [round(255 - (255 - c) * share) for c in channels]
     return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def _linear(channel: int) -> float:
+    value = channel / 255
+    return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance of a ``#rrggbb`` colour (WCAG 2.x)."""
+    red, green, blue = (_linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two ``#rrggbb`` colours, 1.0 to 21.0 (AA text needs 4.5)."""
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+BLACK, WHITE = "#000000", "#ffffff"
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background``.
+
+    One of the two always reaches 4.58:1 or more against any colour, so a badge in a profile's
+    level colour is readable whatever colour the profile chose (white on the default amber
+    *Måttlig* badge was 1.97:1).
+    """
+    return BLACK if contrast(BLACK, background) >= contrast(WHITE, background) else WHITE
 
 
 def dpia_verdict(review: Review, lang: Lang) -> str:

@@ -19,21 +19,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from secreview.bundled import templates_dir
-from secreview.i18n import Lang, Text, format_fact, format_value, has_label, label
-from secreview.report.common import cap, level_colour, level_label, tint
-
-
-def format_date(value: dt.date | str | None, lang: Lang) -> str:
-    """ISO dates everywhere (Swedish practice, and unambiguous in English)."""
-    if value is None:
-        return format_value(None, lang)
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def format_percent(value: float, lang: Lang) -> str:
-    """``79,1 %`` in Swedish, ``79.1 %`` in English."""
-    text = f"{value:g}"
-    return (text.replace(".", ",") if lang == "sv" else text) + "\u00a0%"
+from secreview.i18n import Lang, Text, format_date, format_fact, format_value, has_label, label
+from secreview.report.common import cap, level_colour, level_label, text_on, tint
 
 
 def _lang(context: Context) -> Lang:
@@ -68,13 +55,13 @@ def _colour(context: Context, level: str | None) -> str:
 
 
 @pass_context
-def _date(context: Context, value: dt.date | str | None) -> str:
+def _date(context: Context, value: dt.date | None) -> str:
     return format_date(value, _lang(context))
 
 
-@pass_context
-def _percent(context: Context, value: float) -> str:
-    return format_percent(value, _lang(context))
+def _kind(value: object) -> str:
+    """A document block's kind for the template's dispatch: ``Para`` → ``para``."""
+    return type(value).__name__.lower()
 
 
 @pass_context
@@ -114,8 +101,8 @@ def environment(pdf: bool = False) -> Environment:
     )
     env.filters.update({
         "t": _text, "label": _label, "label_or": _label_or, "level": _level,
-        "colour": _colour, "date": _date, "percent": _percent, "value": _value, "fact": _fact,
-        "cap": cap, "tint": tint,
+        "colour": _colour, "date": _date, "value": _value, "fact": _fact,
+        "cap": cap, "tint": tint, "text_on": text_on, "kind": _kind,
     })
     return env
 

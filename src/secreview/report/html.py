@@ -13,11 +13,10 @@ from markupsafe import Markup
 
 from secreview.bundled import templates_dir
 from secreview.i18n import Lang, label
-from secreview.report import view
-from secreview.report.charts import ChartStyle, aspect_chart, heat_map
-from secreview.report.common import dpia_verdict
+from secreview.report.charts import ChartStyle
 from secreview.report.environment import drawable, environment
 from secreview.report.logo import Logo
+from secreview.report.sections import build_document
 from secreview.review import Review
 
 TEMPLATE = "report.html.j2"
@@ -26,12 +25,6 @@ PDF_FONT_FAMILY = "Secreview Noto Sans"
 SCREEN_FONT_FAMILY = '"Noto Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif'
 LOGO_URL = "secreview-asset:logo"
 """The logo's address inside the PDF; only the PDF's URL fetcher answers it."""
-DECISION_COLOURS = {
-    "approve": "#2e7d32",
-    "approve_with_conditions": "#a15c00",
-    "incomplete": "#37474f",
-    "reject": "#b71c1c",
-}
 
 
 def css_string(text: str) -> str:
@@ -48,39 +41,20 @@ def stylesheet() -> Markup:
 
 
 def context(review: Review, lang: Lang, *, pdf: bool, logo: Logo | None) -> dict[str, Any]:
-    """Everything the template needs, worked out once."""
+    """Everything the template needs: the document tree and the page furniture."""
     clean: Callable[[str], str] = drawable if pdf else str
     style = ChartStyle(font_family=PDF_FONT_FAMILY if pdf else SCREEN_FONT_FAMILY, clean=clean)
-    titles = {f.rule_id: f.title.get(lang) for f in review.findings}
-    rows = view.description_rows(review, lang)
+    document = build_document(review, lang, style)
     return {
         "review": review,
         "lang": lang,
         "pdf": pdf,
+        "doc": document,
+        "sections": document.for_format("html"),
         "css": stylesheet(),
         "page_label": Markup(css_string(clean(label("report.page", lang)))),  # noqa: S704
         "page_of": Markup(css_string(clean(label("report.page_of", lang)))),  # noqa: S704
         "logo_src": (LOGO_URL if pdf else logo.data_uri()) if logo else None,
-        "decision_colour": DECISION_COLOURS[review.decision.outcome],
-        "rule_titles": titles,
-        "aspect_titles": {a.id: a.title.get(lang) for a in review.aspects},
-        "max_conditions": view.MAX_DECISION_PAGE_CONDITIONS,
-        "key_findings": view.key_findings(review),
-        "key_unverified": view.key_unverified(review),
-        "key_levels": view.key_levels(review),
-        "actions": view.action_plan(review),
-        "level_counts": view.level_counts(review),
-        "dpia_verdict": dpia_verdict(review, lang),
-        "classification": view.classification(review),
-        "classification_axes": view.CLASSIFICATION_AXES,
-        "description_rows": rows,
-        "description_truncated": view.description_truncated(rows),
-        "listed_findings": view.listed_findings(review),
-        "waived": view.waived_findings(review),
-        "open_count": len(view.open_findings(review)),
-        "explain": lambda step, finding: view.explain_step(step, finding, review, lang),
-        "heat_map": heat_map(review, lang, style),
-        "aspect_chart": aspect_chart(review, lang, style),
     }
 
 

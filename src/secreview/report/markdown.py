@@ -1,154 +1,123 @@
 """The decision report as Markdown, for pasting into a case management system.
 
-Untrusted text is flattened to one line and has its Markdown and HTML metacharacters escaped, so a
-system name like ``<img src=x>`` or ``[click](http://...)`` shows as typed and never becomes markup,
-a link or an image. The long appendix (the description as submitted) is left to the PDF and JSON.
+Written from the same document tree as the HTML and PDF (:mod:`secreview.report.sections`), so
+the memo, the conditions and the annexes say the same in every format. Untrusted text is flattened
+to one line and has its Markdown and HTML metacharacters escaped, so a system name like
+``<img src=x>`` or ``[click](http://...)`` shows as typed and never becomes markup, a link or an
+image. The long description annex is left to the PDF and the JSON.
 """
 
 from __future__ import annotations
 
-from secreview.i18n import Lang, format_fact, format_value, label
-from secreview.report import view
-from secreview.report.common import MAX_SHORT, criteria_text, dpia_verdict, level_label
+from secreview.i18n import Lang
+from secreview.report.charts import ChartStyle
+from secreview.report.document import (
+    Block,
+    Box,
+    Document,
+    Facts,
+    Figure,
+    Inline,
+    Items,
+    Para,
+    Signatures,
+    Subhead,
+    Table,
+    Tiles,
+)
 from secreview.report.markdown_text import code, md
-from secreview.review import Finding, Review
+from secreview.report.sections import build_document
+from secreview.review import Review
+
+STYLE = ChartStyle(font_family="sans-serif", clean=str)
 
 
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+def inline(run: Inline) -> str:
+    """One run of spans as Markdown: names and text escaped, ids bold, levels in brackets."""
+    out = []
+    for span in run:
+        core = span.text.strip()
+        lead = span.text[: len(span.text) - len(span.text.lstrip())]
+        trail = span.text[len(span.text.rstrip()):]
+        if not core:
+            out.append(span.text)
+            continue
+        text = md(core)
+        out.append(lead)
+        if span.kind in ("strong", "id", "flag"):
+            out.append(f"**{text}**")
+        elif span.kind == "badge":
+            out.append(f"[{text}]")
+        elif span.kind == "code":
+            out.append(code(core))
+        elif span.kind == "muted":
+            out.append(f"*{text}*")
+        else:
+            out.append(text)
+        out.append(trail)
+    return "".join(out)
+
+
+def _cell(run: Inline) -> str:
+    return inline(run).replace("|", "\\|") or " "
+
+
+def _table(head: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(md(h) or " " for h in head) + " |",
+             "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return [*lines, ""]
 
 
-def _level(review: Review, level: str | None, lang: Lang) -> str:
-    return md(level_label(review, level, lang), MAX_SHORT)
+def block(b: Block, depth: int) -> list[str]:
+    """One block as Markdown lines; ``depth`` is the heading level of the enclosing section."""
+    if isinstance(b, Para):
+        text = inline(b.text)
+        return [f"> {text}" if b.style == "callout" else text, ""]
+    if isinstance(b, Subhead):
+        return ["#" * min(depth + b.level - 2, 6) + " " + inline(b.text), ""]
+    if isinstance(b, Items):
+        lines = []
+        for number, item in enumerate(b.items, b.start):
+            marker = f"{number}." if b.ordered else "-"
+            lines.append(f"{marker} {inline(item.text)}")
+            if item.detail:
+                lines.append(" " * (len(marker) + 1) + inline(item.detail))
+        return [*lines, ""]
+    if isinstance(b, Table):
+        return _table(b.head, [[_cell(cell) for cell in row] for row in b.rows])
+    if isinstance(b, Facts):
+        return _table(("", ""), [[md(key), _cell(value)] for key, value in b.rows])
+    if isinstance(b, Figure):
+        lines = [f"*{md(b.caption)}*", ""]
+        lines += [f"- {inline(item.text)}" for item in b.text]
+        return [*lines, ""]
+    if isinstance(b, Box):
+        return [line for inner in b.blocks for line in block(inner, depth)]
+    if isinstance(b, Tiles):
+        return [" · ".join(f"{md(name)}: **{number}**" for number, name, _ in b.tiles), ""]
+    if isinstance(b, Signatures):
+        options = " ".join(f"☐ {md(option)}" for option in b.options)
+        rows = [[md(line.role) + (f" *({md(line.note)})*" if line.note else ""),
+                 md(line.name) or " ", " ", " "] for line in b.lines]
+        return [options, "", *_table((b.labels[1], b.labels[0], b.labels[2], b.labels[3]), rows)]
+    raise TypeError(f"no Markdown for {type(b).__name__}")
 
 
-def _finding_section(review: Review, finding: Finding, lang: Lang) -> list[str]:
-    residual = finding.residual
-    inherent = finding.inherent
-    out = [f"### {_level(review, residual.level if residual else None, lang).upper()}: "
-           f"{md(finding.title.get(lang), MAX_SHORT)}", "",
-           f"{code(finding.rule_id)} · {md(label('status.' + finding.status, lang))}", "",
-           f"**{label('report.what', lang)}:** {md(finding.message.get(lang))}", "",
-           f"**{label('report.why', lang)}:**", ""]
-    out += [f"- {code(e.fact)}: {md(format_fact(e.fact, e.value, lang)) if e.known else '**' + md(format_value(None, lang)) + '**'}"  # noqa: E501
-            for e in finding.evidence]
-    out += ["", f"**{label('label.remediation', lang)}:** {md(finding.remediation.get(lang))} "
-            f"({md(label('role.' + finding.owner_role, lang))}, "
-            f"{md(label('due.' + finding.due, lang))})", ""]
-    if inherent and residual:
-        out += [f"**{label('report.risk', lang)}:** {label('label.inherent', lang)} "
-                f"{_level(review, inherent.level, lang)} → {label('label.residual', lang)} "
-                f"{_level(review, residual.level, lang)}", ""]
-        out += [f"{i}. {md(view.explain_step(step, finding, review, lang))}"
-                for i, step in enumerate(finding.explanation, 1)]
-        out.append("")
-    refs = "; ".join(md(r.label(), MAX_SHORT) for r in finding.references)
-    out += [f"**{label('label.references', lang)}:** {refs}", ""]
-    return out
+def write(document: Document) -> str:
+    out = [f"# {md(document.subtitle)}: {md(document.title)}", ""]
+    for b in document.header:
+        out += block(b, 1)
+    for section in document.for_format("md"):
+        out += [f"## {md(section.title)}", ""]
+        if section.intro:
+            out += [inline(section.intro), ""]
+        for b in section.blocks:
+            out += block(b, 2)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(review: Review, lang: Lang) -> str:
-    r = review
-    system = r.system
-    name = md(system.name, MAX_SHORT) or label("report.unnamed_system", lang)
-    out = [f"# {label('report.document_title', lang)}: {name}", ""]
-    out += _table(["", ""], [
-        [label("label.vendor", lang), md(system.vendor, MAX_SHORT) or "—"],
-        [label("report.owner_board", lang), md(system.owner_board, MAX_SHORT) or "—"],
-        [label("report.system_owner", lang), md(system.system_owner, MAX_SHORT) or "—"],
-        [label("report.information_owner", lang), md(system.information_owner, MAX_SHORT) or "—"],
-        [label("label.review_date", lang), r.review_date.isoformat()],
-        [label("report.reviewer", lang), md(r.reviewer, MAX_SHORT) or "—"],
-        [label("report.profile", lang), md(r.profile.organisation, MAX_SHORT)],
-    ])
-    decision = r.decision
-    out += [f"## {label('heading.decision', lang)}: {label('decision.' + decision.outcome, lang)}",
-            "", label("report.plain." + decision.outcome, lang), "",
-            f"**{label('heading.reasons', lang)}:**", ""]
-    out += [f"- {md(reason.text.get(lang))}" for reason in decision.reasons]
-    out += ["", f"**{label('heading.conditions', lang)}:**", ""]
-    if decision.conditions:
-        out += [f"{i}. {md(c.remediation.get(lang))} ({_level(r, c.level, lang)}; "
-                f"{md(label('role.' + c.owner_role, lang))}; {md(label('due.' + c.due, lang))})"
-                for i, c in enumerate(decision.conditions, 1)]
-    else:
-        out.append(label("report.no_conditions", lang))
-    out.append("")
-    out += _table([label("label.level", lang), label("report.csv.count", lang)],
-                  [[_level(r, level, lang), str(n)] for level, n in view.level_counts(r)])
-    out += [f"## {label('heading.aspects', lang)}", ""]
-    out += _table([label("report.aspect", lang), label("label.level", lang),
-                   label("report.csv.count", lang)],
-                  [[md(a.title.get(lang), MAX_SHORT), _level(r, a.level, lang),
-                    str(sum(a.counts.values()))] for a in r.aspects])
-    dpia = r.dpia
-    out += [f"## {label('heading.dpia', lang)}", "", dpia_verdict(r, lang), ""]
-    if dpia.criteria_met:
-        out.append(f"- {label('dpia.met', lang)}: {criteria_text(dpia.criteria_met, lang)}")
-    if dpia.criteria_unknown:
-        out.append(f"- {label('dpia.unknown', lang)}: "
-                   f"{criteria_text(dpia.criteria_unknown, lang)}")
-    classification = view.classification(r)
-
-    def axis_value(axis: str) -> str:
-        return md(format_fact(f"classification.{axis}", classification.get(axis), lang))
-
-    out += ["", f"**{label('report.heading.classification', lang)}:** "
-            + (", ".join(f"{label('report.class.' + axis, lang)} {axis_value(axis)}"
-                         for axis in view.CLASSIFICATION_AXES)
-               if classification else label("report.no_classification", lang)), ""]
-    out += [f"## {label('report.heading.key_findings', lang)}", ""]
-    key_findings = view.key_findings(r)
-    for finding in key_findings:
-        out += _finding_section(r, finding, lang)
-    if not key_findings:
-        out += [label("report.no_key_findings", lang), ""]
-    unverified = view.key_unverified(r)
-    if unverified:
-        out += [f"### {label('report.heading.key_unverified', lang)}", "",
-                label("report.key_unverified_intro", lang, n=len(unverified)), ""]
-        out += [f"- {_level(r, f.residual.level if f.residual else None, lang)}: "
-                f"{md(f.title.get(lang), MAX_SHORT)} ({code(f.rule_id)}; "
-                + ", ".join(code(q) for q in f.open_questions) + ")" for f in unverified]
-        out.append("")
-    out += [f"## {label('report.heading.action_plan', lang)}", ""]
-    out += _table(["#", label("report.action", lang), label("report.owner_role", lang),
-                   label("report.due", lang), label("label.level", lang)],
-                  [[str(i), ("**" + label("report.condition", lang) + ":** "
-                             if a.is_condition else "") + md(a.finding.remediation.get(lang)),
-                    md(label("role." + a.finding.owner_role, lang)),
-                    md(label("due." + a.due, lang)),
-                    _level(r, a.finding.residual.level if a.finding.residual else None, lang)]
-                   for i, a in enumerate(view.action_plan(r), 1)])
-    out += [f"## {label('heading.questions', lang)}", ""]
-    out += [f"{i}. {md(q.question.get(lang))} ({code(q.fact)})"
-            for i, q in enumerate(r.questions, 1)] or [label("report.no_questions", lang)]
-    out += ["", f"## {label('report.heading.all_findings', lang)}", ""]
-    out += _table([label("report.rule", lang), label("report.title", lang),
-                   label("report.status", lang), label("label.residual", lang)],
-                  [[code(f.rule_id), md(f.title.get(lang), MAX_SHORT),
-                    md(label("status." + f.status, lang)),
-                    _level(r, f.residual.level, lang) if f.residual else "—"]
-                   for f in view.listed_findings(r)])
-    waived = view.waived_findings(r)
-    if waived:
-        out += [f"## {label('report.heading.waivers', lang)}", ""]
-        out += _table([label("report.rule", lang), label("report.justification", lang),
-                       label("report.accepted_by", lang), label("report.expires", lang)],
-                      [[code(f.rule_id), md(f.waiver.justification),  # type: ignore[union-attr]
-                        md(f.waiver.accepted_by, MAX_SHORT),  # type: ignore[union-attr]
-                        f.waiver.expires.isoformat()]  # type: ignore[union-attr]
-                       for f in waived])
-    if r.warnings:
-        out += [f"## {label('heading.warnings', lang)}", ""]
-        out += [f"- {md(w.get(lang))}" for w in r.warnings] + [""]
-    out += [f"## {label('report.heading.provenance', lang)}", ""]
-    out += [f"- {label('report.engine_version', lang)}: secreview {md(r.engine_version)}",
-            f"- {label('report.input_hash', lang)}: {code(r.system.sha256)}",
-            f"- {label('report.profile', lang)}: {md(r.profile.id)} {md(r.profile.version)} "
-            f"({code(r.profile.sha256)})"]
-    out += [f"- {label('report.ruleset', lang)}: {md(rs.id)} {md(rs.version)} ({code(rs.sha256)})"
-            for rs in r.rulesets]
-    return "\n".join(out) + "\n"
+    return write(build_document(review, lang, STYLE))

@@ -1,93 +1,90 @@
-"""The terminal summary: the decision first, then risk per aspect, worst findings first."""
+"""The terminal summary: the report's memo as plain text, decision first.
+
+Written from the same document tree as the other formats; the sections marked for text are the
+memo (decision, what it takes to approve, conditions, accepted risks, risk list, open questions),
+so the terminal says what the first pages of the PDF say.
+"""
 
 from __future__ import annotations
 
-from secreview.i18n import Lang, label
-from secreview.report.common import criteria_text, dpia_verdict, level_label
-from secreview.review import Finding, Review
+import textwrap
 
-MAX_PER_ASPECT = 12
+from secreview.i18n import Lang
+from secreview.report.charts import ChartStyle
+from secreview.report.document import (
+    Block,
+    Box,
+    Document,
+    Facts,
+    Figure,
+    Inline,
+    Items,
+    Para,
+    Signatures,
+    Subhead,
+    Table,
+    Tiles,
+)
+from secreview.report.sections import build_document
+from secreview.review import Review
+
+STYLE = ChartStyle(font_family="sans-serif", clean=str)
+WIDTH = 100
 
 
-def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
-    level = finding.residual.level if finding.residual else None
-    marker = {"finding": "✗", "unknown": "?", "waived": "~"}.get(finding.status, " ")
-    head = f"  {marker} [{level_label(review, level, lang).upper()}] {finding.title.get(lang)}"
-    lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
-    lines.append(f"      {finding.message.get(lang)}")
-    if finding.status == "unknown" and finding.open_questions:
-        facts = ", ".join(finding.open_questions)
-        lines.append(f"      {label('heading.questions', lang)}: {facts}")
-    return lines
+def inline(run: Inline) -> str:
+    """Spans as plain text; a risk level in brackets so it stands out without colour."""
+    return "".join(f"[{s.text.upper()}]" if s.kind == "badge" else s.text for s in run)
 
 
-def render_text(review: Review, lang: Lang) -> str:
-    out: list[str] = []
-    system = review.system
-    out.append(f"{label('label.system', lang)}: {system.name or '—'}"
-               + (f"  ({label('label.vendor', lang)}: {system.vendor})" if system.vendor else ""))
-    out.append(f"{label('label.review_date', lang)}: {review.review_date.isoformat()}")
-    out.append("")
-    decision = review.decision
-    out.append(f"{label('heading.decision', lang).upper()}: "
-               f"{label('decision.' + decision.outcome, lang)}")
-    for reason in decision.reasons:
-        out.append(f"  {reason.text.get(lang)}")
-        if reason.rule_ids:
-            shown = ", ".join(reason.rule_ids[:6])
-            more = len(reason.rule_ids) - 6
-            out.append(f"  → {shown}" + (" " + label("label.and_more", lang, n=more)
-                                         if more > 0 else ""))
-    out.append(f"{label('label.overall', lang)}: "
-               f"{level_label(review, review.summary.overall_level, lang)}")
-    if review.summary.compliance_percent is not None:
-        out.append(f"{label('label.compliance', lang)}: {review.summary.compliance_percent:g} %")
-    if decision.conditions:
-        out.append("")
-        out.append(label("heading.conditions", lang) + ":")
-        for number, condition in enumerate(decision.conditions, 1):
-            out.append(f"  {number}. {condition.remediation.get(lang)}")
-            out.append(f"     ({condition.rule_id}; {label('role.' + condition.owner_role, lang)};"
-                       f" {label('due.' + condition.due, lang)})")
-    dpia = review.dpia
-    out.append("")
-    out.append(f"{label('heading.dpia', lang)}: {dpia_verdict(review, lang)}")
-    if dpia.criteria_met:
-        out.append(f"  {label('dpia.met', lang)}: {criteria_text(dpia.criteria_met, lang)}")
-    if dpia.criteria_unknown:
-        out.append(f"  {label('dpia.unknown', lang)}: "
-                   f"{criteria_text(dpia.criteria_unknown, lang)}")
-    out.append("")
-    out.append(label("heading.aspects", lang) + ":")
-    for aspect in review.aspects:
-        counts = ", ".join(f"{level_label(review, lv, lang).lower()} {n}"
-                           for lv, n in aspect.counts.items() if n)
-        out.append(f"  {aspect.title.get(lang)}: {level_label(review, aspect.level, lang)}"
-                   + (f" ({counts})" if counts else ""))
-    open_findings = [f for f in review.findings if f.counts_as_risk or f.status == "waived"]
-    if open_findings:
-        out.append("")
-        out.append(label("heading.findings", lang) + ":")
-        for aspect in review.aspects:
-            mine = [f for f in open_findings if f.aspect == aspect.id]
-            if not mine:
-                continue
-            out.append(f" {aspect.title.get(lang)}")
-            for finding in mine[:MAX_PER_ASPECT]:
-                out.extend(_finding_line(review, finding, lang))
-            if len(mine) > MAX_PER_ASPECT:
-                out.append("    " + label("label.and_more", lang, n=len(mine) - MAX_PER_ASPECT))
-    if review.questions:
-        out.append("")
-        out.append(label("heading.questions", lang) + ":")
-        for number, question in enumerate(review.questions[:15], 1):
-            out.append(f"  {number}. {question.question.get(lang)} [{question.fact}]")
-        if len(review.questions) > 15:
-            out.append("  " + label("label.and_more", lang, n=len(review.questions) - 15))
-    if review.warnings:
-        out.append("")
-        out.append(label("heading.warnings", lang) + ":")
-        out.extend(f"  ! {w.get(lang)}" for w in review.warnings)
+def _wrap(text: str, indent: str, hang: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent,
+                         subsequent_indent=hang if hang is not None else indent,
+                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def block(b: Block, indent: str = "  ") -> list[str]:
+    if isinstance(b, Para):
+        return _wrap(inline(b.text), indent)
+    if isinstance(b, Subhead):
+        return ["", f"{indent}{inline(b.text)}:"]
+    if isinstance(b, Items):
+        lines = []
+        for number, item in enumerate(b.items, b.start):
+            marker = f"{number}. " if b.ordered else "- "
+            lines += _wrap(inline(item.text), indent + marker, indent + " " * len(marker))
+            if item.detail:
+                lines += _wrap(inline(item.detail), indent + " " * len(marker))
+        return lines
+    if isinstance(b, Table):
+        return [line for row in b.rows
+                for line in _wrap(" · ".join(inline(cell) for cell in row), indent + "- ",
+                                  indent + "  ")]
+    if isinstance(b, Facts):
+        return [f"{indent}{key}: {inline(value)}" for key, value in b.rows]
+    if isinstance(b, Figure):
+        return [f"{indent}{inline(item.text)}" for item in b.text]
+    if isinstance(b, Box):
+        return [line for inner in b.blocks for line in block(inner, indent)]
+    if isinstance(b, Tiles):
+        return [indent + " · ".join(f"{name} {number}" for number, name, _ in b.tiles)]
+    if isinstance(b, Signatures):
+        return []
+    raise TypeError(f"no text for {type(b).__name__}")
+
+
+def write(document: Document) -> str:
+    out = [f"{document.title}", f"{document.subtitle}", ""]
+    for b in document.header:
+        out += block(b, "")
+    for section in document.for_format("text"):
+        out += ["", section.title.upper()]
+        if section.intro:
+            out += _wrap(inline(section.intro), "  ")
+        for b in section.blocks:
+            out += block(b)
     return "\n".join(out) + "\n"
 
 
+def render_text(review: Review, lang: Lang) -> str:
+    return write(build_document(review, lang, STYLE))
