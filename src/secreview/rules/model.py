@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from secreview.i18n import Text
+from secreview.rules.operators import OPERATOR_NAMES
 from secreview.system import Date
 from secreview.vocabulary import Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
 
@@ -34,13 +35,6 @@ FactPath = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z0-
                                             max_length=200)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 
-OPERATORS = (
-    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "missing", "matches",
-    "contains", "intersects", "subset_of", "is_empty",
-)
-ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
-SET_OPERATORS = ("in", "not_in", "intersects", "subset_of")
-LIST_OPERATORS = ("contains", "intersects", "subset_of", "is_empty")
 WP248_CRITERIA = (
     "evaluation_or_scoring", "automated_decisions", "systematic_monitoring", "sensitive_data",
     "large_scale", "combined_datasets", "vulnerable_subjects", "innovative_technology",
@@ -87,7 +81,7 @@ class Leaf(_Strict):
     def _one_operator(self) -> Leaf:
         used = self.operators()
         if len(used) != 1:
-            names = ", ".join(OPERATORS)
+            names = ", ".join(OPERATOR_NAMES)
             if not used:
                 raise ValueError(f"a condition on a fact needs one operator: {names}")
             raise ValueError(f"a condition has one operator, found {len(used)}: {', '.join(used)}")
