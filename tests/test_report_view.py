@@ -11,7 +11,7 @@ import pytest
 from secreview.engine.assemble import review_file
 from secreview.i18n import LANGUAGES, Lang
 from secreview.report import view
-from secreview.review import Condition, ExplanationStep, Review
+from secreview.review import ApprovalCondition, ExplanationStep, Review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -67,7 +67,7 @@ def test_the_decision_sentence_agrees_with_the_grouping(conditional: Review, lan
 
 
 def test_the_sentence_counts_each_due_point(conditional: Review) -> None:
-    conditions = [Condition(rule_id=f"x{i}", title=c.title, remediation=c.remediation,
+    conditions = [ApprovalCondition(rule_id=f"x{i}", title=c.title, remediation=c.remediation,
                             owner_role="procurement", due=due, level="high", status="finding")
                   for i, (c, due) in enumerate(zip(
                       [conditional.decision.conditions[0]] * 3,

@@ -9,6 +9,7 @@ import re
 
 from secreview.i18n import Lang, label
 from secreview.review import Review
+from secreview.vocabulary import NO_LEVEL_COLOUR
 
 MAX_TEXT = 2000
 """Longest free text printed anywhere; longer text is cut with an ellipsis."""
@@ -32,15 +33,6 @@ def level_label(review: Review, level: str | None, lang: Lang) -> str:
     return level
 
 
-NO_LEVEL_COLOUR = "#6b7280"
-DECISION_COLOURS = {
-    "approve": "#2e7d32",
-    "approve_with_conditions": "#8a4b00",
-    "incomplete": "#37474f",
-    "reject": "#b71c1c",
-}
-"""Each outcome's colour, in the report and the register alike; white text on each reaches 4.5:1
-(tests/test_report_contrast.py)."""
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 

@@ -23,7 +23,7 @@ from secreview.questionnaire import section_of, section_title
 from secreview.report import view
 from secreview.report.charts import ChartStyle, aspect_chart, map_description, map_levels, risk_map
 from secreview.report.citations import cite
-from secreview.report.common import DECISION_COLOURS, criteria_text, dpia_verdict, level_label
+from secreview.report.common import criteria_text, dpia_verdict, level_label
 from secreview.report.document import (
     Block,
     Box,
@@ -45,6 +45,7 @@ from secreview.report.document import (
     spans,
 )
 from secreview.review import Finding, Review
+from secreview.vocabulary import DECISION_COLOURS
 
 ANNEXES = {"annex_risks": "A", "annex_dpia": "B", "annex_questions": "C",
            "annex_requirements": "D", "annex_provenance": "E", "annex_description": "F"}

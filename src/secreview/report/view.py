@@ -15,9 +15,10 @@ from typing import Any
 
 from secreview.i18n import Lang, Text, format_date, format_fact, has_label, label, plural
 from secreview.report.common import level_label
-from secreview.review import Condition, ExplanationStep, Finding, Review
+from secreview.review import ApprovalCondition, ExplanationStep, Finding, Review
+from secreview.vocabulary import DUE_KINDS
 
-DUE_ORDER = ("before_contract", "before_go_live", "within_6_months", "within_12_months")
+DUE_ORDER = DUE_KINDS
 KEY_LEVELS = 2
 """Risks at the matrix's two highest levels (high and critical) are the key risks."""
 MAX_DESCRIPTION_ROWS = 400
@@ -112,7 +113,7 @@ def reason_risks(review: Review) -> list[Finding]:
     return sorted((rules[r] for r in ids if r in rules), key=risk_number)
 
 
-def condition_groups(review: Review) -> list[tuple[str, list[Condition]]]:
+def condition_groups(review: Review) -> list[tuple[str, list[ApprovalCondition]]]:
     """The decision's conditions by when they must be met, in the order they fall due.
 
     For a rejection the blocking risks are left out: they are what must change before the
@@ -120,11 +121,11 @@ def condition_groups(review: Review) -> list[tuple[str, list[Condition]]]:
     """
     skip = {f.rule_id for f in blocking(review)}
     rules = by_rule(review)
-    groups: dict[str, list[Condition]] = {}
+    groups: dict[str, list[ApprovalCondition]] = {}
     for condition in review.decision.conditions:
         if condition.rule_id not in skip:
             groups.setdefault(condition.due, []).append(condition)
-    order = {due: i for i, due in enumerate(DUE_ORDER)}
+    order: dict[str, int] = {due: i for i, due in enumerate(DUE_ORDER)}
     return [(due, sorted(items, key=lambda c: risk_number(rules[c.rule_id])
                          if c.rule_id in rules else 0))
             for due, items in sorted(groups.items(), key=lambda g: order.get(g[0], len(order)))]
@@ -148,7 +149,7 @@ def action_plan(review: Review) -> list[Action]:
     open questions), not yet an action.
     """
     conditions = {c.rule_id for c in review.decision.conditions}
-    order = {due: i for i, due in enumerate(DUE_ORDER)}
+    order: dict[str, int] = {due: i for i, due in enumerate(DUE_ORDER)}
     actions = [Action(finding=f, is_condition=f.rule_id in conditions, due=f.due)
                for f in open_findings(review)
                if f.rule_id in conditions or f.status == "finding"]
