@@ -28,19 +28,29 @@ def test_utf8_bom_semicolons_and_swedish_headers() -> None:
     assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
     assert "\r\n" in text
     rows = _rows(text)
-    assert rows[0][:4] == ["Regel", "Regeluppsättning", "Område", "Krav"]
+    assert rows[0][:5] == ["Risk", "Regel", "Regeluppsättning", "Område", "Krav"]
     assert all(len(row) == len(COLUMNS) for row in rows)
-    ids = [row[0] for row in rows[1:]]
+    ids = [row[1] for row in rows[1:]]
     assert "test.processor_agreement" in ids
     assert "test.screen_large" not in ids  # DPIA screening rules are not findings
-    by_id = {row[0]: row for row in rows[1:]}
-    assert by_id["test.processor_agreement"][3] == "Biträdesavtal saknas"
+    by_id = {row[1]: row for row in rows[1:]}
+    assert by_id["test.processor_agreement"][4] == "Biträdesavtal saknas"
+
+
+def test_risks_carry_the_ids_of_the_report() -> None:
+    review = review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
+                         review_date=dt.date(2026, 11, 26))
+    rows = _rows(render_csv(review, "en"))[1:]
+    by_rule = {row[1]: row[0] for row in rows}
+    for finding in review.findings:
+        if finding.screening is None:
+            assert by_rule[finding.rule_id] == (finding.risk_id or "")
 
 
 def test_english_headers() -> None:
     review = review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
                          review_date=dt.date(2026, 11, 26))
-    assert _rows(render_csv(review, "en"))[0][:3] == ["Rule", "Ruleset", "Aspect"]
+    assert _rows(render_csv(review, "en"))[0][:4] == ["Risk", "Rule", "Ruleset", "Aspect"]
 
 
 def test_formula_cells_get_an_apostrophe() -> None:

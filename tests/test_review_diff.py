@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 from secreview.cli import main
 from secreview.engine.assemble import review_file
 from secreview.review import Review
-from secreview.review_diff import diff_reviews, load_review, render_diff
+from secreview.review_diff import (
+    FindingChange,
+    ReviewDiff,
+    diff_reviews,
+    load_review,
+    render_diff,
+)
 from secreview.vocabulary import FINDING_STATUSES as STATUSES
 
 ROOT = Path(__file__).resolve().parent
@@ -66,6 +72,20 @@ def test_answering_questions_resolves_findings(tmp_path: Path) -> None:
     assert result.resolved[0].level_after is None, "a pass carries no risk level to show"
     text = render_diff(result, "text", "en")
     assert "Resolved or no longer relevant (1)" in text
+    old_id = next(f.risk_id for f in _BASE.findings if f.rule_id == "test.processor_agreement")
+    assert result.resolved[0].risk_before == old_id and result.resolved[0].risk_after is None
+    assert f"{old_id} test.processor_agreement:" in text
+
+
+def test_a_risk_whose_id_moved_shows_both() -> None:
+    change = FindingChange(rule_id="r", risk_before="R3", risk_after="R5", title_sv="t",
+                           title_en="t", status_before="finding", status_after="finding",
+                           level_before="high", level_after="critical")
+    result = ReviewDiff(system_before="s", system_after="s", date_before="2026-01-01",
+                        date_after="2027-01-01", decision_before="reject",
+                        decision_after="reject", changed=[change])
+    assert "R5 (was R3) r: t" in render_diff(result, "text", "en")
+    assert "R5 (tidigare R3) r: t" in render_diff(result, "text", "sv")
 
 
 def test_ruleset_versions_are_compared() -> None:

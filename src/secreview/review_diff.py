@@ -27,6 +27,8 @@ MAX_BYTES = 50 * 1024 * 1024
 @dataclass(frozen=True)
 class FindingChange:
     rule_id: str
+    risk_before: str | None
+    risk_after: str | None
     title_sv: str
     title_en: str
     status_before: str | None
@@ -91,7 +93,8 @@ def _level(finding: Finding | None) -> str | None:
 def _change(rule_id: str, before: Finding | None, after: Finding | None) -> FindingChange:
     title = (after or before).title  # type: ignore[union-attr]
     return FindingChange(
-        rule_id=rule_id, title_sv=title.sv, title_en=title.en,
+        rule_id=rule_id, risk_before=before.risk_id if before else None,
+        risk_after=after.risk_id if after else None, title_sv=title.sv, title_en=title.en,
         status_before=before.status if before else None,
         status_after=after.status if after else None,
         level_before=_level(before), level_after=_level(after),
@@ -183,7 +186,20 @@ def _finding_line(change: FindingChange, d: ReviewDiff, lang: Lang) -> str:
     title = change.title_sv if lang == "sv" else change.title_en
     before = _state(change.status_before, change.level_before, d, lang)
     after = _state(change.status_after, change.level_after, d, lang)
-    return f"{change.rule_id}: {title} ({before} → {after})"
+    return f"{_risk_ids(change, lang)}{change.rule_id}: {title} ({before} → {after})"
+
+
+def _risk_ids(change: FindingChange, lang: Lang) -> str:
+    """The risk's id in each report: "R3 " when it kept it, "R5 (tidigare R3) " when it moved.
+
+    Ids are numbered within one review, so a risk can carry another id in the new report.
+    """
+    if change.risk_after and change.risk_before and change.risk_after != change.risk_before:
+        return label("workflow.diff.risk_moved", lang, after=change.risk_after,
+                     before=change.risk_before) + " "
+    if change.risk_after or change.risk_before:
+        return f"{change.risk_after or change.risk_before} "
+    return ""
 
 
 def _sections(d: ReviewDiff, lang: Lang) -> list[tuple[str, list[str]]]:

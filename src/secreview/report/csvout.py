@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from secreview.i18n import Lang, label
 from secreview.report import view
@@ -27,7 +28,8 @@ BOM = "\ufeff"
 DELIMITER = ";"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
-    "report.rule", "report.ruleset", "report.aspect", "report.title", "report.status",
+    "report.risk", "report.rule", "report.ruleset", "report.aspect", "report.title",
+    "report.status",
     "label.inherent", "label.residual", "report.csv.likelihood", "report.csv.consequence",
     "report.condition", "report.owner_role", "report.due", "report.csv.message",
     "label.remediation", "label.references", "report.expires", "report.csv.open_facts",
@@ -48,6 +50,7 @@ def _row(review: Review, finding: Finding, conditions: set[str], lang: Lang) -> 
     aspects = {a.id: a.title.get(lang) for a in review.aspects}
     refs = "; ".join(r.label() for r in finding.references)
     return [
+        finding.risk_id or "",
         finding.rule_id,
         finding.ruleset_id,
         aspects.get(finding.aspect, finding.aspect),
@@ -63,19 +66,28 @@ def _row(review: Review, finding: Finding, conditions: set[str], lang: Lang) -> 
         finding.message.get(lang),
         finding.remediation.get(lang),
         refs,
-        finding.waiver.expires.isoformat() if finding.waiver else "",
+        finding.waiver.expires.isoformat() if finding.waiver else "",  # ISO: a machine reads it
         ", ".join(finding.open_questions),
     ]
 
 
-def render_csv(review: Review, lang: Lang) -> str:
-    """One row per reviewed requirement (not-applicable and DPIA screening rules left out)."""
+def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The one CSV writer: BOM, ``;``, CRLF, each cell on one line with formulas neutralised.
+
+    The findings, the vendor's question list and the register are all written through it, so a
+    spreadsheet opens every one of them the same way.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITER, quoting=csv.QUOTE_MINIMAL,
                         lineterminator="\r\n")
-    writer.writerow([label(key, lang) for key in COLUMNS])
-    conditions = {c.rule_id for c in review.decision.conditions}
-    for finding in view.listed_findings(review):
-        writer.writerow([neutralise(_one_line(cell))
-                         for cell in _row(review, finding, conditions, lang)])
+    for row in [header, *rows]:
+        writer.writerow([neutralise(_one_line("" if cell is None else str(cell))) for cell in row])
     return BOM + buffer.getvalue()
+
+
+def render_csv(review: Review, lang: Lang) -> str:
+    """One row per reviewed requirement (DPIA screening rules left out), risks by their id."""
+    conditions = {c.rule_id for c in review.decision.conditions}
+    return csv_document([label(key, lang) for key in COLUMNS],
+                        [_row(review, finding, conditions, lang)
+                         for finding in view.listed_findings(review)])
