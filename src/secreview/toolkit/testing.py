@@ -31,6 +31,7 @@ from secreview.loading import load_document
 from secreview.rules.loader import Catalog, require_existing, ruleset_files
 from secreview.rules.model import RuleId
 from secreview.toolkit.examples import run_examples
+from secreview.toolkit.levels import level_checks
 from secreview.validation import validate
 from secreview.vocabulary import RuleStatus
 
@@ -46,7 +47,7 @@ class Expectations(RootModel[dict[RuleId, RuleStatus]]):
 class Check:
     """One expectation checked: a rule's example, or one rule against one fixture system."""
 
-    kind: Literal["example", "fixture"]
+    kind: Literal["example", "fixture", "text"]
     rule_id: str | None
     name: str
     expected: str | None
@@ -101,20 +102,19 @@ class TestRun:
         lines: list[str] = []
         untested = 0
         for rule_id, checks in self.per_rule().items():
-            if not checks:
-                untested += 1
-                if verbose:
-                    lines.append(f"NO TESTS  {rule_id}")
-                continue
             failures = [c for c in checks if not c.passed]
             examples = sum(1 for c in checks if c.kind == "example")
-            fixtures = len(checks) - examples
+            fixtures = sum(1 for c in checks if c.kind == "fixture")
+            if not examples and not fixtures:
+                untested += 1
+                if verbose and not failures:
+                    lines.append(f"NO TESTS  {rule_id}")
             counts = f"({examples} examples, {fixtures} fixture checks)"
             name = rule_id or "(fixture systems)"
             if failures:
                 lines.append(f"FAIL      {name} {counts}")
                 lines += [f"    {c.describe()}" for c in failures]
-            elif verbose:
+            elif verbose and (examples or fixtures):
                 lines.append(f"PASS      {name} {counts}")
         passed = len(self.checks) - len(self.failed)
         rules_failed = len({c.rule_id for c in self.failed} & set(self.rule_ids))
@@ -137,6 +137,16 @@ class TestRun:
 def example_checks(catalog: Catalog) -> list[Check]:
     return [Check("example", r.rule_id, r.name, r.expected, r.actual, r.problem)
             for r in run_examples(catalog)]
+
+
+def text_checks(catalog: Catalog) -> list[Check]:
+    """Each rule's texts name the classification levels its conditions test (toolkit.levels).
+
+    Only a misstated level becomes a (failed) check: the count of passed checks stays the
+    count of examples and fixture expectations met.
+    """
+    return [Check("text", rule_id, "levels named in the texts", None, None, problem)
+            for rule_id, problem in level_checks(catalog) if problem is not None]
 
 
 def expectations_file(system_file: Path) -> Path:
@@ -201,6 +211,7 @@ def run_tests(catalog: Catalog, folders: Sequence[Path] = ()) -> TestRun:
     """Run every rule's examples and every fixture in ``folders``."""
     run = TestRun(rule_ids=[r.id for r in catalog.rules])
     run.checks += example_checks(catalog)
+    run.checks += text_checks(catalog)
     for folder in folders:
         for system_file in fixture_systems(folder):
             run.fixtures.append(system_file)
