@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 from secreview.schemas import SCHEMAS
 from secreview.vocabulary import OUTCOME_SEVERITY
 

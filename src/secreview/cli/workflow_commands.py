@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from secreview.errors import InputError
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 
 _file = click.Path(dir_okay=False, path_type=Path)
 _lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
