@@ -29,7 +29,7 @@ def test_pdf_from_extension(tmp_path: Path) -> None:
 
 
 def test_csv_md_html_from_extension(tmp_path: Path) -> None:
-    for suffix, start in ((".csv", "\ufeffRegel;".encode()), (".md", b"# "),
+    for suffix, start in ((".csv", "\ufeffRisk;Regel;".encode()), (".md", b"# "),
                           (".html", b"<!DOCTYPE html>")):
         target = tmp_path / f"report{suffix}"
         code, _, err = run("-o", str(target))

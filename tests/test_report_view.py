@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.i18n import LANGUAGES, Lang
 from secreview.report import view
 from secreview.review import ApprovalCondition, ExplanationStep, Review
@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 @pytest.fixture(scope="module")
 def review() -> Review:
     return review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
-                       waivers_path=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
+                       waivers=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
 
 
 @pytest.fixture(scope="module")

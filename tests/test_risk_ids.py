@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.engine.risk_ids import is_numbered, number_risks
 from secreview.profile import load_profile
 from secreview.review import Review
@@ -19,7 +19,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 @pytest.fixture(scope="module")
 def review() -> Review:
     return review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
-                       waivers_path=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
+                       waivers=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
 
 
 def _rank(review: Review, level: str) -> int:

@@ -6,12 +6,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-Lang = Literal["sv", "en"]
-LANGUAGES: tuple[Lang, ...] = ("sv", "en")
+from secreview.labels import LANGUAGES, Lang, format_date, has_label, label, plural
+
+__all__ = ["LANGUAGES", "Lang", "Text", "bilingual", "format_date", "format_fact",
+           "format_value", "has_label", "label", "plural", "value_choices", "value_labels",
+           "word"]
+
 
 _Line = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 
@@ -143,19 +147,6 @@ def fill_text(text: Text, facts: Mapping[str, object]) -> Text:
                 en=fill_placeholders(text.en, facts, "en"))
 
 
-@cache
-def _labels() -> dict[str, Text]:
-    from secreview.bundled import load_data
-
-    return {key: Text(**value) for key, value in load_data("labels.yaml").items()}
-
-
-def label(key: str, lang: Lang, **values: object) -> str:
-    """A shared label (``decision.reject``, ``heading.findings``, ...) in ``lang``."""
-    text = _labels()[key].get(lang)
-    return text.format(**values) if values else text
-
-
 def bilingual(key: str, **values: object) -> Text:
     """A shared label filled in both languages, for texts a Review carries (warnings).
 
@@ -167,32 +158,3 @@ def bilingual(key: str, **values: object) -> Text:
                                    for name, value in values.items()})
 
     return Text(sv=filled("sv"), en=filled("en"))
-
-
-def has_label(key: str) -> bool:
-    return key in _labels()
-
-
-def plural_form(n: int, lang: Lang) -> str:
-    """The CLDR plural category of ``n``: Swedish and English both say "one" for 1, else "other"."""
-    del lang  # the same rule in both languages; a third language would branch here
-    return "one" if n == 1 else "other"
-
-
-def plural(key: str, n: int, lang: Lang, **values: object) -> str:
-    """A counted phrase from the labels ``KEY.one`` / ``KEY.other``: "1 regel", "2 regler".
-
-    The one place that chooses a plural form, so no text reads "1 öppna risker"; ``{n}`` in the
-    label is the count.
-    """
-    return label(f"{key}.{plural_form(n, lang)}", lang, n=n, **values)
-
-
-def format_date(value: dt.date | None, lang: Lang) -> str:
-    """A date as a person writes it: "29 november 2026" in Swedish, "29 November 2026" in English.
-
-    Machine-read outputs (JSON, CSV) keep ISO 8601; this is for what a board member reads.
-    """
-    if value is None:
-        return word("unknown").get(lang)
-    return f"{value.day} {label(f'date.month.{value.month}', lang)} {value.year}"
