@@ -31,6 +31,18 @@ def _rules_option(function: F) -> F:
     )(function)
 
 
+_told: list[bool] = []
+
+
+def _tell_once_without_harfbuzz_subset(language: Lang) -> None:
+    """Say once per run that libharfbuzz-subset0 is missing, and what that costs."""
+    from secreview.report import weasy
+
+    if not _told and weasy.harfbuzz_subset_missing():
+        _told.append(True)
+        click.echo(label("cli.harfbuzz_subset_missing", language), err=True)
+
+
 @click.command()
 @click.argument("system", type=existing_file)
 @_rules_option
@@ -58,10 +70,20 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
     from secreview.report import format_for
 
     chosen = format_for(output, fmt)
+    if chosen == "pdf":
+        from secreview.errors import InputError
+        from secreview.report import weasy
+
+        if output is None and sys.stdout.isatty():
+            raise InputError.single(label("cli.pdf_to_terminal", lang or "sv"),
+                                    suggestion="-o report.pdf, or redirect: > report.pdf")
+        weasy.start()  # the import overlaps loading and reviewing
     reviewer = Reviewer(profile, rules, waivers, lang)
     result = reviewer.review(system, review_date.date() if review_date else None)
     language: Lang = result.language
     rendered = reviewer.render(result, chosen)
+    if chosen == "pdf":
+        _tell_once_without_harfbuzz_subset(language)
     if output is None:
         if isinstance(rendered, bytes):
             sys.stdout.buffer.write(rendered)

@@ -7,8 +7,10 @@ the logo already read into memory; every other address (``file://`` elsewhere, `
 size.
 
 Determinism: the document dates and the attachment's dates come from the review date, fonts are
-the bundled ones (subset), and the file identifier is a hash of the content, so the same review
-gives the same bytes.
+the bundled ones, subset once in advance and embedded whole (:mod:`secreview.report.fonts`: so
+no subsetting happens at render time, and the bytes do not depend on whether the system has
+``libharfbuzz-subset0``), and the file identifier is a hash of the content, so the same review
+gives the same bytes on every machine.
 
 WeasyPrint is imported inside :func:`render_pdf` only, so the CLI starts fast for other formats.
 """
@@ -28,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 from secreview.bundled import templates_dir
 from secreview.errors import InputError
 from secreview.i18n import Lang, label
+from secreview.report import weasy
 from secreview.report.html import LOGO_URL, PDF_FONT_FAMILY, document_html
 from secreview.report.logo import Logo
 from secreview.review import Review
@@ -56,6 +59,7 @@ def font_css() -> str:
 
 
 def _fetcher_class() -> type[Any]:
+    weasy.load()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class BundledOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -134,6 +138,7 @@ def _moment(review: Review) -> dt.datetime:
 def render_pdf(review: Review, lang: Lang, *, logo: Logo | None = None,
                fetcher: Any = None, time_limit_seconds: float = TIME_LIMIT_SECONDS) -> bytes:
     """Render the decision report as PDF/A-3u bytes with ``review.json`` embedded (Data)."""
+    weasy.load()
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
@@ -160,8 +165,10 @@ def render_pdf(review: Review, lang: Lang, *, logo: Logo | None = None,
                 pdf_tags=True)
             # The template makes no <link rel=attachment>; drop any, so review.json is the only one.
             document.metadata.attachments = []
+            # full_fonts: the bundled fonts are already subset (secreview.report.fonts), so
+            # WeasyPrint embeds them as they are and never subsets, with or without HarfBuzz.
             data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
-                                             attachments=[attachment],
+                                             attachments=[attachment], full_fonts=True,
                                              finisher=_single_af_entries)
     except RenderTimeout:
         raise InputError.single(
