@@ -102,7 +102,9 @@ def _pdf_pages(path: Path) -> int:
 
 
 def examples() -> list[Path]:
-    return sorted((ROOT / "examples").glob("*.yaml"))
+    """The example system descriptions (not the waiver files beside them)."""
+    return sorted(p for p in (ROOT / "examples").glob("*.yaml")
+                  if not p.stem.endswith(".waivers"))
 
 
 def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:

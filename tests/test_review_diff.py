@@ -132,3 +132,16 @@ def test_cli_diff_formats(tmp_path: Path) -> None:
     same = runner.invoke(main, ["diff", str(old), str(old), "--format", "json"])
     data = json.loads(same.output)
     assert data["added"] == [] and data["decision"]["before"] == data["decision"]["after"]
+
+
+def test_the_walkthrough_re_review_shows_a_real_change() -> None:
+    """README step 5: the school platform a year later, compared with its first review."""
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    first = review_file(examples / "school-platform.yaml")
+    second = review_file(examples / "2027" / "school-platform.yaml")
+    result = diff_reviews(first, second)
+    assert (result.decision_before, result.decision_after) == ("reject",
+                                                               "approve_with_conditions")
+    assert len(result.resolved) >= 10 and result.changed
+    text = render_diff(result, "text", "sv")
+    assert "Granskningsdatum: 20 november 2026 → 19 november 2027" in text

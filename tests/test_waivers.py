@@ -105,3 +105,18 @@ def test_warnings_reach_every_report_in_both_languages() -> None:
             rendered = render(result, fmt, lang)
             assert isinstance(rendered, str)
             assert phrase in rendered, (fmt, lang)
+
+
+def test_the_example_waiver_file_is_applied_and_its_early_expiry_flagged() -> None:
+    from secreview.api import review_file as review_example
+    from secreview.report import view
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    result = review_example(examples / "case-management-onprem.yaml",
+                            waivers=examples / "case-management-onprem.waivers.yaml")
+    accepted = view.accepted_risks(result)
+    assert {a.finding.rule_id for a in accepted} == {"logging.testing_interval",
+                                                     "integration.exit_plan"}
+    assert [a.finding.rule_id for a in accepted if a.expires_before_next_review] == [
+        "logging.testing_interval"]
+    assert not result.warnings

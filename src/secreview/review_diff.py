@@ -9,6 +9,7 @@ too. ``diff(a, b).added`` is ``diff(b, a).resolved``, and a review compared with
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem
-from secreview.i18n import Lang, Text, label
+from secreview.i18n import Lang, Text, format_date, label
 from secreview.report.markdown_text import md
 from secreview.review import SCHEMA_VERSION, Finding, Review
 
@@ -171,6 +172,14 @@ def load_review(path: str | Path) -> Review:
         raise InputError(problems) from None
 
 
+def _date(iso: str, lang: Lang) -> str:
+    """A review date as the reader's language writes it (the JSON keeps ISO 8601)."""
+    try:
+        return format_date(dt.date.fromisoformat(iso), lang)
+    except ValueError:
+        return iso
+
+
 def _decision(outcome: str, lang: Lang) -> str:
     return label(f"decision.{outcome}", lang)
 
@@ -223,7 +232,8 @@ def _head(d: ReviewDiff, lang: Lang) -> list[str]:
                 label("workflow.diff.decision", lang, before=_decision(d.decision_before, lang),
                       after=_decision(d.decision_after, lang)))
     return [label("workflow.diff.title", lang, system=name),
-            label("workflow.diff.dates", lang, before=d.date_before, after=d.date_after),
+            label("workflow.diff.dates", lang, before=_date(d.date_before, lang),
+                  after=_date(d.date_after, lang)),
             decision]
 
 

@@ -26,7 +26,7 @@ LABEL_INK = "#374151"
 """Text on the tinted matrix cells: at least 7:1 on every tint of the default level colours."""
 WAIVED_INK = "#4b5563"
 CELL_TINT = 0.28
-CELL_W, CELL_H = 64, 50
+CELL_W, CELL_H = 64, 46
 AXIS_LABELS = 74
 PANEL_GAP = 26
 TOP, BOTTOM = 22, 46

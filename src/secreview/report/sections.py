@@ -311,7 +311,7 @@ def signoff(ctx: Context) -> Section:
     signatures = Signatures(
         options=tuple(ctx.label(f"decision.{o}") for o in DECISION_OPTIONS),
         lines=tuple(lines),
-        labels=(ctx.label("report.sign.name"), ctx.label("report.sign.role"),
+        labels=(ctx.label("report.sign.name"), ctx.label("report.sign.signer"),
                 ctx.label("report.sign.date"), ctx.label("report.sign.signature")))
     intro = spans(ctx.label("report.signoff_intro",
                             decision=ctx.label(f"decision.{r.decision.outcome}")))
