@@ -14,11 +14,13 @@ Every value's position is kept so that a later validation error can say ``file:l
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -572,35 +574,114 @@ def parse_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Docum
 
 
 def load_document(path: str | Path, limits: Limits | None = None) -> Document:
-    """Read and parse one file, refusing oversized or binary input before parsing.
+    """Read and parse one file, refusing oversized, binary or non-regular input before parsing.
 
     Without ``limits`` the defaults apply, with the environment's overrides.
     """
     limits = configured_limits() if limits is None else limits
+    source = str(path)
+    raw = read_regular_file(path, limits.max_bytes)
+    return parse_text(_decode(raw, source), source, limits)
+
+
+_READ_CHUNK = 1024 * 1024
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory, expected a file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
+    (stat.S_ISCHR, "is a character device, not a regular file"),
+    (stat.S_ISBLK, "is a block device, not a regular file"),
+    (stat.S_ISSOCK, "is a socket, not a regular file"),
+)
+
+
+def not_regular_reason(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` cannot be read as a document, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((reason for test, reason in _NOT_REGULAR if test(mode)),
+                "is not a regular file")
+
+
+def _link_note(file: Path) -> str:
+    """' (a symbolic link to TARGET)' when ``file`` is a link, so the user sees where it leads."""
+    try:
+        return f" (a symbolic link to {os.readlink(file)})" if file.is_symlink() else ""
+    except OSError:
+        return ""
+
+
+def check_regular_file(path: str | Path) -> os.stat_result:
+    """The status of ``path`` when it is (or links to) a regular file; otherwise a clear
+    :class:`InputError`: a FIFO would block the read for ever and a device (``/dev/zero``)
+    never ends, so neither is ever opened."""
     file = Path(path)
     source = str(path)
     try:
-        if file.is_dir():
-            raise InputError.single("is a directory, expected a file", file=source)
-        size = file.stat().st_size
-        if size > limits.max_bytes:
-            raise InputError.single(
-                "file is too large",
-                file=source,
-                expected=f"at most {limits.max_bytes} bytes",
-                found=f"{size} bytes",
-            )
-        with file.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
+        status = os.stat(file)
     except FileNotFoundError:
+        if file.is_symlink():
+            raise InputError.single(
+                f"dangling symbolic link: its target {os.readlink(file)!r} does not exist",
+                file=source) from None
         raise InputError.single("file not found", file=source) from None
     except PermissionError:
         raise InputError.single("permission denied", file=source) from None
-    except IsADirectoryError:
-        raise InputError.single("is a directory, expected a file", file=source) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError.single("symbolic link loop: the link leads back to itself",
+                                    file=source) from None
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
+    reason = not_regular_reason(status.st_mode)
+    if reason is not None:
+        raise InputError.single(reason + _link_note(file), file=source,
+                                expected="a regular file")
+    return status
+
+
+def read_regular_file(path: str | Path, max_bytes: int, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes``: how every input is read.
+
+    Descriptions, rulesets (also inside ``--rules DIR``), profiles, waivers, reviews given to
+    ``diff`` and the logo all come through here, so no input can hang a run (a FIFO), exhaust
+    memory (a link to ``/dev/zero``) or be swapped for another file between the check and the
+    read: the file is opened without blocking and checked again on the open descriptor.
+    """
+    source = str(path)
+    status = check_regular_file(path)
+    if status.st_size > max_bytes:
+        raise InputError.single(f"{what} is too large", file=source,
+                                expected=f"at most {max_bytes} bytes",
+                                found=f"{status.st_size} bytes")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags)
+    except PermissionError:
+        raise InputError.single("permission denied", file=source) from None
     except OSError as exc:
         raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
-    return parse_text(_decode(raw, source), source, limits)
+    try:
+        opened = os.fstat(handle)
+        if (opened.st_dev, opened.st_ino) != (status.st_dev, status.st_ino) \
+                or not stat.S_ISREG(opened.st_mode):
+            raise InputError.single("file was replaced while it was being opened",
+                                    file=source, suggestion="run again")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(handle, min(_READ_CHUNK, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
+    finally:
+        os.close(handle)
+    if size > max_bytes:  # it grew after the size check
+        raise InputError.single(f"{what} is too large", file=source,
+                                expected=f"at most {max_bytes} bytes")
+    return b"".join(chunks)
 
 
 def load_bytes(raw: bytes, source: str, limits: Limits | None = None) -> Document:
