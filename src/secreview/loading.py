@@ -60,6 +60,16 @@ LIMIT_VARIABLES: dict[str, str] = {
     "SECREVIEW_MAX_RULES": "max_rules",
 }
 
+# The largest value each limit may be set to. Above these a limit no longer protects anything,
+# and a number too large for the platform (99999999999999999999) would fail deep inside a read.
+LIMIT_MAXIMUMS: dict[str, int] = {
+    "max_bytes": 1024 * 1024 * 1024,
+    "max_depth": 10_000,
+    "max_values": 100_000_000,
+    "max_string": 1024 * 1024 * 1024,
+    "max_rules": 1_000_000,
+}
+
 
 def configured_limits(base: Limits = DEFAULT_LIMITS,
                       environ: Mapping[str, str] | None = None) -> Limits:
@@ -74,14 +84,13 @@ def configured_limits(base: Limits = DEFAULT_LIMITS,
         raw = env.get(variable)
         if raw is None or not raw.strip():
             continue
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            value = 0
-        if value < 1:
+        text = raw.strip()
+        value = int(text) if text.isascii() and text.isdigit() and len(text) < 20 else 0
+        if not 1 <= value <= LIMIT_MAXIMUMS[name]:
             raise InputError.single(
                 f"environment variable {variable} must be a positive whole number",
-                found=repr(raw), suggestion=f"for example {variable}={getattr(base, name)}",
+                expected=f"1 to {LIMIT_MAXIMUMS[name]}", found=repr(raw[:40]),
+                suggestion=f"for example {variable}={getattr(base, name)}",
             )
         changes[name] = value
     return replace(base, **changes) if changes else base
