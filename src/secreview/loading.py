@@ -103,6 +103,36 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:timestamp",
 }
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+# Numbers as YAML 1.2's core schema reads them. PyYAML implements YAML 1.1, where 4:30 is the
+# sexagesimal 270, 1_000 is 1000, 0b101 is 5 and 012 is the octal 10: values nobody meant.
+_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_YAML12_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                           r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+def _core_schema_numbers(loader: type[Any]) -> None:
+    """Make ``loader`` resolve plain scalars to numbers as YAML 1.2 does (everything else that
+    YAML 1.1 read as a number stays text, which a number field then refuses)."""
+    resolvers = {first: [(tag, regexp) for tag, regexp in entries if tag not in _NUMBER_TAGS]
+                 for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for tag, regexp, firsts in (("tag:yaml.org,2002:int", _YAML12_INT, "-+0123456789"),
+                                ("tag:yaml.org,2002:float", _YAML12_FLOAT, "-+0123456789.")):
+        for first in firsts:
+            resolvers.setdefault(first, []).append((tag, regexp))
+    loader.yaml_implicit_resolvers = resolvers
+
+
+def _yaml12_int(text: str) -> int:
+    """A YAML 1.2 integer: decimal (leading zeros too), 0o octal or 0x hexadecimal."""
+    lowered = text.lower()
+    if lowered.startswith("0x"):
+        return int(lowered[2:], 16)
+    if lowered.startswith("0o"):
+        return int(lowered[2:], 8)
+    return int(text, 10)
+
+
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -144,6 +174,13 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
+class _CoreLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader, resolving numbers as YAML 1.2 does."""
+
+
+_core_schema_numbers(_CoreLoader)
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """Composes the node graph with a depth bound, so deep nesting fails with a position.
 
@@ -164,6 +201,9 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+_core_schema_numbers(_BoundedLoader)
 
 
 @dataclass
@@ -288,6 +328,12 @@ class _Builder:
             # YAML 1.2 semantics: only true/false are booleans. Under YAML 1.1 the country code
             # NO (Norway), and yes/no/on/off, would silently become booleans.
             return node.value
+        if node.tag == "tag:yaml.org,2002:int":
+            try:
+                return _yaml12_int(node.value)
+            except ValueError:  # an explicit !!int on something else
+                raise self.fail(node, f"invalid value {node.value!r}: not a whole number",
+                                expected="a whole number in decimals") from None
         forbidden = _forbidden_character(node.value)
         if forbidden is not None:
             raise self.fail(node, f"text contains {forbidden.description}",
@@ -435,7 +481,7 @@ def _compose(text: str, max_depth: int) -> Node | None:
                 raise _TooDeep(event.start_mark)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             depth -= 1
-    loader = fast(text)
+    loader = _CoreLoader(text)
     try:
         return loader.get_single_node()  # type: ignore[no-any-return]
     finally:

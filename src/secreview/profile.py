@@ -22,7 +22,7 @@ from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import PathKey, load_document
 from secreview.rules.model import Identifier, RuleId
-from secreview.system import one_line
+from secreview.system import plain_name
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 Outcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
@@ -33,7 +33,9 @@ OUTCOME_SEVERITY: dict[str, int] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    """Strict types, as in a system description: ``true`` is not 1 and "24" is not 24."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class AxisStep(_Strict):
@@ -188,7 +190,7 @@ class Tailoring(_Strict):
 
 class Organisation(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200),
-                    AfterValidator(one_line)]
+                    AfterValidator(plain_name)]
     logo: str | None = Field(None, description="SVG or PNG file next to the profile")
 
 
