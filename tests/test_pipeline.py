@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from secreview.engine.assemble import build_review, review_file
 from secreview.errors import InputError
 from secreview.i18n import MAX_LINE
-from secreview.pipeline import build_review, load_inputs, review_file
+from secreview.inputs import load_inputs
 from secreview.review import Review
 
 FIXTURES = Path(__file__).parent / "fixtures"

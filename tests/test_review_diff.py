@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from hostile import make_non_regular, no_hang
 from secreview.cli import main
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.review import Review
 from secreview.review_diff import diff_reviews, load_review, render_diff
 
