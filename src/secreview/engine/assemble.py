@@ -14,7 +14,7 @@ from typing import Any
 from secreview import __version__
 from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
-from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
+from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
@@ -38,14 +38,15 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: Outcome) -> list[Evidence]:
+def _evidence(outcome: RuleOutcome) -> list[Evidence]:
     return [Evidence(fact=path, value=json_value(value), known=value is not None)
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
@@ -76,7 +77,7 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
 
 def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tuple[Any, ...]]:
     """Sort key for findings: status, then worst residual level first, then aspect and id."""
-    status_order = {s: i for i, s in enumerate(STATUSES)}
+    status_order = {s: i for i, s in enumerate(FINDING_STATUSES)}
     level_rank = {level.id: i for i, level in enumerate(profile.matrix.levels)}
     aspect_order = {a: i for i, a in enumerate(catalog.aspects)}
 
