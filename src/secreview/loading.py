@@ -38,8 +38,9 @@ PathKey = tuple[Any, ...]
 class Limits:
     """Bounds on what one input document may contain. Overridable per call and by environment.
 
-    ``max_rules`` bounds the rules of one review (all rulesets together), not one document; it
-    lives here so that every limit is configured in one place (:func:`configured_limits`).
+    ``max_rules`` bounds the rules of one review (all rulesets together) and ``max_match_work``
+    the regular-expression work of one review, not one document; they live here so that every
+    limit is configured in one place (:func:`configured_limits`).
     """
 
     max_bytes: int = 2 * 1024 * 1024
@@ -47,6 +48,7 @@ class Limits:
     max_values: int = 200_000
     max_string: int = 20_000
     max_rules: int = 5000
+    max_match_work: int = 1_000_000_000  # regular-expression work of one review (regex_safety)
 
 
 DEFAULT_LIMITS = Limits()
@@ -58,6 +60,7 @@ LIMIT_VARIABLES: dict[str, str] = {
     "SECREVIEW_MAX_VALUES": "max_values",
     "SECREVIEW_MAX_STRING_LENGTH": "max_string",
     "SECREVIEW_MAX_RULES": "max_rules",
+    "SECREVIEW_MAX_MATCH_WORK": "max_match_work",
 }
 
 # The largest value each limit may be set to. Above these a limit no longer protects anything,
@@ -68,6 +71,7 @@ LIMIT_MAXIMUMS: dict[str, int] = {
     "max_values": 100_000_000,
     "max_string": 1024 * 1024 * 1024,
     "max_rules": 1_000_000,
+    "max_match_work": 10**12,
 }
 
 
