@@ -248,3 +248,50 @@ def test_killing_portfolio_stops_its_workers_and_keeps_the_old_register(
             run.wait()
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old  # old set, untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # nothing hidden left
+
+
+# --- class 2: SVG logos that stall or bloat rendering -------------------------------------------
+
+def test_an_svg_use_bomb_logo_is_refused_before_rendering(tmp_path: Path) -> None:
+    """A 2 KB <use> bomb ran 126 s and 842 MB, then the logo was silently left out."""
+    bomb = (b'<svg xmlns="http://www.w3.org/2000/svg"><defs><g id="a"><rect width="1" '
+            b'height="1"/></g>' + b"".join(
+                f'<g id="{c}"><use href="#{p}"/><use href="#{p}"/><use href="#{p}"/></g>'.encode()
+                for p, c in zip("abcdefghijklmno", "bcdefghijklmnop", strict=True))
+            + b'</defs><use href="#p"/></svg>')
+    (tmp_path / "logo.svg").write_bytes(bomb)
+    profile = _profile_with_logo(tmp_path, "logo.svg")
+    started = time.monotonic()
+    done = secreview("review", SYSTEM, "--rules", RULES, "--profile", profile, "-o",
+                     tmp_path / "report.pdf")
+    assert done.returncode == 2, done.stderr
+    assert "logo.svg:1:" in done.stderr and "element <use> is not allowed in a logo" in done.stderr
+    assert time.monotonic() - started < 30 and not (tmp_path / "report.pdf").exists()
+
+
+# --- class 6: work bounds per review ------------------------------------------------------------
+
+def test_regular_expression_work_is_bounded_per_review(tmp_path: Path) -> None:
+    """``[\\s\\S]{1,199}[\\s\\S]{1,199}z`` over 4,500 sub-processors took 83 s."""
+    rules = tmp_path / "rules.yaml"
+    template = (ROOT / "tests" / "bad_inputs" / "ruleset" / "regex_lookahead.yaml").read_text()
+    rules.write_text(template.replace(
+        '{fact: vendor.name, matches: "(?i)microsoft(?! ireland)"}',
+        '{for_any: hosting.subprocessors, where: {fact: name, matches: '
+        '"[\\\\s\\\\S]{1,199}[\\\\s\\\\S]{1,199}z"}}'))
+    for length, expected in ((199, 2), (30, 0)):
+        names = [(f"Underbiträde {i} " + "a" * length)[:length] for i in range(4500)]
+        names[-1] = names[-1][:-1] + "z"
+        system = tmp_path / f"system{length}.json"
+        system.write_text(json.dumps({"hosting": {"subprocessors": [{"name": n}
+                                                                     for n in names]}}))
+        started = time.monotonic()
+        done = secreview("review", system, "--rules", rules, "--format", "json",
+                         "--date", "2026-11-26")
+        assert done.returncode == expected, done.stderr
+        assert time.monotonic() - started < 30
+        if expected == 2:
+            assert "would search too much text in this review" in done.stderr
+        else:
+            (finding,) = json.loads(done.stdout)["findings"]
+            assert finding["status"] == "finding"  # the last name ends in z: a correct result
