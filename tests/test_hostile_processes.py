@@ -295,3 +295,24 @@ def test_regular_expression_work_is_bounded_per_review(tmp_path: Path) -> None:
         else:
             (finding,) = json.loads(done.stdout)["findings"]
             assert finding["status"] == "finding"  # the last name ends in z: a correct result
+
+
+# --- class 8: confinement -----------------------------------------------------------------------
+
+def test_rules_from_the_root_folder_are_refused_quickly_without_quoting_files() -> None:
+    started = time.monotonic()
+    done = secreview("check", SYSTEM, "--rules", "/")
+    assert done.returncode == 2, done.stderr
+    assert "files and folders: too many to be a folder of rulesets" in done.stderr
+    assert "unknown key" not in done.stderr and len(done.stderr.splitlines()) <= 3
+    assert time.monotonic() - started < 30
+
+
+def test_a_profile_naming_the_root_folder_is_refused(tmp_path: Path) -> None:
+    text = (ROOT / "rulesets" / "profiles" / "generic.yaml").read_text("utf-8")
+    profile = tmp_path / "profile.yaml"
+    assert "tailoring:" not in text
+    profile.write_text(text.rstrip() + '\ntailoring:\n  rulesets: ["/"]\n', encoding="utf-8")
+    done = secreview("review", SYSTEM, "--profile", profile)
+    assert done.returncode == 2, done.stderr
+    assert f"{profile}:" in done.stderr and "ruleset path '/' leads outside" in done.stderr

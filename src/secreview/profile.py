@@ -253,7 +253,30 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
                                     **doc.where(("tailoring", section, index, "rule")),
                                     suggestion="keep one entry per rule")
         seen.add(entry.rule)
+    tailoring_ruleset_paths(profile, file)  # refused even when --rules replaces them
     return profile, doc.sha256, file
+
+
+def tailoring_ruleset_paths(profile: Profile, profile_path: Path) -> list[Path]:
+    """The profile's own ruleset files and folders, each inside the profile's folder.
+
+    The paths are documented as relative to the profile; an absolute path or one that climbs
+    out (``/``, ``../..``, a link to elsewhere) would let a profile load, and quote in its
+    errors, files that have nothing to do with it.
+    """
+    folder = profile_path.parent
+    root = folder.resolve()
+    paths: list[Path] = []
+    for index, entry in enumerate(profile.tailoring.rulesets):
+        path = folder / entry
+        if Path(entry).is_absolute() or not path.resolve().is_relative_to(root):
+            raise InputError.single(
+                f"ruleset path '{entry}' leads outside the profile's folder",
+                **where_in_profile(profile_path, ("tailoring", "rulesets", index)),
+                expected="a file or folder next to the profile, or below it",
+                suggestion="copy the rulesets next to the profile, or give them with --rules")
+        paths.append(path)
+    return paths
 
 
 TailoringEntry = tuple[str, int, DisabledRule | RuleOverride]
