@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from hostile import NON_REGULAR, make_non_regular, no_hang
+from secreview.api import review_file
 from secreview.bundled import profiles_dir
-from secreview.engine.assemble import review_file
 from secreview.errors import InputError
 from secreview.profile import load_profile
 from secreview.report.html import render_html

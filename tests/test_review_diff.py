@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hostile import make_non_regular, no_hang
+from secreview.api import review_file
 from secreview.cli import main
-from secreview.engine.assemble import review_file
 from secreview.review import Review
 from secreview.review_diff import diff_reviews, load_review, render_diff
 from secreview.vocabulary import FINDING_STATUSES as STATUSES
