@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hostile import NON_REGULAR, make_non_regular, no_hang
 from secreview.errors import InputError
@@ -191,3 +194,27 @@ def test_limit_variables_have_an_upper_bound(value: str) -> None:
 def test_numbers_are_read_as_yaml_1_2_does(scalar: str, value: object) -> None:
     """Under YAML 1.1 (PyYAML's default) 4:30 is 270, 1_000 is 1000 and 012 the octal 10."""
     assert parse_yaml_text(f"a: {scalar}\n", "x.yaml").data == {"a": value}
+
+
+READERS = {
+    "document": lambda path: load_document(path),
+    "review": lambda path: __import__("secreview.review_diff", fromlist=["x"]).load_review(path),
+    "logo": lambda path: __import__("secreview.report.logo", fromlist=["x"]).load_logo(path),
+    "profile": lambda path: __import__("secreview.profile", fromlist=["x"]).load_profile(path),
+    "waivers": lambda path: __import__("secreview.waivers", fromlist=["x"]).load_waivers(path),
+    "ruleset": lambda path: __import__("secreview.rules.loader",
+                                       fromlist=["x"]).parse_ruleset(path),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(NON_REGULAR)), st.sampled_from(sorted(READERS)),
+       st.sampled_from(["x.yaml", "x.json", "logo.svg", "logo.png"]))
+def test_no_reader_accepts_a_file_that_is_not_regular(kind: str, reader: str, name: str) -> None:
+    """Whatever reads an input, and whatever the non-regular file is, the answer is an
+    InputError naming it, at once: never a hang, a MemoryError or a traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_non_regular(kind, Path(folder) / name)
+        with no_hang(), pytest.raises(InputError) as caught:
+            READERS[reader](path)
+        assert str(path) in caught.value.format()

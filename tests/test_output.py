@@ -254,3 +254,13 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
     target.chmod(0o640)
     write_atomic(target, "new")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == "new"
+
+
+@pytest.mark.parametrize("kind", ["symlink_loop", "dangling_symlink", "symlink_to_device"])
+def test_a_link_of_any_kind_as_target_is_refused(tmp_path: Path, kind: str) -> None:
+    """A link loop made Path.resolve raise RuntimeError (exit 3); a dangling link would have
+    been written through to wherever it pointed."""
+    target = make_non_regular(kind, tmp_path / "review.json")
+    with pytest.raises(InputError, match="the output is a symbolic link"):
+        write_atomic(target, "x", protected=[tmp_path / "input.yaml"])
+    assert target.is_symlink()

@@ -669,6 +669,12 @@ def _link_note(file: Path) -> str:
         return ""
 
 
+def real_path(path: str | Path) -> Path:
+    """``path`` with links, ``.`` and ``..`` resolved, as :meth:`Path.resolve` would; a link loop
+    stays as written instead of raising RuntimeError (Python 3.11's ``resolve`` does)."""
+    return Path(os.path.realpath(path))
+
+
 def check_regular_file(path: str | Path) -> os.stat_result:
     """The status of ``path`` when it is (or links to) a regular file; otherwise a clear
     :class:`InputError`: a FIFO would block the read for ever and a device (``/dev/zero``)

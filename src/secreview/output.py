@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from secreview.errors import InputError
+from secreview.loading import not_regular_reason, real_path
 
 _DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 _STDOUT_HINT = "leave out -o to write to standard output, or name a regular file"
@@ -37,8 +38,8 @@ def _is_input(target: Path, item: Path) -> bool:
     inode too (hard links). A folder given as input (``--rules DIR``) protects every YAML or
     JSON file in it, since all of them were loaded.
     """
-    resolved = target.resolve()
-    source = item.resolve()
+    resolved = real_path(target)
+    source = real_path(item)
     if source == resolved:
         return True
     if source.is_dir():
@@ -71,8 +72,6 @@ def _refuse_target(path: Path, status: os.stat_result) -> None:
     if stat.S_ISDIR(status.st_mode):
         raise InputError.single("output path is a folder", file=where)
     if not stat.S_ISREG(status.st_mode):
-        from secreview.loading import not_regular_reason
-
         raise InputError.single(f"the output {not_regular_reason(status.st_mode)}, so "
                                 "secreview does not replace it", file=where,
                                 suggestion=_STDOUT_HINT)
@@ -206,7 +205,7 @@ def _check_set_folder(target: Path, names: Iterable[str],
                       protected: Iterable[str | Path]) -> os.stat_result | None:
     """The existing target folder's status, after checking it may be replaced as a whole."""
     where = str(target)
-    if any(_is_input(target, Path(item)) or Path(item).resolve().is_relative_to(target.resolve())
+    if any(_is_input(target, Path(item)) or real_path(item).is_relative_to(real_path(target))
            for item in protected):
         raise InputError.single("refusing to write the output over an input", file=where,
                                 suggestion="choose another output folder with -o")

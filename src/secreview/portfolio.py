@@ -31,7 +31,7 @@ from typing import Any
 
 from secreview.errors import InputError, Problem
 from secreview.i18n import Lang, Text, label
-from secreview.loading import check_regular_file
+from secreview.loading import check_regular_file, real_path
 from secreview.vocabulary import DECISION_COLOURS, NO_LEVEL_COLOUR, OUTCOME_SEVERITY
 
 SYSTEM_SUFFIXES = (".yaml", ".yml", ".json")
@@ -362,7 +362,7 @@ def render_html(register: Register, lang: Lang) -> str:
 
 def check_output_folder(folder: str | Path, outdir: str | Path, lang: Lang) -> None:
     """Refuse to write the register among the inputs, where the next run would read it."""
-    if Path(outdir).resolve() == Path(folder).resolve():
+    if real_path(outdir) == real_path(folder):
         raise InputError.single(label("workflow.portfolio.same_folder", lang), file=str(outdir),
                                 suggestion="-o register")
 

@@ -21,7 +21,7 @@ from secreview.bundled import profiles_dir
 from secreview.cache import load_document_cached
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
-from secreview.loading import PathKey, load_document
+from secreview.loading import PathKey, load_document, real_path
 from secreview.rules.model import Identifier, RuleId
 from secreview.system import plain_name
 from secreview.vocabulary import OUTCOME_SEVERITY, DecisionOutcome, OpenStatus, Remedy
@@ -266,11 +266,11 @@ def tailoring_ruleset_paths(profile: Profile, profile_path: Path) -> list[Path]:
     errors, files that have nothing to do with it.
     """
     folder = profile_path.parent
-    root = folder.resolve()
+    root = real_path(folder)
     paths: list[Path] = []
     for index, entry in enumerate(profile.tailoring.rulesets):
         path = folder / entry
-        if Path(entry).is_absolute() or not path.resolve().is_relative_to(root):
+        if Path(entry).is_absolute() or not real_path(path).is_relative_to(root):
             raise InputError.single(
                 f"ruleset path '{entry}' leads outside the profile's folder",
                 **where_in_profile(profile_path, ("tailoring", "rulesets", index)),

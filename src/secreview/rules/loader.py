@@ -23,6 +23,7 @@ from secreview.loading import (
     Limits,
     PathKey,
     configured_limits,
+    real_path,
 )
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
@@ -134,9 +135,9 @@ def ruleset_files(paths: Iterable[str | Path], confine_to: Path | None = None) -
         else:
             files.append(path)
     if confine_to is not None:
-        root = confine_to.resolve()
+        root = real_path(confine_to)
         for file in files:
-            if not file.resolve().is_relative_to(root):
+            if not real_path(file).is_relative_to(root):
                 raise InputError.single(
                     "ruleset file leads outside the profile's folder", file=str(file),
                     expected=f"a file inside {confine_to}",
