@@ -59,21 +59,21 @@ def load_logo(path: Path, profile_file: Path | None = None) -> Logo:
                                 suggestion=problem.suggestion or "export a smaller logo (a few "
                                 "hundred pixels wide is enough)") from None
     if suffix == ".png":
-        _check_png(data, path, where)
+        _check_png(data, path)
         return Logo(mime=MIME[suffix], data=data)
     if b"<svg" not in data[:4096]:
-        raise InputError.single(f"'{path.name}' is not an SVG image", file=where)
+        raise InputError.single(f"'{path.name}' is not an SVG image", file=str(path))
     return Logo(mime=MIME[suffix], data=sanitise_svg(data, str(path)))
 
 
-def _check_png(data: bytes, path: Path, where: str) -> None:
+def _check_png(data: bytes, path: Path) -> None:
     """PNG signature, and a declared size (IHDR, always the first chunk) within bounds."""
     if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR" or len(data) < 24:
-        raise InputError.single(f"'{path.name}' is not a PNG image", file=where)
+        raise InputError.single(f"'{path.name}' is not a PNG image", file=str(path))
     width, height = struct.unpack(">II", data[16:24])
     if not 0 < width * height <= MAX_PIXELS:
         raise InputError.single(
-            f"the logo declares {width} × {height} pixels", file=where,
+            f"the logo declares {width} × {height} pixels", file=str(path),
             expected=f"at most {MAX_PIXELS} pixels",
             suggestion="export a smaller logo (a few hundred pixels wide is enough)")
 

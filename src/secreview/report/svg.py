@@ -76,7 +76,7 @@ class _Sanitiser(ContentHandler):
     def setDocumentLocator(self, locator: Locator) -> None:
         self.locator = locator
 
-    def _position(self) -> tuple[int, int] | None:
+    def position(self) -> tuple[int, int] | None:
         """1-based line and column of the event being handled."""
         if self.locator is None:
             return None
@@ -88,7 +88,7 @@ class _Sanitiser(ContentHandler):
         try:
             self._start(name, qname, attrs)
         except _Refused as exc:
-            exc.position = self._position()  # now: once unwound, expat is past the start tag
+            exc.position = self.position()  # now: once unwound, expat is past the start tag
             raise
 
     def _start(self, name: tuple[str | None, str], qname: str | None,
@@ -128,7 +128,7 @@ class _Sanitiser(ContentHandler):
     def processingInstruction(self, target: str, data: str) -> None:
         refused = _Refused(f"processing instruction <?{target}?> is not allowed in a logo",
                            "remove it (an xml-stylesheet instruction would load a style sheet)")
-        refused.position = self._position()
+        refused.position = self.position()
         raise refused
 
 
@@ -165,9 +165,11 @@ def sanitise_svg(data: bytes, source: str) -> bytes:
         raise InputError.single(str(exc), file=source, line=line, column=column,
                                 suggestion=exc.suggestion) from None
     except DefusedXmlException as exc:
+        line, column = handler.position() or (None, None)  # at the declaration refused
         raise InputError.single(
             f"the logo declares a DTD or entities, which are not allowed ({type(exc).__name__})",
-            file=source, suggestion="save the logo as plain SVG without a DOCTYPE") from None
+            file=source, line=line, column=column,
+            suggestion="save the logo as plain SVG without a DOCTYPE") from None
     except SAXParseException as exc:
         line, column = exc.getLineNumber(), exc.getColumnNumber()
         raise InputError.single(f"the logo is not well-formed SVG: {exc.getMessage()}",
