@@ -7,10 +7,14 @@ import datetime as dt
 import io
 import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hostile import NON_REGULAR, make_non_regular, no_hang
 from secreview.cli import main
@@ -272,3 +276,66 @@ def test_a_folder_left_by_a_killed_run_is_removed_by_the_next(folder: Path,
     live.mkdir()
     write_register(_register(folder), tmp_path / "out", "en")
     assert not stale.exists() and live.exists()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.sampled_from(["regular", "waivers", "notes", *sorted(NON_REGULAR)]),
+                max_size=8))
+def test_discover_accounts_for_every_entry_named_like_a_document(kinds: list[str]) -> None:
+    """Each entry named *.yaml is a job, a waiver file or a reported problem: none vanishes."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for i, kind in enumerate(kinds):
+            if kind == "regular":
+                (folder / f"s{i}.yaml").write_text("system: {name: X}\n")
+            elif kind == "waivers":
+                (folder / f"s{i - 1}.waivers.yaml").write_text("waivers: []\n")
+            elif kind == "notes":
+                (folder / f"n{i}.txt").write_text("not a document")
+            else:
+                make_non_regular(kind, folder / f"odd{i}.yaml")
+        with no_hang():
+            jobs, problems = discover(folder)
+        named = {p for p in folder.iterdir() if p.suffix == ".yaml"}
+        accounted = ({job.system for job in jobs} | {job.waivers for job in jobs if job.waivers}
+                     | {Path(p.file) for p in problems if p.file})
+        assert named == accounted
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 4), st.booleans())
+def test_a_register_write_failing_at_any_step_leaves_the_old_set_whole(
+        failing_call: int, had_register: bool) -> None:
+    import secreview.output
+
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        out = root / "out"
+        old: dict[str, bytes] = {}
+        if had_register:
+            out.mkdir()
+            old = {n: f"old {n}".encode() for n in ("register.csv", "register.json",
+                                                    "register.html")}
+            for n, data in old.items():
+                (out / n).write_bytes(data)
+        real = secreview.output._write_file
+        calls = []
+
+        def failing(*args: Any) -> str:
+            calls.append(args)
+            if len(calls) == failing_call:
+                raise InputError.single("cannot write output: disk full")
+            return real(*args)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(secreview.output, "_write_file", failing)
+            files = {"register.csv": "new", "register.json": "{}", "register.html": "<p>"}
+            try:
+                secreview.output.write_folder_atomic(out, files)
+                wrote = True
+            except InputError:
+                wrote = False
+        after = {p.name: p.read_bytes() for p in out.iterdir()} if out.exists() else {}
+        assert after == ({k: v.encode() for k, v in files.items()} if wrote else old)
+        assert sorted(p.name for p in root.iterdir()) == (["out"] if wrote or had_register
+                                                          else [])

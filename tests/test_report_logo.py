@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hostile import NON_REGULAR, make_non_regular, no_hang
 from secreview.api import review_file
@@ -198,3 +201,44 @@ def test_a_logo_that_is_not_a_regular_file_is_refused_unread(tmp_path: Path, kin
     with no_hang(), pytest.raises(InputError) as caught:
         load_logo(Path("logo.svg"), tmp_path / "profile.yaml")
     assert NON_REGULAR[kind] in caught.value.format()
+
+
+SHAPES = st.sampled_from(["rect", "circle", "path", "g", "text", "use", "image", "script",
+                          "style", "foreignObject", "a", "linearGradient"])
+ATTRIBUTES = st.sampled_from(["width", "fill", "onload", "href", "style", "d", "transform",
+                              "xlink:href", "class"])
+VALUES = st.sampled_from(["10", "#1e3a5f", "url(#g)", "url(http://x/y)", "M0 0L1 1",
+                          "fill:red", "u\\72l(x)", "javascript:alert(1)", "a&b<c"])
+
+
+@st.composite
+def svgs(draw: st.DrawFn, depth: int = 0) -> str:
+    children = []
+    for _ in range(draw(st.integers(0, 3 if depth < 3 else 0))):
+        name = draw(SHAPES)
+        attrs = draw(st.dictionaries(ATTRIBUTES, VALUES, max_size=2))
+        written = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
+        children.append(f"<{name}{written}>{draw(svgs(depth + 1))}</{name}>")
+    body = "".join(children)
+    return body if depth else ('<svg xmlns="http://www.w3.org/2000/svg" '
+                               f'xmlns:xlink="http://www.w3.org/1999/xlink">{body}</svg>')
+
+
+@settings(max_examples=150, deadline=None)
+@given(svgs())
+def test_a_sanitised_logo_holds_only_allowed_names_and_sanitises_to_itself(svg: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from secreview.report.svg import ATTRIBUTES as ALLOWED_ATTRIBUTES
+    from secreview.report.svg import ELEMENTS, sanitise_svg
+
+    try:
+        clean = sanitise_svg(svg.encode(), "logo.svg")
+    except InputError as exc:
+        assert exc.problems[0].file == "logo.svg"
+        return
+    assert sanitise_svg(clean, "logo.svg") == clean
+    for element in ET.fromstring(clean).iter():
+        assert element.tag.removeprefix("{http://www.w3.org/2000/svg}") in ELEMENTS
+        assert set(element.attrib) <= ALLOWED_ATTRIBUTES
+        assert not any("url(" in v and "url(#" not in v for v in element.attrib.values())

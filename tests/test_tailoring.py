@@ -4,12 +4,16 @@ the review records about it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from secreview.api import review_file
 from secreview.bundled import bundled_ruleset_files
@@ -213,3 +217,28 @@ def test_explicit_rules_do_not_excuse_a_profile_reaching_outside(tmp_path: Path)
     profile = _profile(tmp_path, {"include_bundled": False, "rulesets": ["/"]})
     with pytest.raises(InputError, match="leads outside the profile's folder"):
         review_file(SYSTEM, [FIXTURES / "rules"], profile=profile)
+
+
+SEGMENTS = st.sampled_from(["own", "..", ".", "sub", "/", "/etc", "own/..", "x"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SEGMENTS, min_size=1, max_size=4).map(lambda parts: "/".join(parts)))
+def test_a_ruleset_path_is_accepted_exactly_when_it_stays_in_the_profile_folder(entry: str
+                                                                               ) -> None:
+    from secreview.profile import load_profile, tailoring_ruleset_paths
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name) / "kommun"
+        folder.mkdir()
+        profile_file = _profile(folder, {"include_bundled": False, "rulesets": []})
+        profile, _sha, _path = load_profile(profile_file)
+        tailored = profile.model_copy(update={"tailoring": profile.tailoring.model_copy(
+            update={"rulesets": [entry]})})
+        inside = not entry.startswith("/") and os.path.normpath(
+            os.path.join(folder, entry)).startswith(str(folder))
+        if inside:
+            assert tailoring_ruleset_paths(tailored, profile_file) == [folder / entry]
+        else:
+            with pytest.raises(InputError, match="leads outside the profile's folder"):
+                tailoring_ruleset_paths(tailored, profile_file)
