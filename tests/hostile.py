@@ -46,6 +46,19 @@ def make_non_regular(kind: str, path: Path) -> Path:
     return path
 
 
+def profile_with_logo(folder: Path, logo: str | Path) -> Path:
+    """The bundled Swedish municipality profile, written into ``folder``, naming ``logo``
+    (relative to the profile, or absolute)."""
+    from secreview.bundled import profiles_dir
+
+    text = (profiles_dir() / "se-municipality.yaml").read_text(encoding="utf-8")
+    profile = folder / "profile.yaml"
+    profile.write_text(text.replace("organisation:\n  name: Kommunen\n",
+                                    f"organisation:\n  name: Kommunen\n  logo: {logo}\n"),
+                       encoding="utf-8")
+    return profile
+
+
 class Hung(Exception):
     """The code under test blocked (reading a FIFO) or looped past the allowed time."""
 

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from hostile import profile_with_logo
 from secreview.cli import main
 from secreview.errors import InputError
 from secreview.loading import DEFAULT_LIMITS, LIMIT_VARIABLES, Limits, configured_limits
@@ -39,13 +40,8 @@ def cli_args(kind: str, file: str, folder: Path | None = None) -> list[str]:
     """
     if kind == "logo":
         assert folder is not None, "a logo case needs a folder for its profile"
-        text = (ROOT / "rulesets" / "profiles" / "se-municipality.yaml").read_text("utf-8")
-        profile = folder / "profile.yaml"
-        profile.write_text(text.replace("organisation:\n  name: Kommunen\n",
-                                        f"organisation:\n  name: Kommunen\n  logo: "
-                                        f"{ROOT / file}\n"), encoding="utf-8")
         return ["review", SYSTEM, "--rules", RULES, "--format", "html", "--profile",
-                str(profile)]
+                str(profile_with_logo(folder, ROOT / file))]
     if kind == "review":
         return ["diff", file, file]
     if kind == "system":

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import NON_REGULAR, make_non_regular
+from hostile import NON_REGULAR, make_non_regular, profile_with_logo
 from secreview.loading import LIMIT_VARIABLES
 
 pytestmark = pytest.mark.slow
@@ -47,15 +47,6 @@ def secreview(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = 
 
 # --- class 1: inputs that are not regular files -------------------------------------------------
 
-def _profile_with_logo(folder: Path, logo: str) -> Path:
-    text = (ROOT / "rulesets" / "profiles" / "se-municipality.yaml").read_text("utf-8")
-    profile = folder / "profile.yaml"
-    profile.write_text(text.replace("organisation:\n  name: Kommunen\n",
-                                    f"organisation:\n  name: Kommunen\n  logo: {logo}\n"),
-                       encoding="utf-8")
-    return profile
-
-
 def _arguments(kind: str, odd: Path, folder: Path) -> list[str | Path]:
     """The command that gives ``odd`` to secreview as an input of ``kind``."""
     if kind == "description":
@@ -70,7 +61,7 @@ def _arguments(kind: str, odd: Path, folder: Path) -> list[str | Path]:
         return ["diff", odd, odd]
     if kind == "logo":
         return ["review", SYSTEM, "--rules", RULES, "--format", "html",
-                "--profile", _profile_with_logo(folder, odd.name)]
+                "--profile", profile_with_logo(folder, odd.name)]
     raise AssertionError(kind)
 
 
@@ -112,7 +103,7 @@ def test_a_logo_linked_to_an_endless_device_is_refused_in_bounded_memory(
         tmp_path: Path, device: str) -> None:
     """A logo symlinked to /dev/zero grew memory until MemoryError (exit 3)."""
     (tmp_path / "logo.png").symlink_to(device)
-    profile = _profile_with_logo(tmp_path, "logo.png")
+    profile = profile_with_logo(tmp_path, "logo.png")
     done = secreview("review", SYSTEM, "--rules", RULES, "--format", "html", "--profile", profile)
     assert done.returncode == 2, done.stderr
     assert f"is a character device, not a regular file (a symbolic link to {device})" \
@@ -260,7 +251,7 @@ def test_an_svg_use_bomb_logo_is_refused_before_rendering(tmp_path: Path) -> Non
                 for p, c in zip("abcdefghijklmno", "bcdefghijklmnop", strict=True))
             + b'</defs><use href="#p"/></svg>')
     (tmp_path / "logo.svg").write_bytes(bomb)
-    profile = _profile_with_logo(tmp_path, "logo.svg")
+    profile = profile_with_logo(tmp_path, "logo.svg")
     started = time.monotonic()
     done = secreview("review", SYSTEM, "--rules", RULES, "--profile", profile, "-o",
                      tmp_path / "report.pdf")

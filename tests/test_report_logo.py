@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hostile import NON_REGULAR, make_non_regular, no_hang
+from hostile import NON_REGULAR, make_non_regular, no_hang, profile_with_logo
 from secreview.api import review_file
-from secreview.bundled import profiles_dir
 from secreview.errors import InputError
 from secreview.profile import load_profile
 from secreview.report.html import render_html
@@ -24,18 +23,9 @@ SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
        b'<rect width="120" height="40" fill="#1e3a5f"/></svg>')
 
 
-def _profile_with_logo(tmp_path: Path, logo: str) -> Path:
-    text = (profiles_dir() / "se-municipality.yaml").read_text(encoding="utf-8")
-    text = text.replace("organisation:\n  name: Kommunen\n",
-                        f"organisation:\n  name: Exempelkommunen\n  logo: {logo}\n")
-    path = tmp_path / "profile.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_logo_is_read_relative_to_the_profile(tmp_path: Path) -> None:
     (tmp_path / "logo.svg").write_bytes(SVG)
-    profile, _sha, path = load_profile(_profile_with_logo(tmp_path, "logo.svg"))
+    profile, _sha, path = load_profile(profile_with_logo(tmp_path, "logo.svg"))
     logo = profile_logo(profile, path)
     assert logo is not None and logo.mime == "image/svg+xml"
     assert logo.data == SVG.replace(b'fill="#1e3a5f"/>', b'fill="#1e3a5f"></rect>')
