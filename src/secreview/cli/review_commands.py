@@ -34,11 +34,9 @@ def _rules_option(function: F) -> F:
 _told: list[bool] = []
 
 
-def _tell_once_without_harfbuzz_subset(language: Lang) -> None:
+def _tell_once_without_harfbuzz_subset(language: Lang, missing: bool) -> None:
     """Say once per run that libharfbuzz-subset0 is missing, and what that costs."""
-    from secreview.report import weasy
-
-    if not _told and weasy.harfbuzz_subset_missing():
+    if missing and not _told:
         _told.append(True)
         click.echo(label("cli.harfbuzz_subset_missing", language), err=True)
 
@@ -65,25 +63,38 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
            fmt: str | None, output: Path | None, lang: Lang | None,
            review_date: dt.datetime | None, fail_on: str | None) -> None:
     """Review SYSTEM (a YAML or JSON system description) and report the decision."""
+    worker = None
+    if fmt == "pdf" or (fmt is None and output is not None and output.suffix.lower() == ".pdf"):
+        if output is None and sys.stdout.isatty():
+            from secreview.errors import InputError
+
+            raise InputError.single(label("cli.pdf_to_terminal", lang or "sv"),
+                                    suggestion="-o report.pdf, or redirect: > report.pdf")
+        from secreview.report import pdf_worker
+
+        worker = pdf_worker.start()  # WeasyPrint's import overlaps loading and reviewing
     from secreview.api import Reviewer
     from secreview.output import write_atomic
     from secreview.report import format_for
 
     chosen = format_for(output, fmt)
-    if chosen == "pdf":
-        from secreview.errors import InputError
-        from secreview.report import weasy
-
-        if output is None and sys.stdout.isatty():
-            raise InputError.single(label("cli.pdf_to_terminal", lang or "sv"),
-                                    suggestion="-o report.pdf, or redirect: > report.pdf")
-        weasy.start()  # the import overlaps loading and reviewing
     reviewer = Reviewer(profile, rules, waivers, lang)
     result = reviewer.review(system, review_date.date() if review_date else None)
     language: Lang = result.language
-    rendered = reviewer.render(result, chosen)
-    if chosen == "pdf":
-        _tell_once_without_harfbuzz_subset(language)
+    rendered: str | bytes
+    if worker is not None:
+        from secreview.report.logo import profile_logo
+        from secreview.report.pdf import prepare
+
+        rendered, no_subset = worker.render(prepare(
+            result, language, logo=profile_logo(reviewer.profile, reviewer.profile_path)))
+        _tell_once_without_harfbuzz_subset(language, no_subset)
+    else:
+        rendered = reviewer.render(result, chosen)
+        if chosen == "pdf":
+            from secreview.report import weasy
+
+            _tell_once_without_harfbuzz_subset(language, weasy.harfbuzz_subset_missing())
     if output is None:
         if isinstance(rendered, bytes):
             sys.stdout.buffer.write(rendered)

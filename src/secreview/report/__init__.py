@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secreview.errors import InputError, did_you_mean
-from secreview.i18n import Lang
-from secreview.review import Review
+from secreview.labels import Lang
 
 if TYPE_CHECKING:
     from secreview.report.logo import Logo
+    from secreview.review import Review
 
-Renderer = Callable[[Review, Lang], "str | bytes"]
+Renderer = Callable[["Review", Lang], "str | bytes"]
 
 # format name -> (module, function); imported lazily.
 FORMATS: dict[str, tuple[str, str]] = {

@@ -16,15 +16,13 @@ from secreview.i18n import Lang, label
 from secreview.report.charts import ChartStyle
 from secreview.report.environment import drawable, environment
 from secreview.report.logo import Logo
+from secreview.report.pdf_write import LOGO_URL, PDF_FONT_FAMILY
 from secreview.report.sections import build_document
 from secreview.review import Review
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
-PDF_FONT_FAMILY = "Secreview Noto Sans"
 SCREEN_FONT_FAMILY = '"Noto Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif'
-LOGO_URL = "secreview-asset:logo"
-"""The logo's address inside the PDF; only the PDF's URL fetcher answers it."""
 
 
 def css_string(text: str) -> str:
