@@ -38,3 +38,9 @@ def test_what_the_fonts_lack_is_drawn_as_a_question_mark() -> None:
     assert drawable("Ærø Łódź Ελλάδα Москва – “quoted” €") == \
         "Ærø Łódź Ελλάδα Москва – “quoted” €"
     assert drawable("学校 😀") == "?? ?"
+
+
+def test_the_coverage_list_matches_the_fonts() -> None:
+    assert fonts.read_coverage(BUNDLED) == frozenset(fonts.font_coverage(BUNDLED))
+    assert (BUNDLED / fonts.COVERAGE).read_text(encoding="ascii") == \
+        fonts.coverage_text(fonts.font_coverage(BUNDLED))

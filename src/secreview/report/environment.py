@@ -113,15 +113,10 @@ def _identity(text: str) -> str:
 
 @cache
 def _font_codepoints() -> frozenset[int]:
-    """Code points every bundled font can draw (the intersection of regular and bold)."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    """Code points every bundled font can draw (listed beside them by report.fonts)."""
+    from secreview.report.fonts import read_coverage
 
-    covered: frozenset[int] | None = None
-    for font_file in sorted((templates_dir() / "fonts").glob("*.ttf")):
-        with TTFont(str(font_file), lazy=True) as font:
-            cmap = frozenset(font.getBestCmap())
-        covered = cmap if covered is None else covered & cmap
-    return covered or frozenset()
+    return read_coverage(templates_dir() / "fonts")
 
 
 REPLACEMENT = "?"

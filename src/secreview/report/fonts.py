@@ -36,6 +36,10 @@ RANGES: tuple[tuple[int, int], ...] = (
 FEATURES = ("kern", "liga")
 """Layout features Pango may use when it shapes text with these fonts."""
 FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+COVERAGE = "coverage.txt"
+"""Beside the fonts: the code points every one of them draws, as ranges ``0020-007E``, one a
+line. The PDF's text check (environment.drawable) reads it instead of opening the fonts, which
+would import fontTools into every render."""
 TIMESTAMP = 0xD5A7_5B80
 """``head.created`` and ``head.modified`` of the subset fonts (2 August 2017, in seconds since
 1904), written instead of the time of subsetting so that the files are reproducible."""
@@ -68,14 +72,53 @@ def subset_font(source: bytes) -> bytes:
     return output.getvalue()
 
 
+def coverage_ranges(codepoints: set[int]) -> list[tuple[int, int]]:
+    """Sorted code points as inclusive ranges."""
+    ranges: list[tuple[int, int]] = []
+    for point in sorted(codepoints):
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return ranges
+
+
+def font_coverage(folder: Path) -> set[int]:
+    """The code points every font of :data:`FILES` in ``folder`` maps to a glyph."""
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] | None = None
+    for name in FILES:
+        with TTFont(str(folder / name), lazy=True) as font:
+            cmap = set(font.getBestCmap())
+        covered = cmap if covered is None else covered & cmap
+    return covered or set()
+
+
+def coverage_text(codepoints: set[int]) -> str:
+    return "".join(f"{low:04X}-{high:04X}\n" for low, high in coverage_ranges(codepoints))
+
+
+def read_coverage(folder: Path) -> frozenset[int]:
+    """The code points :data:`COVERAGE` in ``folder`` lists."""
+    points: set[int] = set()
+    for line in (folder / COVERAGE).read_text(encoding="ascii").split():
+        low, high = line.split("-")
+        points.update(range(int(low, 16), int(high, 16) + 1))
+    return frozenset(points)
+
+
 def write_subsets(source: Path, target: Path) -> list[Path]:
-    """Subset every file of :data:`FILES` from ``source`` into ``target``."""
+    """Subset every file of :data:`FILES` from ``source`` into ``target``, and list what they
+    cover in :data:`COVERAGE`."""
     written = []
     for name in FILES:
         path = target / name
         path.write_bytes(subset_font((source / name).read_bytes()))
         written.append(path)
-    return written
+    coverage = target / COVERAGE
+    coverage.write_text(coverage_text(font_coverage(target)), encoding="ascii")
+    return [*written, coverage]
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's step, tested through subset_font
