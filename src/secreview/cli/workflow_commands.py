@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from secreview.addressees import ADDRESSEES
 from secreview.errors import InputError
 from secreview.i18n import Lang, label
 
@@ -84,9 +85,17 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 @_profile_option
 @_rules_option
 @click.option("--waivers", type=_file, default=None, help="Waiver file with accepted risks.")
+@click.option("--for", "addressee", type=click.Choice(ADDRESSEES), default=None,
+              help="Only the questions this role answers (vendor for the vendor). "
+              "Default: everyone's, each naming who answers it.")
 def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
-              profile: str | None, rules: tuple[Path, ...], waivers: Path | None) -> None:
-    """List the unknown facts of SYSTEM that change the outcome, worst first, for the vendor."""
+              profile: str | None, rules: tuple[Path, ...], waivers: Path | None,
+              addressee: str | None) -> None:
+    """List the unknown facts of SYSTEM that change the outcome, worst first.
+
+    With --for vendor, only the vendor's questions: the municipality's own (classification,
+    DPIA, prior consultation, säkerhetsskydd, the Article 9 exception) never reach the vendor.
+    """
     from secreview.engine.assemble import build_review
     from secreview.inputs import load_inputs
     from secreview.open_questions import render_questions
@@ -94,7 +103,7 @@ def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
     inputs = load_inputs(system, rules, profile, waivers)
     review = build_review(inputs, language=lang)
     language: Lang = lang or review.language
-    text = render_questions(review, fmt, language, inputs.catalog)
+    text = render_questions(review, fmt, language, inputs.catalog, addressee)
     _emit(text, output, language, [*inputs.source_files(), *rules])
 
 

@@ -18,6 +18,7 @@ from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
+from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
 from secreview.i18n import Lang, bilingual, fill_text
@@ -37,14 +38,17 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.system import Provenance
 
 
-def _evidence(outcome: Outcome) -> list[Evidence]:
-    return [Evidence(fact=path, value=json_value(value), known=value is not None)
+def _evidence(outcome: Outcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
+    return [Evidence(fact=path, value=json_value(value), known=value is not None,
+                     provenance=provenance.get(path))
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any],
+             provenance: Mapping[str, Provenance]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
@@ -57,7 +61,7 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
         message=fill_text(rule.message, facts),
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
-        evidence=_evidence(outcome),
+        evidence=_evidence(outcome, provenance),
         inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
         residual=RiskPoint(**scored.residual.__dict__) if scored else None,
         explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
@@ -99,7 +103,8 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
+    findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance)
+                for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
@@ -135,7 +140,10 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
         ),
-        decision=decide(findings, profile.decision, matrix),
+        decision=with_verification(
+            decide(findings, profile.decision, matrix),
+            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+            profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),

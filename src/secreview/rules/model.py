@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from secreview.addressees import Addressee
 from secreview.i18n import Text
 from secreview.system import Date
 
@@ -279,6 +280,10 @@ class ExtensionFact(_Strict):
     values: list[str] | None = Field(None, description="Allowed values (makes it an enumeration)")
     question: Text
     why: Text | None = None
+    addressee: Addressee | None = Field(
+        None, description="Who answers it (vendor, information_owner, system_owner, dpo, "
+        "security_protection_officer, procurement); default: system_owner, so that nothing "
+        "reaches the vendor unless the ruleset says so")
 
 
 class RulesetInfo(_Strict):
