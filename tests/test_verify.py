@@ -19,9 +19,11 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WHEN = dt.date(2026, 12, 3)
 
 
-def _with_provenance(role: str, source: str | None = "DPA bilaga 2") -> tuple[Inputs, Review]:
-    """The approved HR example with every vendor answer attributed to ``role``."""
-    inputs = load_inputs(EXAMPLES / "hr-service-se.yaml")
+def _with_provenance(role: str, source: str | None = "DPA bilaga 2",
+                     example: str = "hr-service-se.yaml") -> tuple[Inputs, Review]:
+    """An example (the approved HR service by default) with every vendor answer attributed
+    to ``role``."""
+    inputs = load_inputs(EXAMPLES / example)
     data = inputs.system.model_dump(by_alias=True, exclude_none=True)
     entry: dict[str, Any] = {"role": role, "when": WHEN, "who": "Lönesystem AB"}
     if source:
@@ -88,6 +90,7 @@ def test_provenance_travels_with_the_evidence_into_json_and_reports() -> None:
     assert "enligt leverantören 2026-12-03, DPA bilaga 2" in markdown
     text = render(review, "text", "en")
     assert "according to the vendor 2026-12-03, DPA bilaga 2" in text
-    html = render(review, "html", "sv")
+    _, rejected = _with_provenance("vendor", example="school-platform.yaml")
+    html = render(rejected, "html", "sv")
     assert isinstance(html, str)
     assert "(enligt leverantören 2026-12-03, DPA bilaga 2)</span>" in html
