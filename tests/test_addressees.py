@@ -106,7 +106,7 @@ def test_questions_for_the_vendor_list_only_the_vendors(tmp_path: Path) -> None:
     assert facts and all(addressee_of(f) == "vendor" for f in facts)
     assert not set(MUNICIPALITY_ONLY) & set(facts)
     assert "personal_data.dpia.prior_consultation_done" in everyone.output
-    assert rows[0][-1] == "Answered by"
+    assert rows[0][8:] == ["Answered by", "Comment", "Source: where it is documented"]
     dpo = runner.invoke(main, ["questions", str(file), "--for", "dpo", "--lang", "en"])
     assert dpo.output.startswith("Open questions – Data protection officer:")
     bad = runner.invoke(main, ["questions", str(file), "--for", "vendors"])

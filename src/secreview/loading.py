@@ -577,6 +577,13 @@ def load_document(path: str | Path, limits: Limits | None = None) -> Document:
     Without ``limits`` the defaults apply, with the environment's overrides.
     """
     limits = configured_limits() if limits is None else limits
+    return parse_text(_decode(read_bounded(path, limits), str(path)), str(path), limits)
+
+
+def read_bounded(path: str | Path, limits: Limits | None = None) -> bytes:
+    """A file's bytes, refused before reading when it is larger than ``limits.max_bytes``,
+    with the one set of messages for a missing, unreadable or misnamed file."""
+    limits = configured_limits() if limits is None else limits
     file = Path(path)
     source = str(path)
     try:
@@ -591,7 +598,7 @@ def load_document(path: str | Path, limits: Limits | None = None) -> Document:
                 found=f"{size} bytes",
             )
         with file.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
+            return handle.read(limits.max_bytes + 1)
     except FileNotFoundError:
         raise InputError.single("file not found", file=source) from None
     except PermissionError:
@@ -600,7 +607,6 @@ def load_document(path: str | Path, limits: Limits | None = None) -> Document:
         raise InputError.single("is a directory, expected a file", file=source) from None
     except OSError as exc:
         raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
-    return parse_text(_decode(raw, source), source, limits)
 
 
 def load_bytes(raw: bytes, source: str, limits: Limits | None = None) -> Document:

@@ -160,11 +160,12 @@ def render_csv(review: Review, groups: list[QuestionGroup], lang: Lang,
     header = [label(f"workflow.questions.col.{c}", lang)
               for c in ("number", "area", "question", "why", "level", "rules", "fact", "answer",
                         "addressee")]
+    header += [label("exchange.col.comment", lang), label("exchange.col.source", lang)]
     rows = [
         [q.number, section_title(q.area, lang), q.question.get(lang),
          q.why.get(lang) if q.why else "", level_label(review, q.highest_level, lang),
          " ".join(q.rule_ids), q.fact, "",
-         addressee_name(q.addressee, lang) if q.addressee else ""]
+         addressee_name(q.addressee, lang) if q.addressee else "", "", ""]
         for group in groups for q in group.questions
     ]
     return csv_document(header, rows)

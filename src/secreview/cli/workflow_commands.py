@@ -78,8 +78,11 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 
 @click.command()
 @click.argument("system", type=_file)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv"]), default="text",
-              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv", "xlsx"]),
+              default="text",
+              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet, "
+              "xlsx for a workbook the addressee fills in (needs -o; read it back with "
+              "'secreview answers import').")
 @click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
 @_lang_option
 @_profile_option
@@ -87,10 +90,12 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 @click.option("--waivers", type=_file, default=None, help="Waiver file with accepted risks.")
 @click.option("--for", "addressee", type=click.Choice(ADDRESSEES), default=None,
               help="Only the questions this role answers (vendor for the vendor). "
-              "Default: everyone's, each naming who answers it.")
+              "Default: everyone's, each naming who answers it; the vendor's for xlsx.")
+@click.option("--all", "include_answered", is_flag=True,
+              help="xlsx only: also every question already answered, to confirm or correct.")
 def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
               profile: str | None, rules: tuple[Path, ...], waivers: Path | None,
-              addressee: str | None) -> None:
+              addressee: str | None, include_answered: bool) -> None:
     """List the unknown facts of SYSTEM that change the outcome, worst first.
 
     With --for vendor, only the vendor's questions: the municipality's own (classification,
@@ -100,11 +105,26 @@ def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
     from secreview.inputs import load_inputs
     from secreview.open_questions import render_questions
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give the file with -o")
+    if include_answered and fmt != "xlsx":
+        raise click.UsageError("--all is for --format xlsx")
     inputs = load_inputs(system, rules, profile, waivers)
     review = build_review(inputs, language=lang)
     language: Lang = lang or review.language
+    protected = [*inputs.source_files(), *rules]
+    if fmt == "xlsx":
+        from secreview.exchange import workbook_for
+        from secreview.output import write_atomic
+
+        assert output is not None
+        data = workbook_for(review, inputs, addressee or "vendor", language, include_answered,
+                            exported_on=dt.date.today())
+        write_atomic(output, data, protected)
+        click.echo(label("cli.written", language, file=str(output)), err=True)
+        return
     text = render_questions(review, fmt, language, inputs.catalog, addressee)
-    _emit(text, output, language, [*inputs.source_files(), *rules])
+    _emit(text, output, language, protected)
 
 
 @click.command()
