@@ -10,7 +10,6 @@ import yaml
 from click.testing import CliRunner
 
 from secreview.addressees import (
-    ADDRESSEES,
     according_to,
     addressee_name,
     addressee_of,
@@ -24,6 +23,7 @@ from secreview.facts import core_facts
 from secreview.inputs import load_inputs
 from secreview.questionnaire import questionnaire
 from secreview.rules.loader import load_catalog
+from secreview.vocabulary import ADDRESSEES
 
 ANSWERABLE = sorted(p for p in core_facts() if not p.startswith("derived."))
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 from secreview.i18n import Lang, Text
+from secreview.vocabulary import ADDRESSEES, Addressee
 
 if typing.TYPE_CHECKING:
     from secreview.rules.loader import Catalog
     from secreview.system import Provenance
 
-Addressee = Literal["vendor", "information_owner", "system_owner", "dpo",
-                    "security_protection_officer", "procurement"]
-ADDRESSEES: tuple[Addressee, ...] = typing.get_args(Addressee)
 VENDOR: Addressee = "vendor"
 
 

@@ -19,7 +19,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from secreview.addressees import Addressee
+from secreview.vocabulary import Addressee
 
 Country = Annotated[
     str,
@@ -36,7 +36,7 @@ def one_line(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(max_length=2000)]
+FreeText = Annotated[str, StringConstraints(max_length=2000)]
 ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(one_line)]
 
 
@@ -71,7 +71,8 @@ class Section(BaseModel):
 
 class SystemIdentity(Section):
     name: ShortText | None = Field(None, description="Name of the system or service")
-    purpose: Text | None = Field(None, description="What the system is for, in a sentence or two")
+    purpose: FreeText | None = Field(
+        None, description="What the system is for, in a sentence or two")
     capability: ShortText | None = Field(
         None, description="The capability it provides (e.g. 'learning platform'), for the register"
     )
@@ -125,7 +126,7 @@ class Users(Section):
 
 
 class Purpose(Section):
-    purpose: Text
+    purpose: FreeText
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
         None, description="Law giving the Art. 6(3) basis for 6.1(c)/(e), e.g. skollagen (2010:800)"
@@ -373,7 +374,7 @@ class PreviousAnswer(Section):
     role: Addressee | None = None
     when: Date | None = None
     source: ShortText | None = None
-    comment: Text | None = None
+    comment: FreeText | None = None
 
 
 class Provenance(Section):
@@ -390,7 +391,7 @@ class Provenance(Section):
     when: Date = Field(description="When the answer was given (YYYY-MM-DD)")
     source: ShortText | None = Field(
         None, description="Where it is documented: contract clause, certificate, DPA annex")
-    comment: Text | None = None
+    comment: FreeText | None = None
     history: list[PreviousAnswer] = Field(
         default_factory=list, description="Earlier answers to the same question, oldest first")
 

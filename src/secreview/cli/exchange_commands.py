@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from secreview.addressees import ADDRESSEES
 from secreview.i18n import Lang, label
+from secreview.vocabulary import ADDRESSEES
 
 _file = click.Path(dir_okay=False, path_type=Path)
 

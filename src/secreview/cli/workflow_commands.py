@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from secreview.addressees import ADDRESSEES
 from secreview.errors import InputError
 from secreview.i18n import Lang, label
+from secreview.vocabulary import ADDRESSEES
 
 _file = click.Path(dir_okay=False, path_type=Path)
 _lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,

@@ -14,7 +14,7 @@ from typing import Any
 from secreview import __version__
 from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
-from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
+from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
@@ -39,15 +39,16 @@ from secreview.review import (
 )
 from secreview.rules.loader import Catalog
 from secreview.system import Provenance
+from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: Outcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
+def _evidence(outcome: RuleOutcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
     return [Evidence(fact=path, value=json_value(value), known=value is not None,
                      provenance=provenance.get(path))
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any],
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
              provenance: Mapping[str, Provenance]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
@@ -79,7 +80,7 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any],
 
 def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tuple[Any, ...]]:
     """Sort key for findings: status, then worst residual level first, then aspect and id."""
-    status_order = {s: i for i, s in enumerate(STATUSES)}
+    status_order = {s: i for i, s in enumerate(FINDING_STATUSES)}
     level_rank = {level.id: i for i, level in enumerate(profile.matrix.levels)}
     aspect_order = {a: i for i, a in enumerate(catalog.aspects)}
 

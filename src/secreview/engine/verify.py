@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from secreview.addressees import VENDOR, attribution
-from secreview.engine.evaluate import Evaluation, Outcome, evaluate_rule
+from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate_rule
 from secreview.i18n import LANGUAGES, Text, format_fact, label
 from secreview.profile import Profile
 from secreview.questions import question_for
-from secreview.review import Condition, Decision, Finding, Reason
+from secreview.review import ApprovalCondition, Decision, Finding, Reason
 from secreview.rules.loader import Catalog
 from secreview.system import Provenance
 
@@ -28,7 +28,7 @@ DECIDED = ("finding", "pass", "not_applicable")
 """Outcomes an answer can decide; an unknown rule is decided by nobody yet."""
 
 
-def _decides(outcome: Outcome, path: str) -> bool:
+def _decides(outcome: RuleOutcome, path: str) -> bool:
     """Would the rule come out differently if the answer at ``path`` were unknown?"""
     without = evaluate_rule(outcome.rule, {**outcome.facts, path: None})
     return (without.status != outcome.status
@@ -42,7 +42,7 @@ def _vendor_only(provenance: Mapping[str, Provenance], path: str) -> bool:
 
 def vendor_word_conditions(evaluation: Evaluation, findings: Sequence[Finding],
                            provenance: Mapping[str, Provenance], profile: Profile,
-                           catalog: Catalog) -> list[Condition]:
+                           catalog: Catalog) -> list[ApprovalCondition]:
     """One "verify in the contract" condition per vendor-only answer that decides a rule at or
     above the profile's condition level, worst rule first."""
     if not any(entry.role == VENDOR for entry in provenance.values()):
@@ -72,7 +72,7 @@ def vendor_word_conditions(evaluation: Evaluation, findings: Sequence[Finding],
                              value=format_fact(path, value, lang),
                              attribution=attribution(entry, lang), rule=finding.title.get(lang))
                  for lang in LANGUAGES}
-        conditions.append(Condition(
+        conditions.append(ApprovalCondition(
             rule_id=finding.rule_id, title=finding.title,
             remediation=Text(**texts),
             owner_role="procurement", due="before_contract", level=matrix.levels[rank].id,
@@ -81,7 +81,7 @@ def vendor_word_conditions(evaluation: Evaluation, findings: Sequence[Finding],
     return conditions
 
 
-def with_verification(decision: Decision, conditions: list[Condition],
+def with_verification(decision: Decision, conditions: list[ApprovalCondition],
                       profile: Profile) -> Decision:
     """The decision with the verification conditions added after its own.
 

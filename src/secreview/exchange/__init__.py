@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from secreview.addressees import ADDRESSEES, VENDOR, Addressee
+from secreview.addressees import VENDOR
 from secreview.errors import InputError, Problem
 from secreview.exchange import engine
 from secreview.exchange.answers import interpret
@@ -33,6 +33,7 @@ from secreview.inputs import Inputs
 from secreview.loading import _decode
 from secreview.review import Review
 from secreview.system import SystemDescription
+from secreview.vocabulary import ADDRESSEES, Addressee
 
 __all__ = ["ImportResult", "ImportSummary", "export_workbook", "import_answers", "workbook_for"]
 

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from secreview.addressees import Addressee
 from secreview.exchange.answers import Answer, data_path
 from secreview.facts import json_value
 from secreview.system import PreviousAnswer, Provenance, SystemDescription
+from secreview.vocabulary import Addressee
 
 
 @dataclass(frozen=True)
