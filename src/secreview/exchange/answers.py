@@ -6,6 +6,7 @@ mean" hints) as a description on the command line, so one wrong cell refuses tha
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,7 +14,14 @@ from pydantic import ValidationError
 
 from secreview.engine.evaluate import check_extensions
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.exchange.cells import CellError, check_text, is_empty, parse_answer
+from secreview.exchange.cells import (
+    CellError,
+    CellValue,
+    answer_cell,
+    check_text,
+    is_empty,
+    parse_answer,
+)
 from secreview.exchange.reading import RawAnswer, Received, Where
 from secreview.facts import FactSpec, json_value
 from secreview.loading import Document
@@ -82,8 +90,6 @@ def _text(raw: object, where: Where, one_line: bool) -> tuple[str | None, Proble
 def _provenance_problems(source: str | None, comment: str | None,
                          where: dict[str, Where]) -> list[Problem]:
     """Source and comment within the model's bounds (a source is one line of 200 characters)."""
-    import datetime as dt
-
     try:
         Provenance(role="vendor", when=dt.date(2000, 1, 1), source=source, comment=comment)
     except ValidationError as exc:
@@ -97,7 +103,8 @@ def _provenance_problems(source: str | None, comment: str | None,
 
 
 def _cell_text(raw: object) -> str | None:
-    return None if is_empty(raw) else str(raw)  # type: ignore[arg-type]
+    """A comment or source cell exactly as it stands (only an empty cell is no text)."""
+    return None if raw is None or raw == "" else str(raw)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -142,10 +149,17 @@ def _answer(raw: RawAnswer, received: Received, answerable: dict[str, FactSpec],
     seen.add(raw.fact)
     if problems:
         return None
+    exported = received.exported.get(raw.fact)
+    cell = raw.cells.get("answer")
+    notes_as_sent = exported is not None \
+        and _cell_text(raw.cells.get("source")) == exported.get("source") \
+        and _cell_text(raw.cells.get("comment")) == exported.get("comment")
+    if notes_as_sent and exported is not None and same_cell(
+            cell, sent_cell(spec, exported.get("value"), received.meta.get("language", "sv"))):
+        return None  # the row as it was sent: nothing to read, nothing to check
     source, problem = _text(raw.cells.get("source"), raw.where["source"], one_line=True)
     comment, problem2 = _text(raw.cells.get("comment"), raw.where["comment"], one_line=False)
     problems.extend(p for p in (problem, problem2) if p is not None)
-    cell = raw.cells.get("answer")
     try:
         value = parse_answer(spec, cell)
     except CellError as exc:
@@ -158,11 +172,30 @@ def _answer(raw: RawAnswer, received: Received, answerable: dict[str, FactSpec],
     if problems:
         return None
     given = received.kind == "xlsx" or not is_empty(cell)
-    exported = received.exported.get(raw.fact)
     if exported is None:
         touched = given or source is not None or comment is not None
-    else:  # compared as the cells hold them, so text is never "changed" by tidying it
-        touched = not (_same(value, exported.get("value"))
-                       and _cell_text(raw.cells.get("source")) == exported.get("source")
-                       and _cell_text(raw.cells.get("comment")) == exported.get("comment"))
+    else:
+        touched = not (notes_as_sent and _same(value, exported.get("value")))
     return Answer(raw.fact, value, source, comment, given, touched, where)
+
+
+def sent_cell(spec: FactSpec, value: Any, lang: str) -> CellValue:
+    """The answer cell as the workbook was sent with ``value`` (as its metadata keeps it)."""
+    if spec.kind == "date" and isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    return answer_cell(spec, value, "en" if lang == "en" else "sv")
+
+
+def same_cell(a: CellValue, b: CellValue) -> bool:
+    """Do two cells hold the same thing, as far as a spreadsheet round trip can tell (an empty
+    text is an empty cell; a date is a date whether it comes back with a time or not)?"""
+    def norm(value: CellValue) -> CellValue:
+        if value == "":
+            return None
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            return value.date()
+        return value
+    return type(norm(a)) is type(norm(b)) and norm(a) == norm(b)

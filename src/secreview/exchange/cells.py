@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from secreview.errors import InputError, did_you_mean
-from secreview.facts import FactSpec, json_value
+from secreview.exchange.yaml_edit import flow
+from secreview.facts import FactSpec
 from secreview.i18n import LANGUAGES, Lang, label, value_labels, word
 from secreview.loading import _forbidden_character, parse_yaml_text
 from secreview.questionnaire import COUNTRY_SUFFIXES, allowed_values
@@ -95,13 +94,6 @@ def format_hint(spec: FactSpec, lang: Lang) -> str:
     return allowed_values(spec, name, lang)
 
 
-def _flow(value: Any) -> str:
-    """``value`` as one line of YAML flow text (quoted where YAML needs it)."""
-    text = yaml.safe_dump(json_value(value), default_flow_style=True, allow_unicode=True,
-                          width=math.inf, sort_keys=False)
-    return text.removesuffix("\n").removesuffix("\n...").strip()
-
-
 def _list_text(spec: FactSpec, items: list[Any], lang: Lang) -> str:
     if not items:
         return word("none").get(lang)
@@ -111,7 +103,7 @@ def _list_text(spec: FactSpec, items: list[Any], lang: Lang) -> str:
         text.strip() == text and text and not _SPLIT.search(text) and not text.startswith("[")
         and text.casefold() not in _NONE | _UNKNOWN
         for text in shown)
-    return LIST_SEPARATOR.join(shown) if plain else _flow(items)
+    return LIST_SEPARATOR.join(shown) if plain else flow(items)
 
 
 def answer_cell(spec: FactSpec, value: Any, lang: Lang) -> CellValue:
@@ -125,7 +117,9 @@ def answer_cell(spec: FactSpec, value: Any, lang: Lang) -> CellValue:
     if spec.kind == "list":
         return _list_text(spec, list(value), lang)
     if spec.kind == "objects":
-        return _flow(value)
+        return flow(value)
+    if isinstance(value, float) and float(f"{value:.15g}") != value:
+        return repr(value)  # more digits than a spreadsheet keeps (15): as text, exactly
     if spec.kind in ("int", "number", "date"):
         return value  # type: ignore[no-any-return]
     return str(value)
@@ -245,18 +239,19 @@ def is_empty(raw: CellValue) -> bool:
 
 
 def parse_answer(spec: FactSpec, raw: CellValue) -> Any:
-    """The fact value an answer cell holds: None for an empty cell or "unknown".
+    """The fact value an answer cell holds: None for an empty cell, or "unknown" (okänt) where
+    the answer is not free text.
 
     Raises :class:`CellError` for an answer that is not of the fact's kind; the model's own
     checks (ranges, lengths, country codes) come after, in :mod:`secreview.exchange.answers`.
     """
-    if is_empty(raw):
+    kind = spec.kind
+    if raw is None or raw == "" or (kind != "string" and is_empty(raw)):
         return None
     if isinstance(raw, str):
         check_text(raw)
-        if raw.strip().casefold() in _UNKNOWN:
-            return None
-    kind = spec.kind
+        if kind != "string" and raw.strip().casefold() in _UNKNOWN:
+            return None  # free text is taken as written: only an empty cell is unknown there
     if kind == "bool":
         if isinstance(raw, bool):
             return raw

@@ -166,9 +166,12 @@ def read_workbook(raw: bytes, source: str, limits: Limits | None = None) -> Rece
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=False,
                                       keep_links=False, keep_vba=False, rich_text=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
-        raise InputError.single(f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}",
-                                file=source,
-                                suggestion="save it from Excel or LibreOffice as .xlsx") from None
+        cause: BaseException = exc
+        while cause.__cause__ is not None or cause.__context__ is not None:
+            cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+        raise InputError.single(
+            f"not a readable .xlsx workbook: {type(cause).__name__}: {str(cause)[:200]}",
+            file=source, suggestion="save it from Excel or LibreOffice as .xlsx") from None
     if META_SHEET not in book.sheetnames:
         raise InputError.single(
             "not a secreview questionnaire workbook (its hidden metadata sheet is missing)",

@@ -56,7 +56,7 @@ def select_rows(review: Review, system: SystemDescription, catalog: Catalog,
     areas: dict[str, list[str]] = {}
     for fact in facts:
         areas.setdefault(section_of(fact), []).append(fact)
-    values = flatten(system)
+    values = {path: _without_unknowns(value) for path, value in flatten(system).items()}
     open_questions = set(ranked)
     rows: list[Row] = []
     for members in areas.values():
@@ -67,6 +67,13 @@ def select_rows(review: Review, system: SystemDescription, catalog: Catalog,
                 why=fact_why(fact, catalog), value=values.get(fact),
                 provenance=system.provenance.get(fact), open=fact in open_questions))
     return rows
+
+
+def _without_unknowns(value: Any) -> Any:
+    """A list of entries as the description writes it: unanswered fields left out, not null."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [{k: v for k, v in item.items() if v is not None} for item in value]
+    return value
 
 
 def _spec_signature(spec: FactSpec) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def _fit_height(sheet: Worksheet, row: int) -> None:
         if cell.value is None or not isinstance(cell.value, str):
             continue
         width = sheet.column_dimensions[cell.column_letter].width or 10
-        per_line = max(int(width * 1.1) - 1, 1)
+        per_line = max(int(width) - 1, 1)
         lines = max(lines, sum(max(1, -(-len(part) // per_line))
                                for part in cell.value.split("\n")))
     sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 3
@@ -134,6 +134,7 @@ def _print_to_width(sheet: Worksheet,
                     orientation: Literal["portrait", "landscape"]) -> None:
     """Printed (and converted to PDF) as wide as the page, as many pages long as it takes."""
     sheet.page_setup.orientation = orientation
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
@@ -214,7 +215,9 @@ def _instructions(sheet: Worksheet, info: WorkbookInfo, questions: int) -> dict[
         heading.font = Font(bold=True)
         row += 1
         for step in range(1, 7):
-            text_cell(_at(sheet, row, 1), f"{step}.")
+            number = _at(sheet, row, 1)
+            text_cell(number, f"{step}.")
+            number.alignment = _WRAP
             cell = _at(sheet, row, 2)
             text_cell(cell, label(f"exchange.instructions.{step}", language, **names))
             cell.alignment = _WRAP
@@ -227,13 +230,16 @@ def _instructions(sheet: Worksheet, info: WorkbookInfo, questions: int) -> dict[
     row += 1
     respondent: dict[str, str] = {}
     for field in RESPONDENT_FIELDS:
-        text_cell(_at(sheet, row, 1), _both(f"exchange.respondent.{field}", lang))
+        name = _at(sheet, row, 1)
+        text_cell(name, _both(f"exchange.respondent.{field}", lang))
+        name.alignment = _WRAP
         answer = _at(sheet, row, 2)
         answer.protection = _UNLOCKED
         answer.fill = _OPEN_FILL
         if field == "date":
             answer.number_format = "yyyy-mm-dd"
         respondent[field] = answer.coordinate
+        _fit_height(sheet, row)
         row += 1
     row += 1
     facts = (("system", system), ("exported", info.exported_on.isoformat()),
@@ -377,6 +383,13 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
             zinfo_or_arcname.external_attr = 0o600 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
+              compresslevel: int | None = None, *, strict_timestamps: bool = True) -> None:
+        """openpyxl writes each sheet to a temporary file first; its bytes go in with the fixed
+        timestamp instead of the file's modification time."""
+        with open(filename, "rb") as handle:
+            self.writestr(str(arcname or filename), handle.read(), compress_type, compresslevel)
 
 
 def workbook_bytes(book: Workbook, review_date: dt.date) -> bytes:

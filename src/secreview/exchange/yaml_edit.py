@@ -34,11 +34,16 @@ PROVENANCE_HEADING = ("# Who gave the answers above, when, and where they are do
                       "(written by 'secreview answers import').")
 
 
+_BREAKS = "\n\r\x85\u2028\u2029"
+"""Characters YAML reads as line breaks."""
+
+
 def flow(value: Any) -> str:
     """``value`` as YAML flow text that reads the same in block and in flow context.
 
-    Text with line breaks is written as a JSON string (a valid YAML double-quoted scalar with
-    ``\\n`` escapes), which stays on one line whatever the indentation around it.
+    Text with line breaks, or with other than plain spaces at either end, is written as a JSON
+    string (a valid YAML double-quoted scalar with ``\\n`` escapes), which stays on one line
+    whatever the indentation around it.
     """
     if value is None:
         return "null"
@@ -46,12 +51,16 @@ def flow(value: Any) -> str:
         return "{" + ", ".join(f"{flow(k)}: {flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(flow(item) for item in value) + "]"
-    if isinstance(value, str) and ("\n" in value or "\r" in value):
-        return str(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, str) and (any(c in value for c in _BREAKS)
+                                   or value.strip() != value.strip(" ")):
+        text = json.dumps(value, ensure_ascii=False)
+        for char in _BREAKS[2:]:  # JSON leaves these as they are; YAML would break the line
+            text = text.replace(char, f"\\u{ord(char):04x}")
+        return text
     text = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True,
-                          width=math.inf).strip()
-    text = text.removesuffix("...").strip()
-    return text[1:-1].strip()
+                          width=math.inf).rstrip("\n")
+    text = text.removesuffix("\n...")
+    return text[1:-1]
 
 
 def _content_end(node: Node, text: str) -> int:
