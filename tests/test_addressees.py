@@ -16,12 +16,10 @@ from secreview.addressees import (
     catalogue,
     fact_addressee,
 )
+from secreview.api import Reviewer
 from secreview.bundled import data_dir
 from secreview.cli import main
-from secreview.engine.assemble import build_review
 from secreview.facts import core_facts
-from secreview.inputs import load_inputs
-from secreview.questionnaire import questionnaire
 from secreview.rules.loader import load_catalog
 from secreview.vocabulary import ADDRESSEES
 
@@ -85,8 +83,8 @@ def test_extension_facts_name_their_addressee_or_stay_inside(tmp_path: Path,
 
 def test_review_questions_carry_their_addressee(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(questionnaire(), encoding="utf-8")
-    review = build_review(load_inputs(file))
+    file.write_text(Reviewer().questionnaire(), encoding="utf-8")
+    review = Reviewer().review(file)
     assert review.questions
     for question in review.questions:
         assert question.addressee == addressee_of(question.fact)
@@ -95,7 +93,7 @@ def test_review_questions_carry_their_addressee(tmp_path: Path) -> None:
 
 def test_questions_for_the_vendor_list_only_the_vendors(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(questionnaire(), encoding="utf-8")
+    file.write_text(Reviewer().questionnaire(), encoding="utf-8")
     runner = CliRunner()
     everyone = runner.invoke(main, ["questions", str(file), "--format", "csv", "--lang", "en"])
     vendor = runner.invoke(main, ["questions", str(file), "--format", "csv", "--lang", "en",

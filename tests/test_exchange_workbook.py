@@ -13,10 +13,9 @@ import pytest
 
 from exchange_support import rows_of
 from secreview.addressees import addressee_of
-from secreview.engine.assemble import build_review
+from secreview.api import Reviewer
 from secreview.exchange import export_workbook
 from secreview.exchange.workbook import COLUMN, FORMAT, META_SHEET
-from secreview.inputs import load_inputs
 from secreview.open_questions import group_questions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -43,8 +42,9 @@ def test_one_row_per_open_vendor_question_in_ranked_order_grouped_by_area(
     data = export_workbook(text, source="s.yaml", exported_on=SENT)
     file = tmp_path / "s.yaml"
     file.write_text(text, encoding="utf-8")
-    inputs = load_inputs(file)
-    review = build_review(inputs)
+    reviewer = Reviewer()
+    inputs = reviewer.load(file)
+    review = reviewer.review(inputs)
     expected = [q.fact for g in group_questions(review, inputs.catalog, "vendor")
                 for q in g.questions]
     rows = rows_of(data)

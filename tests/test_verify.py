@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from secreview.addressees import addressee_of
-from secreview.engine.assemble import build_review
+from secreview.api import Reviewer
 from secreview.facts import flatten
-from secreview.inputs import Inputs, load_inputs
+from secreview.inputs import Inputs
 from secreview.report import render
 from secreview.review import Review
 from secreview.system import SystemDescription
@@ -23,7 +23,8 @@ def _with_provenance(role: str, source: str | None = "DPA bilaga 2",
                      example: str = "hr-service-se.yaml") -> tuple[Inputs, Review]:
     """An example (the approved HR service by default) with every vendor answer attributed
     to ``role``."""
-    inputs = load_inputs(EXAMPLES / example)
+    reviewer = Reviewer()
+    inputs = reviewer.load(EXAMPLES / example)
     data = inputs.system.model_dump(by_alias=True, exclude_none=True)
     entry: dict[str, Any] = {"role": role, "when": WHEN, "who": "Lönesystem AB"}
     if source:
@@ -31,11 +32,11 @@ def _with_provenance(role: str, source: str | None = "DPA bilaga 2",
     data["provenance"] = {path: entry for path, value in flatten(inputs.system).items()
                           if value is not None and addressee_of(path) == "vendor"}
     inputs.system = SystemDescription.model_validate(data)
-    return inputs, build_review(inputs)
+    return inputs, reviewer.review(inputs)
 
 
 def test_the_example_is_approved_without_provenance() -> None:
-    review = build_review(load_inputs(EXAMPLES / "hr-service-se.yaml"))
+    review = Reviewer().review(EXAMPLES / "hr-service-se.yaml")
     assert review.decision.outcome == "approve"
     assert not any(c.verify_fact for c in review.decision.conditions)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 from secreview.vocabulary import ADDRESSEES
 
 _file = click.Path(dir_okay=False, path_type=Path)

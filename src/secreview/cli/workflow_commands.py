@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from secreview.errors import InputError
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 from secreview.vocabulary import ADDRESSEES
 
 _file = click.Path(dir_okay=False, path_type=Path)
@@ -63,17 +63,17 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 
     Empty answers mean unknown, so the untouched template already reviews (as incomplete).
     """
-    from secreview.profile import load_profile
-    from secreview.questionnaire import questionnaire
+    from secreview.api import Reviewer
 
-    loaded, _sha, profile_path = load_profile(profile)
-    language: Lang = lang or loaded.language
+    reviewer = Reviewer(profile, rules, lang=lang)
+    language: Lang = reviewer.language
     if output is not None and output.exists() and not force:
         raise InputError.single(label("workflow.init.exists", language, file=str(output)),
                                 file=str(output),
                                 suggestion=f"secreview init -o {output} --force")
-    text = questionnaire(profile, rules, language, schema_ref or _default_schema_ref(output))
-    _emit(text, output, language, [profile_path, *rules])  # --force never replaces an input
+    text = reviewer.questionnaire(schema_ref or _default_schema_ref(output))
+    # --force never replaces an input
+    _emit(text, output, language, [*reviewer.input_files(), *rules])
 
 
 @click.command()
@@ -101,30 +101,28 @@ def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
     With --for vendor, only the vendor's questions: the municipality's own (classification,
     DPIA, prior consultation, säkerhetsskydd, the Article 9 exception) never reach the vendor.
     """
-    from secreview.engine.assemble import build_review
-    from secreview.inputs import load_inputs
-    from secreview.open_questions import render_questions
+    from secreview.api import Reviewer
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give the file with -o")
     if include_answered and fmt != "xlsx":
         raise click.UsageError("--all is for --format xlsx")
-    inputs = load_inputs(system, rules, profile, waivers)
-    review = build_review(inputs, language=lang)
-    language: Lang = lang or review.language
-    protected = [*inputs.source_files(), *rules]
+    reviewer = Reviewer(profile, rules, waivers, lang)
+    inputs = reviewer.load(system)
+    review = reviewer.review(inputs)
+    protected = [system, *reviewer.input_files(), *rules]
     if fmt == "xlsx":
         from secreview.exchange import workbook_for
         from secreview.output import write_atomic
 
         assert output is not None
-        data = workbook_for(review, inputs, addressee or "vendor", language, include_answered,
-                            exported_on=dt.date.today())
+        data = workbook_for(review, inputs, addressee or "vendor", review.language,
+                            include_answered, exported_on=dt.date.today())
         write_atomic(output, data, protected)
-        click.echo(label("cli.written", language, file=str(output)), err=True)
+        click.echo(label("cli.written", review.language, file=str(output)), err=True)
         return
-    text = render_questions(review, fmt, language, inputs.catalog, addressee)
-    _emit(text, output, language, protected)
+    text = reviewer.questions(review, fmt, addressee=addressee)
+    _emit(text, output, review.language, protected)
 
 
 @click.command()

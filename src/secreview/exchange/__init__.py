@@ -28,8 +28,9 @@ from secreview.exchange.rows import fingerprint, select_rows
 from secreview.exchange.workbook import WorkbookInfo, build_workbook, workbook_bytes
 from secreview.exchange.yaml_edit import edit, normalised
 from secreview.facts import flatten, json_value
-from secreview.i18n import LANGUAGES, Lang, Text, bilingual, label
+from secreview.i18n import Text, bilingual
 from secreview.inputs import Inputs
+from secreview.labels import LANGUAGES, Lang, label
 from secreview.loading import _decode
 from secreview.review import Review
 from secreview.system import SystemDescription
@@ -68,8 +69,9 @@ def export_workbook(description: str | bytes, *, source: str = "system.yaml",
     if addressee not in ADDRESSEES:
         raise InputError.single(f"unknown addressee '{addressee}'",
                                 expected=", ".join(ADDRESSEES))
-    inputs = engine.load(description, source, profile, rules, waivers)
-    review = engine.review(inputs, lang)
+    reviewer = engine.reviewer(profile, rules, waivers, lang)
+    inputs = engine.load(reviewer, description, source)
+    review = engine.review(reviewer, inputs)
     return workbook_for(review, inputs, addressee, lang, include_answered, exported_on)
 
 
@@ -189,7 +191,7 @@ def import_answers(answers: bytes, description: str | bytes, *,
     """Read returned answers (an ``.xlsx`` made by :func:`export_workbook`, or a CSV) into the
     description given as text. Raises :class:`InputError` for a file that cannot be imported
     at all (unreadable, another system or questionnaire version without ``force``)."""
-    inputs = engine.load(description, source, profile, rules)
+    inputs = engine.load(engine.reviewer(profile, rules), description, source)
     if is_workbook(answers):
         received = read_workbook(answers, answers_name)
     else:
@@ -221,14 +223,14 @@ def import_answers(answers: bytes, description: str | bytes, *,
 def _write(original: str, source: str, applied: Applied,
            inputs: Inputs) -> tuple[str, SystemDescription, bool]:
     """The new description text: edited in place where possible, else written normalised."""
-    from secreview.engine.evaluate import check_extensions
+    from secreview.inputs import check_extensions
     from secreview.loading import Document
     from secreview.validation import validate
 
     doc = Document(data=applied.data, source=source)
     expected = validate(SystemDescription, doc)
     check_extensions(expected, doc, inputs.catalog)
-    if source.lower().endswith(".json"):
+    if engine.is_json(inputs, source):
         return json.dumps(json_value(applied.data), indent=2, ensure_ascii=False) + "\n", \
             expected, True
     provenance = applied.data.get("provenance", {})

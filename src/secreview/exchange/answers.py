@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from secreview.engine.evaluate import check_extensions
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.exchange.cells import (
     CellError,
@@ -24,6 +23,7 @@ from secreview.exchange.cells import (
 )
 from secreview.exchange.reading import RawAnswer, Received, Where
 from secreview.facts import FactSpec, json_value
+from secreview.inputs import check_extensions
 from secreview.loading import Document
 from secreview.rules.loader import Catalog
 from secreview.system import Provenance, SystemDescription
