@@ -53,13 +53,15 @@ def import_(answers_file: Path, system: Path, output: Path, who: str | None,
     description given with --into, each answer with who gave it, when and where it is
     documented."""
     from secreview.exchange import import_answers
-    from secreview.loading import read_bounded
+    from secreview.loading import configured_limits, read_regular_file
     from secreview.output import write_atomic
     from secreview.profile import load_profile
 
     language: Lang = lang or load_profile(profile)[0].language
+    limit = configured_limits().max_bytes
     result = import_answers(
-        read_bounded(answers_file), read_bounded(system), answers_name=str(answers_file),
+        read_regular_file(answers_file, limit), read_regular_file(system, limit),
+        answers_name=str(answers_file),
         source=str(system), who=who, role=role, when=when.date() if when else None,
         force=force, profile=profile, rules=rules)
     write_atomic(output, result.text, [answers_file, system, *rules,

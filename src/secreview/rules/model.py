@@ -43,7 +43,7 @@ WP248_CRITERIA = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class SetRef(_Strict):
@@ -63,10 +63,10 @@ class Leaf(_Strict):
     ne: Scalar | None = None
     in_: SetValue | None = Field(None, alias="in")
     not_in: SetValue | None = None
-    gt: int | float | dt.date | None = None
-    gte: int | float | dt.date | None = None
-    lt: int | float | dt.date | None = None
-    lte: int | float | dt.date | None = None
+    gt: int | float | Date | None = None
+    gte: int | float | Date | None = None
+    lt: int | float | Date | None = None
+    lte: int | float | Date | None = None
     exists: Literal[True] | None = None
     missing: Literal[True] | None = None
     matches: Annotated[str, StringConstraints(max_length=200)] | None = Field(
