@@ -18,6 +18,7 @@ from secreview.engine.questions import rank_questions
 from secreview.engine.risk_ids import number_risks
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
+from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
@@ -39,15 +40,18 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: RuleOutcome) -> list[Evidence]:
-    return [Evidence(fact=path, value=json_value(value), known=value is not None)
+def _evidence(outcome: RuleOutcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
+    return [Evidence(fact=path, value=json_value(value), known=value is not None,
+                     provenance=provenance.get(path))
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
+             provenance: Mapping[str, Provenance]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
@@ -60,7 +64,7 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         message=fill_text(rule.message, facts),
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
-        evidence=_evidence(outcome),
+        evidence=_evidence(outcome, provenance),
         inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
         residual=RiskPoint(**scored.residual.__dict__) if scored else None,
         explanation=[ExplanationStep(**step.__dict__, label=by_id[step.ref].title
@@ -108,7 +112,8 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
+    findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance)
+                for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     findings = number_risks(findings, profile.matrix)
@@ -148,7 +153,10 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                 likelihood=[matrix.rule_scale.likelihood[step] for step in (1, 2, 3, 4)],
                 consequence=[matrix.rule_scale.consequence[step] for step in (1, 2, 3, 4)]),
         ),
-        decision=decide(findings, profile.decision, matrix),
+        decision=with_verification(
+            decide(findings, profile.decision, matrix),
+            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+            profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),

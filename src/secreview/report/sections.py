@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from secreview.i18n import Lang, format_date, format_fact, has_label, label, plural
-from secreview.questionnaire import section_of, section_title
 from secreview.report import view
 from secreview.report.charts import ChartStyle, aspect_chart, map_description, map_levels, risk_map
 from secreview.report.citations import cite
@@ -257,8 +256,29 @@ def risks(ctx: Context) -> Section:
                                            annex=ctx.annex("annex_risks"))), "muted"))
     if not listed:
         blocks.append(Para(spans(ctx.label("report.no_risks"))))
-    return Section("risks", ctx.label("report.heading.overview"), "memo", tuple(blocks),
-                   formats=MEMO)
+    return Section("risks", ctx.label("report.heading.overview"), "memo", tuple(blocks))
+
+
+def risk_summary(ctx: Context) -> Section | None:
+    """The terminal's view of the risk map: each risk with what is wrong and who said so.
+
+    A terminal cannot show the matrix; it lists the ids by level, then each risk with its
+    message and the answers it rests on that someone other than the author gave.
+    """
+    r = ctx.review
+    listed = view.numbered(r)
+    if not listed:
+        return None
+    blocks: list[Block] = [Items(tuple(Item(spans(line)) for line in map_levels(r, ctx.lang)))]
+    for finding in listed:
+        head = ctx.risk(finding) + spans(" · ", view.status_note(finding, r, ctx.lang))
+        blocks.append(Items((Item(head, spans(finding.message.get(ctx.lang))),)))
+        sourced = [row for row in view.evidence_rows(finding, r, ctx.lang) if row.source]
+        if sourced:
+            blocks.append(Items(tuple(Item(spans(f"{row.question} {row.answer} ({row.source})"))
+                                      for row in sourced), style="compact"))
+    return Section("risk_summary", ctx.label("report.heading.overview"), "memo", tuple(blocks),
+                   formats=frozenset({"text"}))
 
 
 def questions_summary(ctx: Context) -> Section | None:
@@ -272,12 +292,10 @@ def questions_summary(ctx: Context) -> Section | None:
     by_whom: dict[str, int] = {}
     for question in r.questions:
         who = view.addressee(question.fact, r)
-        if who:
-            by_whom[who] = by_whom.get(who, 0) + 1
-    blocks: list[Block] = [Para(spans(text))]
-    if by_whom:
-        blocks.append(Items(tuple(Item(spans(f"{ctx.role(who)}: {n}"))
-                                  for who, n in by_whom.items())))
+        by_whom[who] = by_whom.get(who, 0) + 1
+    blocks: list[Block] = [Para(spans(text)),
+                           Items(tuple(Item(spans(f"{view.addressee_name(who, ctx.lang)}: {n}"))
+                                       for who, n in by_whom.items()), style="compact")]
     if r.decision.outcome == "incomplete":
         first = r.questions[:5]
         blocks.append(Subhead(spans(ctx.label("report.questions_first")), level=3))
@@ -324,7 +342,8 @@ def signoff(ctx: Context) -> Section:
 
 def _evidence(ctx: Context, finding: Finding) -> Table:
     rows = tuple((spans(row.question),
-                  spans(Span(row.answer, "text" if row.known else "flag")))
+                  spans(Span(row.answer, "text" if row.known else "flag"),
+                        Span(f" ({row.source})", "muted") if row.source else None))
                  for row in view.evidence_rows(finding, ctx.review, ctx.lang))
     return Table((ctx.label("report.question"), ctx.label("report.answer")), rows,
                  style="evidence")
@@ -463,7 +482,6 @@ def annex_questions(ctx: Context) -> Section:
         return Section("annex_questions", title, "annex",
                        (Para(spans(ctx.label("report.no_questions"))),))
     groups: dict[str, list[Item]] = {}
-    by_addressee = any(view.addressee(q.fact, r) for q in r.questions)
     for number, question in enumerate(r.questions, 1):
         decides = [ctx.rules[rule] for rule in question.rule_ids if rule in ctx.rules]
         ids = ", ".join(f.risk_id for f in sorted(decides, key=view.risk_number) if f.risk_id)
@@ -473,11 +491,8 @@ def annex_questions(ctx: Context) -> Section:
                                           level=level_label(r, question.highest_level, lang)
                                           .lower())) if question.highest_level else None,
                        (" · " + ctx.label("report.why_asked", why=why)) if why else None)
-        if by_addressee:
-            who = view.addressee(question.fact, r)
-            key = ctx.role(who) if who else ctx.label("report.addressee_unknown")
-        else:
-            key = section_title(section_of(question.fact), lang)
+        key = ctx.label("report.questions_to",
+                        who=view.addressee_name(view.addressee(question.fact, r), lang))
         groups.setdefault(key, []).append(
             Item(spans(f"{number}. ", question.question.get(lang)), detail))
     blocks: list[Block] = []
@@ -579,7 +594,7 @@ def annex_description(ctx: Context) -> Section:
 
 
 SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
-    decision, approvable, conditions, accepted, risks, questions_summary, warnings,
+    decision, approvable, conditions, accepted, risks, risk_summary, questions_summary, warnings,
     signoff,
     annex_risks, annex_dpia, annex_questions, annex_requirements, annex_provenance,
     annex_description,

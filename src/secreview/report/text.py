@@ -50,6 +50,8 @@ def block(b: Block, indent: str = "  ") -> list[str]:
         return ["", f"{indent}{inline(b.text)}:"]
     if isinstance(b, Items):
         lines = []
+        if b.style == "compact":
+            indent += "    "
         for number, item in enumerate(b.items, b.start):
             marker = f"{number}. " if b.ordered else "- "
             lines += _wrap(inline(item.text), indent + marker, indent + " " * len(marker))

@@ -61,6 +61,7 @@ class EvidenceRow:
     answer: str
     known: bool
     fact: str
+    source: str | None = None
 
 
 # --- selections ---------------------------------------------------------------------------------
@@ -277,29 +278,34 @@ def question_why(fact: str, lang: Lang) -> str | None:
     return None
 
 
-def addressee(fact: str, review: Review) -> str | None:
-    """Who answers a question (a role id), where the questions data declares it.
+def addressee(fact: str, review: Review) -> str:
+    """Who answers a question (an addressee id: vendor, information_owner, dpo, ...), as the
+    review recorded it, else as the questions data declares it (data/addressees.yaml)."""
+    from secreview.addressees import addressee_of
 
-    The vendor-exchange work declares an addressee per question; until it does, none is
-    shown rather than a guess.
-    """
     for question in review.questions:
-        if question.fact == fact:
-            declared = getattr(question, "addressee", None)
-            if isinstance(declared, str):
-                return declared
-    entry = _core_questions().get(fact)
-    if isinstance(entry, dict) and isinstance(entry.get("addressee"), str):
-        return str(entry["addressee"])
-    return None
+        if question.fact == fact and question.addressee is not None:
+            return question.addressee
+    return addressee_of(fact)
+
+
+def addressee_name(addressee_id: str, lang: Lang) -> str:
+    """"Leverantör" / "Vendor", as the addressees data names them."""
+    from secreview.addressees import addressee_name as name
+
+    return name(addressee_id, lang)
 
 
 def evidence_rows(finding: Finding, review: Review, lang: Lang) -> list[EvidenceRow]:
-    """The facts a risk rests on, as the question asked and the answer given."""
+    """The facts a risk rests on, as the question asked and the answer given, with who gave it
+    where the description records that ("enligt leverantören 3 december 2026, DPA bilaga 2")."""
+    from secreview.addressees import attribution
+
     return [EvidenceRow(question=question_text(e.fact, review, lang),
                         answer=format_fact(e.fact, e.value, lang) if e.known
                         else label("report.unknown_answer", lang),
-                        known=e.known, fact=e.fact)
+                        known=e.known, fact=e.fact,
+                        source=attribution(e.provenance, lang) if e.provenance else None)
             for e in finding.evidence]
 
 
