@@ -344,3 +344,82 @@ def test_summary_in_swedish(broken: LintReport) -> None:
     assert broken.summary("sv") == "4 filer, 7 regler: 18 fel, 11 varningar"
     result = CliRunner().invoke(main, ["rules", "lint", "--lang", "sv", str(LINT / "clean")])
     assert (result.exit_code, result.output) == (0, "1 filer, 1 regler: inga problem\n")
+
+
+# --- every mistake in one run, each once (issue 18) -------------------------------------------
+
+_RULE = """\
+  - id: t.{name}
+    title: {{sv: A, en: A}}
+    message: {{sv: "{message}", en: "{message}"}}
+    remediation: {{sv: A, en: A}}
+    references: [{{source: X}}]
+    consequence: 2
+    likelihood: 2
+{body}"""
+
+
+def _lint_rules(tmp_path: Path, *rules: str, facts: str = "") -> LintReport:
+    head = ("ruleset: {id: t, version: 1.0.0, title: {sv: T, en: T}, owner: o, "
+            "date: 2026-01-01, aspect: supplier}\n" + facts + "rules:\n")
+    file = tmp_path / "r.yaml"
+    file.write_text(head + "".join(rules), encoding="utf-8")
+    return lint_files([file])
+
+
+def test_semantic_checks_run_beside_schema_errors(tmp_path: Path) -> None:
+    broken = _RULE.format(name="a", message="{vendor.nme}", body=textwrap.indent(
+        "applies_if: {fact: access.mfa_admin, eq: true}\n"
+        "finding_if: {fact: access.mfa_users, equals: false}\n", "    "))
+    report = _lint_rules(tmp_path, broken)
+    found = {(p.code, p.message.split(" (")[0]) for p in report.problems
+             if p.severity == "error"}
+    assert found == {
+        ("schema", "unknown key 'equals' in 'rules.0.finding_if'"),
+        ("unknown-fact", "unknown fact 'access.mfa_admin'"),
+        ("placeholder", "placeholder '{vendor.nme}' in message"),
+    }
+
+
+def test_comparing_two_facts_is_one_clean_rule(tmp_path: Path) -> None:
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: continuity.rpo_hours, gt: {fact: continuity.rto_hours}}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {continuity: {rpo_hours: 5, rto_hours: 1}}}\n"
+        "  - {name: p, expect: pass, facts: {continuity: {rpo_hours: 1, rto_hours: 5}}}\n",
+        "    "))
+    assert _lint_rules(tmp_path, rule).clean
+
+
+def test_an_example_with_a_misspelt_extension_fact_is_invalid(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: crypto_in_use, type: bool, question: {sv: K?, en: C?}}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.crypto_in_use, eq: false}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {extensions: {crypto_in_use: false}}}\n"
+        "  - {name: p, expect: pass, facts: {extensions: {crypto_in_uses: true}}}\n", "    "))
+    (problem,) = _lint_rules(tmp_path, rule, facts=facts).problems
+    assert problem.code == "example-invalid"
+    assert "unknown extension fact 'crypto_in_uses'" in problem.message
+    assert problem.suggestion == "did you mean 'crypto_in_use'?"
+
+
+def test_an_example_answer_outside_the_declared_values_is_invalid(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: tier, type: string, values: [gold, silver], "
+             "question: {sv: N?, en: T?}}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.tier, eq: silver}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {extensions: {tier: silver}}}\n"
+        "  - {name: p, expect: pass, facts: {extensions: {tier: bronze}}}\n", "    "))
+    (problem,) = _lint_rules(tmp_path, rule, facts=facts).problems
+    assert problem.code == "example-invalid"
+    assert "'bronze' is not one of gold, silver" in problem.message
+
+
+def test_an_extension_declaration_is_checked_as_a_whole(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: tier, type: int, values: [a], minimum: 5, maximum: 1,"
+             " question: {sv: N?, en: T?}}\n")
+    rule = _RULE.format(name="a", message="A", body="    finding_if: {fact: vendor.name, eq: x}\n")
+    schema = [p for p in _lint_rules(tmp_path, rule, facts=facts).problems if p.code == "schema"]
+    assert len(schema) == 1 and "'values' are for string and list facts" in schema[0].message

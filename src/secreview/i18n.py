@@ -76,7 +76,12 @@ def _item_name_field(path: str) -> str | None:
     return next(iter(spec.item_facts), None) if spec is not None else None
 
 
-def _format_item(path: str, item: Mapping[str, object], lang: Lang) -> str:
+Labels = Mapping[str, Mapping[str, Text]]
+"""Value labels by fact path and value: the bundled ones, or a catalogue's extension labels."""
+
+
+def _format_item(path: str, item: Mapping[str, object], lang: Lang,
+                 labels: Labels | None = None) -> str:
     """One entry of a list of entries: its name, then its labelled enumerated fields.
 
     ``Betygssättning: public task (Art. 6(1)(e))``; an entry without its naming field is shown
@@ -84,30 +89,32 @@ def _format_item(path: str, item: Mapping[str, object], lang: Lang) -> str:
     """
     name_field = _item_name_field(path)
     if name_field is None or item.get(name_field) is None:
-        return ", ".join(f"{key}: {format_fact(f'{path}.{key}', value, lang)}"
+        return ", ".join(f"{key}: {format_fact(f'{path}.{key}', value, lang, labels)}"
                          for key, value in item.items())
-    name = format_fact(f"{path}.{name_field}", item[name_field], lang)
-    labels = value_labels()
-    enums = [format_fact(f"{path}.{key}", value, lang) for key, value in item.items()
-             if key != name_field and value is not None and f"{path}.{key}" in labels]
+    name = format_fact(f"{path}.{name_field}", item[name_field], lang, labels)
+    known = value_labels()
+    enums = [format_fact(f"{path}.{key}", value, lang, labels) for key, value in item.items()
+             if key != name_field and value is not None and f"{path}.{key}" in known]
     return f"{name}: {', '.join(enums)}" if enums else name
 
 
-def format_fact(path: str, value: object, lang: Lang) -> str:
+def format_fact(path: str, value: object, lang: Lang, labels: Labels | None = None) -> str:
     """The value of the fact at ``path`` as a person reads it: enumerated ids get their label.
 
     ``hosting.deployment = saas`` reads "cloud service (SaaS)"; yes/no, unknown, lists and dates
     read as in :func:`format_value`. Only the fact's own ids are relabelled, so free text equal to
-    an id stays as written. Extension facts have no labels and show their ids.
+    an id stays as written. Extension facts read by the ``labels`` their rulesets declare, when
+    the caller passes them.
     """
     if isinstance(value, str):
-        text = value_labels().get(path, {}).get(value)
+        own = labels.get(path) if labels is not None else None
+        text = (own or value_labels().get(path, {})).get(value)
         return text.get(lang) if text is not None else value
     if isinstance(value, Mapping):
-        return _format_item(path, value, lang)
+        return _format_item(path, value, lang, labels)
     if isinstance(value, list) and value:
         separator = "; " if any(isinstance(item, Mapping) for item in value) else ", "
-        return separator.join(format_fact(path, item, lang) for item in value)
+        return separator.join(format_fact(path, item, lang, labels) for item in value)
     return format_value(value, lang)
 
 
@@ -125,21 +132,22 @@ def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
-def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) -> str:
+def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang,
+                      labels: Labels | None = None) -> str:
     """Replace ``{fact.path}`` with the fact's value; unknown paths are left as written."""
 
     def replace(match: re.Match[str]) -> str:
         path = match.group(1)
         if path not in facts:
             return match.group(0)
-        return format_fact(path, facts[path], lang)
+        return format_fact(path, facts[path], lang, labels)
 
     return PLACEHOLDER.sub(replace, template)
 
 
-def fill_text(text: Text, facts: Mapping[str, object]) -> Text:
-    return Text(sv=fill_placeholders(text.sv, facts, "sv"),
-                en=fill_placeholders(text.en, facts, "en"))
+def fill_text(text: Text, facts: Mapping[str, object], labels: Labels | None = None) -> Text:
+    return Text(sv=fill_placeholders(text.sv, facts, "sv", labels),
+                en=fill_placeholders(text.en, facts, "en", labels))
 
 
 @cache

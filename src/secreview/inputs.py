@@ -52,8 +52,7 @@ def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, 
     """A validated system description and its document (kept for positions and the SHA-256);
     its ``extensions:`` are checked against the facts the loaded rulesets declare."""
     doc = load_document(path)
-    system = validate(SystemDescription, doc)
-    check_extensions(system, doc, catalog)
+    system = check_extensions(validate(SystemDescription, doc), doc, catalog)
     return system, doc
 
 

@@ -21,11 +21,13 @@ from secreview.bundled import profiles_dir
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import PathKey, load_document
-from secreview.rules.model import Identifier, RuleId
+from secreview.rules.model import VERSION_PATTERN, Identifier, RuleId
 from secreview.system import one_line
+from secreview.validation import described
 from secreview.vocabulary import OUTCOME_SEVERITY, DecisionOutcome, OpenStatus, Remedy
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Colour = Annotated[str, StringConstraints(pattern=described(
+    r"^#[0-9a-fA-F]{6}$", "a colour is written #rrggbb, e.g. #c62828"))]
 
 
 class _Strict(BaseModel):
@@ -190,7 +192,7 @@ class Organisation(_Strict):
 
 class ProfileInfo(_Strict):
     id: Identifier
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
     title: Text
 
 

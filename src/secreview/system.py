@@ -19,9 +19,12 @@ from pydantic import (
     StringConstraints,
 )
 
+from secreview.validation import described
+
 Country = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    StringConstraints(pattern=described(
+        r"^[A-Z]{2}$", "a country is a two-letter ISO 3166 code in capitals, e.g. SE or US")),
     Field(description="ISO 3166-1 alpha-2 country code, e.g. SE, US"),
 ]
 Level = Annotated[int, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
@@ -67,6 +70,20 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+ExtensionValue = bool | int | float | str | dt.date | list[str] | None
+
+
+class Entry(Section):
+    """One item of a list in the description (an integration, a sub-processor, a certificate, a
+    purpose). Rulesets may ask more about each item than the model does."""
+
+    extensions: dict[str, ExtensionValue] = Field(
+        default_factory=dict,
+        description="Answers for this item to facts declared by rulesets (extension facts "
+        "with 'on:' this list)",
+    )
+
+
 class SystemIdentity(Section):
     name: ShortText | None = Field(None, description="Name of the system or service")
     purpose: FreeText | None = Field(
@@ -89,7 +106,7 @@ class SystemIdentity(Section):
     )
 
 
-class Certification(Section):
+class Certification(Entry):
     standard: Literal["iso27001", "iso27701", "iso27017", "iso27018", "soc2", "c5", "other"]
     covers_service: bool | None = Field(
         None, description="The certificate's scope includes this service"
@@ -123,7 +140,7 @@ class Users(Section):
     number_of_data_subjects: Annotated[int, Field(ge=0)] | None = None
 
 
-class Purpose(Section):
+class Purpose(Entry):
     purpose: FreeText
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
@@ -215,7 +232,7 @@ class Classification(Section):
     )
 
 
-class Subprocessor(Section):
+class Subprocessor(Entry):
     name: ShortText
     country: Country | None = None
     service: ShortText | None = None
@@ -314,7 +331,7 @@ class SecurityTesting(Section):
     incident_notification_hours: Annotated[int, Field(ge=0)] | None = None
 
 
-class Integration(Section):
+class Integration(Entry):
     counterpart: ShortText
     protocol: ShortText | None = None
     open_standard: bool | None = None
@@ -362,9 +379,6 @@ class ReviewInfo(Section):
     date: Date | None = Field(None, description="Date of this review (fixes the report's date)")
     reviewer: ShortText | None = None
     next_review: Date | None = None
-
-
-ExtensionValue = bool | int | float | str | list[str] | None
 
 
 class SystemDescription(Section):

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from secreview import __version__
+from secreview.dates import add_months
 from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
+from secreview.engine.items import quoted_facts
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
-from secreview.i18n import Lang, bilingual, fill_text
+from secreview.i18n import Labels, Lang, Text, bilingual, fill_text, label
 from secreview.inputs import Inputs, load_inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
@@ -45,9 +47,26 @@ def _evidence(outcome: RuleOutcome) -> list[Evidence]:
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
+             labels: Labels) -> Text:
+    """What the finding says: the rule's message, or while facts are missing its
+    ``message_unknown``, or else the message introduced as something to verify, never as a
+    proven problem."""
+    rule = outcome.rule.rule
+    if outcome.status != "unknown":
+        return fill_text(rule.message, quoted, labels)
+    if rule.message_unknown is not None:
+        return fill_text(rule.message_unknown, quoted, labels)
+    message = fill_text(rule.message, quoted, labels)
+    return Text(sv=label("finding.unverified_intro", "sv", message=message.sv),
+                en=label("finding.unverified_intro", "en", message=message.en))
+
+
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
+             labels: Labels) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
+    quoted = quoted_facts(outcome.rule, outcome.status, facts)
     return Finding(
         rule_id=rule.id,
         ruleset_id=outcome.rule.ruleset_id,
@@ -55,8 +74,8 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         status=outcome.status,
         screening=rule.dpia_criterion,
         title=rule.title,
-        message=fill_text(rule.message, facts),
-        remediation=fill_text(rule.remediation, facts),
+        message=_message(outcome, quoted, labels),
+        remediation=fill_text(rule.remediation, quoted, labels),
         references=list(rule.references),
         evidence=_evidence(outcome),
         inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
@@ -92,7 +111,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`."""
     system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
     date = review_date or system.review.date or dt.date.today()
-    evaluation: Evaluation = evaluate(system, catalog)
+    evaluation: Evaluation = evaluate(system, catalog, date)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
@@ -100,14 +119,15 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
+    labels = catalog.value_labels()
+    findings = [_finding(o, scored.get(o.rule.id), facts, labels) for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
     interval = profile.review_interval_months
-    next_review = system.review.next_review or _add_months(date, interval)
+    next_review = system.review.next_review or add_months(date, interval)
     ident = system.system
     return Review(
         engine_version=__version__,
@@ -146,18 +166,6 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
         description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),
     )
-
-
-def _add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    for day in (date.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def review_file(system_path: str | Path, rules: Sequence[str | Path] = (),
