@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.review import Finding, Review
 
 EXTENDED = Path(__file__).parent / "fixtures" / "extended"

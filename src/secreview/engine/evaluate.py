@@ -12,11 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from secreview.dates import iso_date
 from secreview.engine.dpia import derive_facts
-from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import REVIEW_DATE_FACT, FactSpec, fits_kind, flatten
-from secreview.loading import Document, PathKey
+from secreview.facts import REVIEW_DATE_FACT, flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
@@ -122,114 +119,3 @@ def evaluate(system: SystemDescription, catalog: Catalog,
     outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
                       for r in catalog.rules])
     return Evaluation(outcomes=outcomes, facts=facts)
-
-
-ExtensionIssue = tuple[PathKey, str, Any, str | None]
-"""An answer to an extension fact that does not fit: where in the description, what is wrong,
-the answer, and a hint."""
-
-
-def check_extensions(system: SystemDescription, doc: Document,
-                     catalog: Catalog) -> SystemDescription:
-    """Validate ``extensions:`` answers (top level and per list item) against the facts the
-    loaded rulesets declare; returns the description with dates written as text read as dates."""
-    typed, issues = typed_extensions(system, catalog)
-    if issues:
-        raise InputError([Problem(message, found=None if found is None else repr(found),
-                                  suggestion=hint, **doc.where(path))
-                          for path, message, found, hint in issues])
-    return typed
-
-
-def typed_extensions(system: SystemDescription, catalog: Catalog
-                     ) -> tuple[SystemDescription, list[ExtensionIssue]]:
-    """Every extension answer checked against its declaration (known name, type, allowed values,
-    bounds). ``check``, reviews and rule examples all check answers here, so an answer one of
-    them accepts none of them refuses."""
-    issues: list[ExtensionIssue] = []
-    top = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
-    answers = _typed_answers(system.extensions, top, ("extensions",), issues)
-    update: dict[str, Any] = {"extensions": answers} if answers != system.extensions else {}
-    for list_path, spec in catalog.facts.items():
-        if spec.kind != "objects":
-            continue
-        items = _at(system, list_path)
-        if not items:
-            continue
-        declared = {key.removeprefix("extensions."): item_spec
-                    for key, item_spec in spec.item_facts.items() if item_spec.extension}
-        typed_items = []
-        for index, item in enumerate(items):
-            typed = _typed_answers(item.extensions, declared,
-                                   (*list_path.split("."), index, "extensions"), issues)
-            typed_items.append(item if typed == item.extensions
-                               else item.model_copy(update={"extensions": typed}))
-        if typed_items != list(items):
-            update = _set_at(system, update, list_path, typed_items)
-    return (system.model_copy(update=update) if update else system), issues
-
-
-def _at(system: SystemDescription, path: str) -> Any:
-    value: Any = system
-    for part in path.split("."):
-        value = getattr(value, part, None)
-    return value
-
-
-def _set_at(system: SystemDescription, update: dict[str, Any], path: str,
-            value: Any) -> dict[str, Any]:
-    """``update`` for :meth:`model_copy` with the list at ``path`` replaced (one section deep)."""
-    head, _, tail = path.partition(".")
-    if not tail:
-        return {**update, head: value}
-    section = getattr(system, head)
-    return {**update, head: section.model_copy(update={tail: value})}
-
-
-def _typed_answers(answers: Mapping[str, Any], declared: Mapping[str, FactSpec],
-                   base: PathKey, issues: list[ExtensionIssue]) -> dict[str, Any]:
-    typed: dict[str, Any] = {}
-    for name, value in answers.items():
-        spec = declared.get(name)
-        path = (*base, name)
-        if spec is None:
-            hint = did_you_mean(name, declared) or (
-                "no loaded ruleset declares extension facts here" if not declared
-                else f"declared facts: {', '.join(sorted(declared))}")
-            issues.append((path, f"unknown extension fact '{name}'", None, hint))
-            continue
-        if spec.kind == "date" and isinstance(value, str) and iso_date(value) is not None:
-            value = iso_date(value)  # a date in a JSON description is text
-        error = _extension_type_error(spec, value)
-        if error:
-            issues.append((path, f"{'.'.join(map(str, path))}: {error}", value, None))
-        typed[name] = value
-    return typed
-
-
-_KIND_WORDS: dict[str, str] = {
-    "bool": "a bool value: true or false", "int": "a whole number", "number": "a number",
-    "string": "text", "enum": "text", "date": "a date (YYYY-MM-DD)", "list": "a list",
-}
-
-
-def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not fits_kind(spec.kind, value):
-        return f"expected {_KIND_WORDS.get(spec.kind, spec.kind)}"
-    allowed = spec.allowed
-    if allowed is not None:
-        values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            return f"{bad[0]!r} is not one of {', '.join(map(str, allowed))}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        low = -float("inf") if spec.minimum is None else spec.minimum
-        high = float("inf") if spec.maximum is None else spec.maximum
-        if not low <= value <= high:
-            bounds = " and ".join(b for b in (
-                f"at least {spec.minimum:g}" if spec.minimum is not None else "",
-                f"at most {spec.maximum:g}" if spec.maximum is not None else "") if b)
-            return f"{value:g} is outside the allowed range ({bounds})"
-    return None

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import evaluate_rule, typed_extensions
+from secreview.engine.evaluate import evaluate_rule
 from secreview.errors import Problem
 from secreview.facts import REVIEW_DATE_FACT, flatten
+from secreview.inputs import typed_extensions
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.validation import data_path
