@@ -76,5 +76,14 @@ def test_a_later_review_date_turns_a_pass_into_a_finding(tmp_path: Path) -> None
     system.write_text("extensions: {last_audit: 2025-06-01}\n", encoding="utf-8")
     early = review_file(system, rules=[EXTENDED], review_date=dt.date(2026, 1, 1))
     late = review_file(system, rules=[EXTENDED], review_date=dt.date(2026, 7, 1))
-    assert finding(early, "test.audit_old").status == "unknown"  # findings count still open
+    assert finding(early, "test.audit_old").status == "pass"
     assert finding(late, "test.audit_old").status == "finding"
+
+
+def test_an_unknown_item_extension_fact_is_a_question_for_the_vendor(tmp_path: Path) -> None:
+    result = review(tmp_path, "integrations:\n  - {counterpart: Skolverket}\n")
+    assert finding(result, "test.old_tls").open_questions == [
+        "integrations.extensions.tls_version"]
+    question = next(q for q in result.questions
+                    if q.fact == "integrations.extensions.tls_version")
+    assert question.question.en == "Which TLS version does the integration use?"

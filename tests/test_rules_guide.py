@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from secreview.facts import core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition, Example, Reference, Rule
@@ -36,13 +36,32 @@ def test_the_complete_ruleset_lints_clean(tmp_path: Path) -> None:
     assert (file.parent / target).is_file()
 
 
+def _guide_facts() -> dict[str, Any]:
+    """The fact catalogue with the guide's own extension facts declared (section 7)."""
+    from secreview.loading import Document
+    from secreview.rules.loader import LoadedRuleset, build_catalog
+    from secreview.rules.model import Ruleset
+
+    (declared,) = _blocks("facts")
+    data = {"ruleset": {"id": "guide", "version": "1.0.0", "title": {"sv": "G", "en": "G"},
+                        "owner": "o", "date": "2026-01-01", "aspect": "supplier"},
+            **yaml.safe_load(declared),
+            "rules": [{"id": "guide.a", "title": {"sv": "t", "en": "t"},
+                       "message": {"sv": "m", "en": "m"}, "remediation": {"sv": "r", "en": "r"},
+                       "references": [{"source": "s"}], "consequence": 2, "likelihood": 2,
+                       "finding_if": {"fact": "access.sso", "eq": False}}]}
+    loaded = LoadedRuleset(Ruleset.model_validate(data), "guide.yaml", "0",
+                           Document(data=data, source="guide.yaml"))
+    return dict(build_catalog([loaded]).facts)
+
+
 @pytest.mark.parametrize("block", _blocks("finding_if"))
 def test_condition_examples_compile(block: str) -> None:
     raw = yaml.safe_load(block)["finding_if"]
     from pydantic import TypeAdapter
 
     condition = TypeAdapter(Condition).validate_python(raw)
-    ctx = CompileContext(facts=core_facts(), sets=builtin_sets())
+    ctx = CompileContext(facts=_guide_facts(), sets=builtin_sets())
     compile_condition(condition, ctx)
     assert ctx.problems == []
 

@@ -301,8 +301,9 @@ def test_two_files_sharing_a_ruleset_id_still_run_their_examples(tmp_path: Path)
                                                     "lint.processor_agreement_copy"),
                                      encoding="utf-8")
     report = lint_paths([tmp_path])
+    # the copied rule also tests the same condition as the original, which lint says too
     assert [(Path(p.file or "").name, p.code) for p in report.problems] == [
-        ("b.yaml", "duplicate-id")]
+        ("b.yaml", "duplicate-id"), ("b.yaml", "duplicate-condition")]
     assert report.rules == 2
 
 
@@ -423,3 +424,35 @@ def test_an_extension_declaration_is_checked_as_a_whole(tmp_path: Path) -> None:
     rule = _RULE.format(name="a", message="A", body="    finding_if: {fact: vendor.name, eq: x}\n")
     schema = [p for p in _lint_rules(tmp_path, rule, facts=facts).problems if p.code == "schema"]
     assert len(schema) == 1 and "'values' are for string and list facts" in schema[0].message
+
+
+def test_two_rules_testing_the_same_condition_are_flagged(tmp_path: Path) -> None:
+    first = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "applies_if: {fact: personal_data.processed, eq: true}\n"
+        "finding_if: {fact: security_testing.incident_notification_hours, gt: 72}\n", "    "))
+    second = _RULE.format(name="b", message="A", body=textwrap.indent(
+        "finding_if:\n"
+        "  all:\n"
+        "    - {fact: security_testing.incident_notification_hours, gt: 72}\n"
+        "    - {fact: personal_data.processed, in: [true]}\n", "    "))
+    found = [p for p in _lint_rules(tmp_path, first, second).problems
+             if p.code == "duplicate-condition"]
+    assert len(found) == 1
+    assert found[0].rule_id == "t.b" and found[0].severity == "warning"
+    assert "same condition as rule 't.a'" in found[0].message
+
+
+def test_a_rule_without_the_routing_of_its_extension_fact_is_flagged(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: model_vendor, type: string, question: {sv: V?, en: W?},\n"
+             "     asked_if: {fact: ai.used, eq: true}, section: ai}\n"
+             "  - {name: misplaced, type: bool, question: {sv: V?, en: W?}, section: hostng}\n")
+    unrouted = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.model_vendor, eq: x}\n", "    "))
+    routed = _RULE.format(name="b", message="A", body=textwrap.indent(
+        "applies_if: {all: [{fact: ai.used, eq: true}, {fact: extensions.misplaced, eq: true}]}\n"
+        "finding_if: {fact: extensions.model_vendor, eq: y}\n", "    "))
+    problems = _lint_rules(tmp_path, unrouted, routed, facts=facts).problems
+    routing = [p for p in problems if p.code == "routing"]
+    assert [p.rule_id for p in routing] == ["t.a"]
+    (section,) = [p for p in problems if p.code == "extension-section"]
+    assert section.suggestion == "did you mean 'hosting'?"

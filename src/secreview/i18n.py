@@ -121,14 +121,15 @@ def format_fact(path: str, value: object, lang: Lang, labels: Labels | None = No
     return format_value(value, lang)
 
 
-def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
+def value_choices(path: str, values: Iterable[object], lang: Lang,
+                  labels: Labels | None = None) -> str:
     """The ids a fact accepts with what each means, for a form: ``saas — cloud service (SaaS)``.
 
     Joined with semicolons because some labels contain commas; a no-break space keeps each id
     on the same line as its dash when a comment is wrapped.
     """
-    labels = value_labels().get(path, {})
-    return "; ".join(f"{value}\u00a0— {labels[str(value)].get(lang)}" if str(value) in labels
+    known = (labels.get(path) if labels is not None else None) or value_labels().get(path, {})
+    return "; ".join(f"{value}\u00a0— {known[str(value)].get(lang)}" if str(value) in known
                      else str(value) for value in values)
 
 

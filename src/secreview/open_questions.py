@@ -53,7 +53,7 @@ def group_questions(review: Review, catalog: Catalog | None = None) -> list[Ques
     """
     areas: dict[str, list[tuple[int, str]]] = {}
     for rank, question in enumerate(review.questions):
-        areas.setdefault(section_of(question.fact), []).append((rank, question.fact))
+        areas.setdefault(section_of(question.fact, catalog), []).append((rank, question.fact))
     by_fact = {q.fact: q for q in review.questions}
     groups: list[QuestionGroup] = []
     number = 0

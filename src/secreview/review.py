@@ -25,7 +25,7 @@ from secreview.vocabulary import (
     TailoringChange,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -140,7 +140,11 @@ class Decision(_Model):
 class DpiaVerdict(_Model):
     criteria_met: list[str]
     criteria_unknown: list[str]
-    criteria_not_met: list[str]
+    criteria_not_met: list[str] = Field(description="Criteria a screening rule found not met")
+    criteria_not_screened: list[str] = Field(
+        default_factory=list, description="Criteria no selected screening rule looked at")
+    screened: bool = Field(True, description="Whether any screening rule was part of the review; "
+                           "false means the screening was not done")
     required: bool | None = Field(description="Two or more WP248 criteria (IMY Art. 35(4) list)")
     status: str | None = Field(description="DPIA status from the description")
     prior_consultation: bool | None = Field(description="Art. 36: high residual risk after DPIA")

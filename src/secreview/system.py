@@ -80,7 +80,7 @@ class Entry(Section):
     extensions: dict[str, ExtensionValue] = Field(
         default_factory=dict,
         description="Answers for this item to facts declared by rulesets (extension facts "
-        "with 'on:' this list)",
+        "with 'for_each:' this list)",
     )
 
 

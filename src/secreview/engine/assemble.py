@@ -15,7 +15,7 @@ from secreview.dates import add_months
 from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
-from secreview.engine.items import quoted_facts
+from secreview.engine.items import quoted_facts, unknown_item_facts
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
@@ -88,7 +88,8 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         remedy=rule.remedy,
         owner_role=rule.owner_role,
         due=rule.due,
-        open_questions=list(outcome.unknown_facts) if outcome.status == "unknown" else [],
+        open_questions=[*outcome.unknown_facts, *unknown_item_facts(outcome.rule, facts)]
+        if outcome.status == "unknown" else [],
     )
 
 

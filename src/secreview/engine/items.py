@@ -72,3 +72,17 @@ def quoted_facts(compiled: CompiledRule, status: str, facts: Mapping[str, Any]) 
             chosen += [item for item in quantified.items(facts, wanted)
                        if not any(item is other for other in chosen)]
     return QuotedFacts(facts, selected)
+
+
+def unknown_item_facts(compiled: CompiledRule, facts: Mapping[str, Any]) -> list[str]:
+    """Extension facts of list items that keep the rule undecided, as ``LIST.extensions.NAME``:
+    questions a ruleset declared for each item, to put to the vendor like any other."""
+    found: list[str] = []
+    for quantified in compiled.quantifiers:
+        undecided = quantified.items(facts, (None,))
+        for list_path, fact in compiled.item_facts_used:
+            path = f"{list_path}.{fact}"
+            if (list_path == quantified.list_path and fact.startswith("extensions.")
+                    and path not in found and any(item.get(fact) is None for item in undecided)):
+                found.append(path)
+    return found

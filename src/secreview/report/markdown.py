@@ -90,6 +90,9 @@ def render_markdown(review: Review, lang: Lang) -> str:
     if dpia.criteria_unknown:
         out.append(f"- {label('dpia.unknown', lang)}: "
                    f"{criteria_text(dpia.criteria_unknown, lang)}")
+    if dpia.screened and dpia.criteria_not_screened:
+        out.append(f"- {label('dpia.not_screened', lang)}: "
+                   f"{criteria_text(dpia.criteria_not_screened, lang)}")
     classification = view.classification(r)
 
     def axis_value(axis: str) -> str:

@@ -57,6 +57,9 @@ def render_text(review: Review, lang: Lang) -> str:
     if dpia.criteria_unknown:
         out.append(f"  {label('dpia.unknown', lang)}: "
                    f"{criteria_text(dpia.criteria_unknown, lang)}")
+    if dpia.screened and dpia.criteria_not_screened:
+        out.append(f"  {label('dpia.not_screened', lang)}: "
+                   f"{criteria_text(dpia.criteria_not_screened, lang)}")
     out.append("")
     out.append(label("heading.aspects", lang) + ":")
     for aspect in review.aspects:

@@ -169,16 +169,18 @@ def _extension_facts(rulesets: list[LoadedRuleset], facts: dict[str, FactSpec],
     for loaded in rulesets:
         for index, fact in enumerate(loaded.model.facts):
             where = loaded.document.where
-            if fact.on is not None:
-                target = facts.get(fact.on)
+            each = fact.for_each
+            if each is not None:
+                target = facts.get(each)
                 if target is None or target.kind != "objects":
                     lists = sorted(p for p, s in facts.items() if s.kind == "objects")
                     problems.append(Problem(
-                        f"extension fact '{fact.name}' is on '{fact.on}', which is not a list "
-                        "of items", code="extension-conflict", **where(("facts", index, "on")),
-                        suggestion=did_you_mean(fact.on, lists) or f"lists: {', '.join(lists)}"))
+                        f"extension fact '{fact.name}' is asked for each item of '{each}', "
+                        "which is not a list of items", code="extension-conflict",
+                        **where(("facts", index, "for_each")),
+                        suggestion=did_you_mean(each, lists) or f"lists: {', '.join(lists)}"))
                     continue
-            scope = declared if fact.on is None else per_list.setdefault(fact.on, {})
+            scope = declared if each is None else per_list.setdefault(each, {})
             previous = scope.get(fact.name)
             if previous is not None and _shape(previous) != _shape(fact):
                 problems.append(Problem(
@@ -191,13 +193,24 @@ def _extension_facts(rulesets: list[LoadedRuleset], facts: dict[str, FactSpec],
             values = tuple(fact.values) if fact.values is not None else None
             spec = extension_spec(fact.name, kind, values, fact.question.en, fact.minimum,
                                   fact.maximum)
-            if fact.on is None:
+            if each is None:
                 facts[spec.path] = spec
             else:
-                target = facts[fact.on]
-                facts[fact.on] = replace(target, item_facts={**target.item_facts,
-                                                             spec.path: spec})
+                target = facts[each]
+                facts[each] = replace(target, item_facts={**target.item_facts, spec.path: spec})
     return declared, per_list
+
+
+def _check_routing(loaded: LoadedRuleset, facts: Mapping[str, FactSpec],
+                   problems: list[Problem]) -> None:
+    """An extension fact's ``asked_if`` is a condition like a rule's: its facts must exist and
+    its tests fit them."""
+    for index, fact in enumerate(loaded.model.facts):
+        if fact.asked_if is not None:
+            ctx = CompileContext(facts=facts, sets=value_sets(loaded),
+                                 where=loaded.document.where)
+            compile_condition(fact.asked_if, ctx, ("facts", index, "asked_if"))
+            problems.extend(ctx.problems)
 
 
 def _shape(fact: ExtensionFact) -> tuple[object, ...]:
@@ -256,6 +269,8 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
         seen_rulesets.setdefault(loaded.id, loaded.source)
     facts = core_facts()
     declared, per_list = _extension_facts(rulesets, facts, problems)
+    for loaded in rulesets:
+        _check_routing(loaded, facts, problems)
     aspects = dict(core_aspects())
     for loaded in rulesets:
         for declared_aspect in loaded.model.aspects:

@@ -306,13 +306,14 @@ class ExtensionFact(_Strict):
 
     It is a fact like any other: typed (with bounds or allowed values and their labels), asked
     in the questionnaire in a section of its choosing, optionally only when a routing condition
-    holds, and checked the same way in ``check``, ``rules lint`` and rule examples. With ``on:``
-    it is asked for each item of a list (each integration, sub-processor or certificate).
+    holds, and checked the same way in ``check``, ``rules lint`` and rule examples. With
+    ``for_each:`` it is asked for each item of a list (each integration, sub-processor or
+    certificate).
     """
 
     name: Identifier
     type: Literal["bool", "int", "number", "string", "date", "list"]
-    on: FactPath | None = Field(
+    for_each: FactPath | None = Field(
         None, description="A list of the description whose items each answer the fact: "
         "integrations, hosting.subprocessors, vendor.certifications or personal_data.purposes")
     values: list[str] | None = Field(None, description="Allowed values (makes it an enumeration)")

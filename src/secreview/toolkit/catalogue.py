@@ -75,10 +75,11 @@ def word(key: str, lang: Lang, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def condition_yaml(cond: Condition) -> str:
-    """A condition written back as YAML, the way a security officer writes it."""
+def condition_yaml(cond: Condition, inline: bool = False) -> str:
+    """A condition written back as YAML, the way a security officer writes it (``inline``: on
+    one line, ``{fact: ai.used, eq: true}``, for a sentence or a comment)."""
     return yaml.safe_dump(plain(cond), allow_unicode=True, sort_keys=False,
-                          default_flow_style=False).rstrip("\n")
+                          default_flow_style=inline, width=10_000).rstrip("\n")
 
 
 def _ruleset_of(compiled: CompiledRule, catalog: Catalog) -> LoadedRuleset:

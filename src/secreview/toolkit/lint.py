@@ -40,6 +40,11 @@ from secreview.rules.loader import (
 )
 from secreview.rules.model import Mitigation, Rule, Ruleset, plain
 from secreview.rules.satisfiability import Possibility
+from secreview.toolkit.consistency import (
+    duplicate_conditions,
+    unknown_sections,
+    unrouted_extension_facts,
+)
 from secreview.toolkit.examples import run_rule_examples
 from secreview.toolkit.partial import BrokenRule, broken_rule_problems
 from secreview.validation import validate, value_at
@@ -82,6 +87,9 @@ HINTS: dict[str, str] = {
     "unused-fact": "remove the extension fact or use it in a rule",
     "tailoring": "tailor only rules that the profile's rulesets define; see "
                  "'secreview rules list'",
+    "duplicate-condition": "disable one of the two rules in the profile, or change one",
+    "routing": "add the extension fact's asked_if to the rule's applies_if",
+    "extension-section": "use a section of 'secreview init' (system, hosting, contract, ...)",
 }
 
 
@@ -548,10 +556,15 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
         if possibility is not None:
             problems += _never_true_problems(rule, possibility, catalog.facts, where, base)
             problems += _example_problems(index, compiled, catalog, loaded)
+    from secreview.questionnaire import SECTIONS
+
+    checks = (duplicate_conditions(catalog), unrouted_extension_facts(catalog),
+              unknown_sections(catalog, [section for section, _keys in SECTIONS]))
+    problems += [_from_problem(p, p.code or "", "warning") for found in checks for p in found]
     for loaded in catalog.rulesets:
         for k, fact in enumerate(loaded.model.facts):
-            path = f"extensions.{fact.name}" if fact.on is None else \
-                f"{fact.on}.extensions.{fact.name}"
+            path = f"extensions.{fact.name}" if fact.for_each is None else \
+                f"{fact.for_each}.extensions.{fact.name}"
             if path not in used:
                 problems.append(_new(
                     "unused-fact", f"extension fact '{fact.name}' is declared but no rule uses it",
