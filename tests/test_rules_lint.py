@@ -271,7 +271,7 @@ def test_profile_mode_checks_tailoring_against_the_selected_rules() -> None:
     found = [(Path(p.file or "").name, p.line, p.column, p.severity, p.code, p.rule_id)
              for p in report.problems]
     assert found == [
-        ("profile.yaml", 20, 3, "error", "tailoring", None),
+        ("profile.yaml", 20, 21, "error", "tailoring", None),  # at the unknown id itself
         ("profile.yaml", 23, 8, "error", "tailoring", "fixture.exit_plann"),
         ("profile.yaml", 25, 8, "warning", "tailoring", "fixture.storage_outside_eea"),
     ]

@@ -167,9 +167,10 @@ class RulesetRef(_Model):
 class ProfileRef(_Model):
     id: str
     version: str
-    sha256: str
+    sha256: str = Field(description="Of the profile file, and of every profile it extends")
     organisation: str
     matrix: str
+    extends: str | None = Field(None, description="The profile it extends: id and version")
 
 
 class Tailored(_Model):

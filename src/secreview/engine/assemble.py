@@ -148,7 +148,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                              title=r.model.ruleset.title) for r in catalog.rulesets],
         profile=ProfileRef(id=profile.profile.id, version=profile.profile.version,
                            sha256=inputs.profile_sha256, organisation=profile.organisation.name,
-                           matrix=matrix.id),
+                           matrix=matrix.id, extends=profile.extends),
         waivers_sha256=inputs.waivers_sha256,
         tailoring=inputs.tailoring,
         matrix=MatrixInfo(

@@ -17,7 +17,7 @@ import copy
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -646,16 +646,21 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
     require_existing([file, *paths])
     try:
         doc = load_document(file)
-        profile = validate(Profile, doc)
+        if isinstance(doc.data, dict) and "extends" in doc.data:
+            from secreview.profile_extends import extended_profile
+
+            profile = extended_profile(file, doc)[0]
+        else:
+            profile = validate(Profile, doc)
     except InputError as exc:
         return LintReport([_from_problem(p, "schema") for p in exc.problems], files=1)
     problems: list[LintProblem] = []
     try:
         selected = profile_ruleset_files(profile, file)
     except InputError as exc:
-        problems += [_new("tailoring", p.message, doc.where(("tailoring", "include_bundled")),
-                          suggestion=p.suggestion or "see the ruleset ids in 'secreview rules "
-                          "list --format json'") for p in exc.problems]
+        problems += [_from_problem(replace(p, suggestion=p.suggestion or "see the ruleset ids "
+                                           "in 'secreview rules list --format json'"),
+                                   "tailoring") for p in exc.problems]
         selected = ruleset_files([file.parent / p for p in profile.tailoring.rulesets])
     report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
     report.problems += problems + _tailoring_problems(profile, doc, catalog)
