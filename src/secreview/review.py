@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from secreview.catalogues.model import CoverageStatus, RequirementResult
 from secreview.i18n import Text
 from secreview.rules.model import Reference
 from secreview.vocabulary import (
@@ -217,6 +218,30 @@ class MatrixInfo(_Model):
     grid: list[list[str]]
 
 
+class RequirementOutcome(_Model):
+    """One requirement of an external catalogue in a review: how far the rules cover it, what
+    they found, and which rules (their findings are in ``findings``)."""
+
+    ref_id: str
+    name: str | None
+    section: str | None
+    coverage: CoverageStatus
+    result: RequirementResult
+    rule_ids: list[str]
+
+
+class CatalogueView(_Model):
+    """The review per requirement of one external catalogue."""
+
+    title: str
+    ids: list[str]
+    source: str
+    sha256: str
+    mappings: list[str]
+    counts: dict[str, int] = Field(description="Requirements per result")
+    requirements: list[RequirementOutcome]
+
+
 class Review(_Model):
     schema_version: str = SCHEMA_VERSION
     engine_version: str
@@ -241,6 +266,9 @@ class Review(_Model):
         description="Waivers or tailoring that were not applied, and why (both languages)",
     )
     description: dict[str, Any] = Field(description="The system description as submitted")
+    catalogue: CatalogueView | None = Field(
+        None, description="The review per requirement of an external catalogue, when asked for "
+        "(secreview review --catalogue)")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

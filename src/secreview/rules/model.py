@@ -255,6 +255,22 @@ class Mitigation(_Strict):
     title: Text
 
 
+Extent = Literal["full", "partial"]
+
+
+class Satisfies(_Strict):
+    """A requirement of an external catalogue that the rule checks (``secreview rules
+    coverage``): the catalogue by one of its identifiers, the requirement by its reference."""
+
+    catalogue: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
+        description="The catalogue: a CISO Assistant framework or library urn or ref_id, an "
+        "OSCAL catalog's uuid or document id")
+    ref: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The requirement's ref_id (or its urn or control id), e.g. 'AC-2(1)'")
+    extent: Extent = Field(
+        "full", description="'partial' when the rule checks only part of the requirement")
+
+
 class Example(_Strict):
     """A partial system description and the outcome the rule must give for it."""
 
@@ -298,6 +314,8 @@ class Rule(_Strict):
         None, description="Marks a DPIA screening rule: a 'finding' means the criterion is met"
     )
     tags: list[Identifier] = Field(default_factory=list)
+    satisfies: list[Satisfies] = Field(
+        default_factory=list, description="Requirements of external catalogues the rule checks")
     examples: list[Example] = Field(default_factory=list)
 
 
