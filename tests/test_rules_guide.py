@@ -20,8 +20,13 @@ BLOCKS = [m.group(1) for m in re.finditer(r"^ *```yaml\n(.*?)^ *```", GUIDE.read
     encoding="utf-8"), re.S | re.M)]
 
 
+FILE_MARK = "# file: "
+"""The worked example's files (section 12) start with this line and the path to write them to."""
+
+
 def _blocks(first_key: str) -> list[str]:
-    return [b for b in BLOCKS if re.match(rf"^(#.*\n)*{first_key}:", b)]
+    return [b for b in BLOCKS if re.match(rf"^(#.*\n)*{first_key}:", b)
+            and not b.startswith(FILE_MARK)]
 
 
 def test_the_complete_ruleset_lints_clean(tmp_path: Path) -> None:
@@ -90,3 +95,43 @@ def test_operator_table_covers_every_operator() -> None:
     table = text[text.index("| Operator |"):text.index("### Combining tests")]
     missing = [op for op in OPERATORS if f"`{op}`" not in table]
     assert missing == []
+
+
+# --- the worked example runs as written (section 12) -------------------------------------------
+
+CONSOLE = re.compile(r"^```console\n\$ secreview (.*?)\n(.*?)^```", re.S | re.M)
+
+
+def _worked_example() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    return text[text.index("## 12. Map an external catalogue"):text.index("## 13. Versions")]
+
+
+def test_the_worked_example_runs_as_the_guide_shows(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+    import shutil
+
+    from click.testing import CliRunner
+
+    from secreview.cli import main
+
+    section = _worked_example()
+    files = [b for b in BLOCKS if b.startswith(FILE_MARK) and b in section]
+    assert len(files) == 4
+    for block in files:
+        target = tmp_path / block.splitlines()[0].removeprefix(FILE_MARK)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(block, encoding="utf-8")
+    (tmp_path / "examples").mkdir()
+    shutil.copy(GUIDE.parent.parent / "examples" / "school-platform.yaml", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    commands = CONSOLE.findall(section)
+    assert len(commands) == 3
+    for command, shown in commands:
+        result = CliRunner().invoke(main, shlex.split(command))
+        assert result.exit_code == 0, result.output
+        if shown.startswith("…\n"):  # an excerpt: the end of the output
+            assert result.output.endswith(shown.removeprefix("…\n")), result.output
+        else:
+            assert result.output == shown
