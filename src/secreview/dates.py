@@ -19,9 +19,11 @@ _RELATIVE = re.compile(r"^\s*review_date\s*(?:([+-])\s*(\d{1,4})\s*([dwmy]))?\s*
 
 def add_months(date: dt.date, months: int) -> dt.date:
     """``date`` plus whole months (negative to go back); a day the target month lacks becomes
-    its last."""
+    its last. Raises ``ValueError`` past the years 1 to 9999."""
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ValueError(f"year {year} is out of range")
     for day in (date.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)
@@ -37,12 +39,15 @@ class Offset:
     amount: int
     unit: str
 
-    def apply(self, date: dt.date) -> dt.date:
-        if self.unit == "d":
-            return date + dt.timedelta(days=self.amount)
-        if self.unit == "w":
-            return date + dt.timedelta(weeks=self.amount)
-        return add_months(date, self.amount * (12 if self.unit == "y" else 1))
+    def apply(self, date: dt.date) -> dt.date | None:
+        """``date`` moved by the offset; ``None`` (unknown) past the years 1 to 9999."""
+        try:
+            if self.unit in ("d", "w"):
+                days = self.amount * (7 if self.unit == "w" else 1)
+                return date + dt.timedelta(days=days)
+            return add_months(date, self.amount * (12 if self.unit == "y" else 1))
+        except (OverflowError, ValueError):
+            return None
 
 
 def relative_date(text: str) -> Offset | None:

@@ -4,7 +4,7 @@ changes, without copying it.
 ``extends:`` names a bundled profile (``se-municipality``) or a profile file in the same folder
 as the extending one (or below it: a path is never absolute and never leaves that folder).
 What the extending profile writes replaces the extended profile's section of the same name; its
-``tailoring`` is merged instead: its rulesets come after the extended profile's, its
+``tailoring`` is merged instead: its rulesets are added to the extended profile's, its
 ``exclude_rulesets`` leave rulesets out, and its ``disable``/``enable``/``override`` entries
 replace the extended profile's entries for the same rule (``enable`` undoes a ``disable``).
 Chains are allowed up to :data:`MAX_DEPTH` profiles; a cycle is an error.
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from secreview.cache import load_document_cached
 from secreview.errors import InputError, did_you_mean
-from secreview.loading import Document
+from secreview.loading import Document, real_path
 from secreview.profile import (
     Profile,
     ProfileExtension,
@@ -29,6 +29,7 @@ from secreview.profile import (
     TailoringChanges,
     bundled_profile_path,
     check_tailored_once,
+    tailoring_ruleset_paths,
 )
 from secreview.validation import problems_from, validate
 
@@ -44,8 +45,8 @@ def extended_profile(file: Path, doc: Document,
     check_tailored_once(ext.tailoring.disable, ext.tailoring.override, doc,
                         ext.tailoring.enable)
     parent_file = parent_path(ext.extends, file, doc)
-    here = file.resolve()
-    if parent_file.resolve() in (*chain, here):
+    here = real_path(file)
+    if real_path(parent_file) in (*chain, here):
         raise InputError.single(f"profile extends itself through '{ext.extends}'",
                                 **doc.where(("extends",)),
                                 suggestion="a profile may extend another, never itself")
@@ -58,6 +59,8 @@ def extended_profile(file: Path, doc: Document,
         parent, parent_sha = extended_profile(parent_file, parent_doc, (*chain, here))
     else:
         parent = validate(Profile, parent_doc)
+        check_tailored_once(parent.tailoring.disable, parent.tailoring.override, parent_doc)
+        tailoring_ruleset_paths(parent, parent_file)
         parent_sha = parent_doc.sha256
     merged = _merged(parent, ext, parent_file.parent, file.parent, doc)
     sha = hashlib.sha256(f"{doc.sha256}\n{parent_sha}".encode()).hexdigest()
@@ -75,9 +78,9 @@ def parent_path(name: str, file: Path, doc: Document) -> Path:
         raise InputError.single(f"no bundled profile '{name}'", **doc.where(("extends",)),
                                 suggestion=did_you_mean(name, names)
                                 or f"bundled profiles: {', '.join(names)}")
-    folder = file.parent.resolve()
+    folder = real_path(file.parent)
     candidate = Path(name)
-    target = (folder / candidate).resolve()
+    target = real_path(folder / candidate)
     if candidate.is_absolute() or not target.is_relative_to(folder):
         raise InputError.single(
             f"'{name}' is outside this profile's folder", **doc.where(("extends",)),
@@ -125,8 +128,8 @@ def _tailoring(parent: Tailoring, changes: TailoringChanges, parent_dir: Path,
     return {
         "include_bundled": parent.include_bundled if changes.include_bundled is None
         else changes.include_bundled,
-        "rulesets": [*(_rebased(p, parent_dir, child_dir) for p in parent.rulesets),
-                     *changes.rulesets],
+        "rulesets": [*changes.rulesets,
+                     *(_rebased(p, parent_dir, child_dir) for p in parent.rulesets)],
         "exclude_rulesets": [*changes.exclude_rulesets, *parent.exclude_rulesets],
         "disable": [*(d.model_dump() for d in changes.disable),
                     *(d.model_dump() for d in parent.disable if d.rule not in mentioned)],

@@ -56,6 +56,21 @@ _TYPE_HINTS = {
 }
 
 
+_NUMBER_KINDS = ("int_type", "float_type", "int_parsing", "float_parsing")
+
+
+def _number_hint(kind: str, value: Any) -> str | None:
+    """Why a value that looks like a number is not read as one (a boolean, YAML 1.1 notation)."""
+    if kind not in _NUMBER_KINDS:
+        return None
+    if isinstance(value, bool):
+        return "true and false are not numbers: write the number"
+    if isinstance(value, str) and (":" in value or "_" in value or value[:2].lower() == "0b"):
+        return (f"{value} is text, not a number (the YAML 1.1 notations 4:30, 1_000 and 0b101 "
+                "are not read as numbers): write it in decimals, such as 4.5 or 1000")
+    return None
+
+
 def data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     """Follow a pydantic error location through the data, skipping union tags it cannot follow."""
     path: list[str | int] = []
@@ -203,6 +218,7 @@ def _one_per_mistake(items: list[Located]) -> list[Located]:
             words = list(dict.fromkeys(_expected_word(items[i][1]) for i in indices))
             expected = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
             merged[indices[0]] = (path, {**first, "type": "union_type",
+                                         "first_type": first["type"],
                                          "msg": f"expected {expected}"})
             drop.update(indices[1:])
     drop |= _misspelt_required(items)
@@ -248,7 +264,8 @@ def _problem(item: dict[str, Any], path: PathKey, model: type[BaseModel],
         return Problem(f"{dotted}: {meaning}", found=_short(item.get("input")), suggestion=hint,
                        **where)
     message = item["msg"]
-    suggestion = _TYPE_HINTS.get(kind)
+    suggestion = _number_hint(item.get("first_type", kind), item.get("input")) \
+        or _TYPE_HINTS.get(kind)
     if kind == "literal_error" and isinstance(item.get("input"), str):
         expected = item.get("ctx", {}).get("expected", "")
         options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]

@@ -20,6 +20,7 @@ from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
+from secreview.errors import InputError
 from secreview.facts import json_value
 from secreview.i18n import Labels, Lang, Text, bilingual, fill_text, label
 from secreview.inputs import Inputs
@@ -38,6 +39,7 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.rules.regex_safety import match_budget
 from secreview.vocabulary import FINDING_STATUSES
 
 
@@ -123,14 +125,16 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
     labels = catalog.value_labels()
-    findings = [_finding(o, scored.get(o.rule.id), facts, labels) for o in evaluation.outcomes]
+    with match_budget():  # naming the items that fail evaluates their 'where' once more
+        findings = [_finding(o, scored.get(o.rule.id), facts, labels)
+                    for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
     interval = profile.review_interval_months
-    next_review = system.review.next_review or add_months(date, interval)
+    next_review = system.review.next_review or _next_review(date, interval)
     ident = system.system
     return Review(
         engine_version=__version__,
@@ -171,3 +175,14 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     )
 
 
+def _next_review(date: dt.date, months: int) -> dt.date:
+    """The review date plus the profile's interval, or a clear error when that passes the
+    year 9999 (a review dated at the end of time)."""
+    try:
+        return add_months(date, months)
+    except ValueError:
+        raise InputError.single(
+            f"the next review, {months} months after {date.isoformat()}, would fall after the "
+            f"year {dt.MAXYEAR}", expected="a review date at least a review interval before "
+            "the year 10000", suggestion="give the real review date (--date or review.date), "
+            "or set review.next_review in the description") from None

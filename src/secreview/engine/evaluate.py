@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from secreview.engine.dpia import derive_facts
 from secreview.facts import REVIEW_DATE_FACT, flatten
 from secreview.rules.loader import Catalog, CompiledRule
+from secreview.rules.regex_safety import match_budget
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
 from secreview.vocabulary import OPEN_STATUSES, RuleStatus
@@ -109,13 +110,15 @@ def evaluate(system: SystemDescription, catalog: Catalog,
     """Run every rule of the catalogue against ``system``; screening rules first.
 
     ``review_date`` is what conditions compare with as ``review_date`` (by default the
-    description's own ``review.date``; unknown when neither is given).
+    description's own ``review.date``; unknown when neither is given). The regular expressions
+    of all rules share one work budget for the whole review.
     """
     facts = flatten(system)
     facts[REVIEW_DATE_FACT] = review_date or system.review.date
-    screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening))
-    screened = iter(screening)  # in catalogue order, like the rules they came from
-    outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
-                      for r in catalog.rules])
+    with match_budget():
+        screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
+        facts.update(derive_facts(screening))
+        screened = iter(screening)  # in catalogue order, like the rules they came from
+        outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
+                          for r in catalog.rules])
     return Evaluation(outcomes=outcomes, facts=facts)

@@ -53,7 +53,7 @@ WP248_CRITERIA = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class SetRef(_Strict):
@@ -76,10 +76,10 @@ MODEL_WORDS.update({"FactRef": "{fact: PATH}", "SetRef": "{set: NAME}"})
 
 Compared = Scalar | FactRef
 """What ``eq``/``ne`` compare with: a value, or another fact."""
-Ordered = int | float | dt.date | str | FactRef
+Ordered = int | float | Date | str | FactRef
 """What an ordering operator compares with: a number, a date, another fact, or (for a date
 fact) ``review_date`` with an optional offset such as ``review_date+90d``."""
-DateBound = dt.date | str | FactRef
+DateBound = Date | str | FactRef
 """What ``before``/``after`` compare with: a date, ``review_date[+-N(d|w|m|y)]`` or a fact."""
 
 
