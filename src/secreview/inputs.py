@@ -145,12 +145,17 @@ def check_extensions(system: SystemDescription, doc: Document,
 def typed_extensions(system: SystemDescription, catalog: Catalog
                      ) -> tuple[SystemDescription, list[ExtensionIssue]]:
     """Every extension answer checked against its declaration (known name, type, allowed values,
-    bounds). ``check``, reviews and rule examples all check answers here, so an answer one of
-    them accepts none of them refuses."""
+    bounds), and provenance naming an extension fact. ``check``, reviews and rule examples all
+    check answers here, so an answer one of them accepts none of them refuses."""
     issues: list[ExtensionIssue] = []
     top = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
     answers = _typed_answers(system.extensions, top, ("extensions",), issues)
     update: dict[str, Any] = {"extensions": answers} if answers != system.extensions else {}
+    for path in system.provenance:
+        name = path.removeprefix("extensions.")
+        if path.startswith("extensions.") and name not in top:
+            issues.append((("provenance", path), f"provenance for unknown extension fact "
+                           f"'{name}'", None, did_you_mean(name, top) or "remove the entry"))
     for list_path, spec in catalog.facts.items():
         if spec.kind != "objects":
             continue

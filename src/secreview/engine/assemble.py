@@ -19,6 +19,7 @@ from secreview.engine.items import quoted_facts, unknown_item_facts
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
+from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
@@ -40,11 +41,13 @@ from secreview.review import (
 )
 from secreview.rules.loader import Catalog
 from secreview.rules.regex_safety import match_budget
+from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: RuleOutcome) -> list[Evidence]:
-    return [Evidence(fact=path, value=json_value(value), known=value is not None)
+def _evidence(outcome: RuleOutcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
+    return [Evidence(fact=path, value=json_value(value), known=value is not None,
+                     provenance=provenance.get(path))
             for path, value in outcome.evidence]
 
 
@@ -64,7 +67,7 @@ def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
 
 
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
-             labels: Labels) -> Finding:
+             provenance: Mapping[str, Provenance], labels: Labels) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     quoted = quoted_facts(outcome.rule, outcome.status, facts)
@@ -78,7 +81,7 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         message=_message(outcome, quoted, labels),
         remediation=fill_text(rule.remediation, quoted, labels),
         references=list(rule.references),
-        evidence=_evidence(outcome),
+        evidence=_evidence(outcome, provenance),
         inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
         residual=RiskPoint(**scored.residual.__dict__) if scored else None,
         explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
@@ -126,7 +129,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
     labels = catalog.value_labels()
     with match_budget():  # naming the items that fail evaluates their 'where' once more
-        findings = [_finding(o, scored.get(o.rule.id), facts, labels)
+        findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance, labels)
                     for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
@@ -163,7 +166,10 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
         ),
-        decision=decide(findings, profile.decision, matrix),
+        decision=with_verification(
+            decide(findings, profile.decision, matrix),
+            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+            profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),

@@ -27,7 +27,7 @@ from secreview.i18n import Text
 from secreview.rules.operators import OPERATOR_NAMES, SYNONYMS
 from secreview.system import Date
 from secreview.validation import MODEL_WORDS, described
-from secreview.vocabulary import Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
+from secreview.vocabulary import Addressee, Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
 
 Scalar = bool | int | float | str | dt.date
 RuleId = Annotated[str, StringConstraints(pattern=described(
@@ -342,6 +342,10 @@ class ExtensionFact(_Strict):
     question: Text
     help: Text | None = Field(None, description="How to answer: where to find it, what counts")
     why: Text | None = None
+    addressee: Addressee | None = Field(
+        None, description="Who answers it (vendor, information_owner, system_owner, dpo, "
+        "security_protection_officer, procurement); default: system_owner, so that nothing "
+        "reaches the vendor unless the ruleset says so")
     section: Identifier | None = Field(
         None, description="Questionnaire section the question stands in (e.g. hosting); by "
         "default the section of its list, or a section of its own at the end")
