@@ -27,8 +27,7 @@ TRICKY = st.sampled_from(["=1+1", "+46 8", "-", "@x", "NO", "2026-01-01", "a; b"
 
 
 def _plain(text: str) -> bool:
-    """Whether a one-line text is a name the model accepts (no look-alike or invisible
-    characters, which the hardened ShortText refuses: '¹' is refused as a look-alike of '1')."""
+    """Does the model's own one-line rule (no line breaks, no look-alikes) accept ``text``?"""
     try:
         plain_name(text)
     except ValueError:
