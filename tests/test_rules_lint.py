@@ -457,3 +457,15 @@ def test_a_rule_without_the_routing_of_its_extension_fact_is_flagged(tmp_path: P
     assert [p.rule_id for p in routing] == ["t.a"]
     (section,) = [p for p in problems if p.code == "extension-section"]
     assert section.suggestion == "did you mean 'hosting'?"
+
+
+def test_a_literal_outside_an_extension_facts_bounds_is_an_error(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: retention_years, type: int, minimum: 1, maximum: 10,"
+             " question: {sv: Å?, en: Y?}}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.retention_years, gt: 12}\n", "    "))
+    (problem,) = [p for p in _lint_rules(tmp_path, rule, facts=facts).problems
+                  if p.severity == "error"]
+    assert problem.code == "type-mismatch"
+    assert "12 is outside the range of 'extensions.retention_years'" in problem.message
+    assert problem.expected == "1 to 10"
