@@ -207,3 +207,10 @@ def test_cli_review_with_a_catalogue() -> None:
     result = CliRunner().invoke(main, ["review", str(EXAMPLES / "school-platform.yaml"),
                                        "--mapping", str(MAPPING)])
     assert result.exit_code == 2 and "--mapping needs --catalogue" in result.output
+
+
+def test_rules_show_lists_what_a_rule_satisfies() -> None:
+    result = CliRunner().invoke(main, ["rules", "show", "kommun.mfa_admins", "--rules", str(OWN)])
+    assert result.exit_code == 0
+    assert "Satisfies catalogue requirements:\n    - urn:test:risk:framework:mini-guide 1.1\n" \
+           "    - mini-guide 1.2 (partly)\n" in result.output

@@ -42,6 +42,9 @@ WORDS: dict[str, Text] = {
     "rules": Text(sv="Regler", en="Rules"),
     "title": Text(sv="Rubrik", en="Title"),
     "message": Text(sv="Brist", en="Finding"),
+    "message_unknown": Text(sv="Medan uppgifter saknas", en="While facts are missing"),
+    "satisfies": Text(sv="Uppfyller krav i katalog", en="Satisfies catalogue requirements"),
+    "partial": Text(sv="delvis", en="partly"),
     "consequence": Text(sv="Konsekvens", en="Consequence"),
     "likelihood": Text(sv="Sannolikhet", en="Likelihood"),
     "scaling": Text(sv="Konsekvensen följer klassningen: minst {level} när {fact} ≥ {value}",
@@ -180,9 +183,12 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
         f"  {word('aspect', lang)}: {compiled.aspect} – "
         f"{catalog.aspects[compiled.aspect].get(lang)}",
     ]
-    for heading, text in ((word("title", lang), rule.title), (word("message", lang), rule.message),
-                          (label("label.remediation", lang), rule.remediation)):
-        lines += [f"  {heading}:", f"    sv: {text.sv}", f"    en: {text.en}"]
+    texts = [(word("title", lang), rule.title), (word("message", lang), rule.message),
+             (word("message_unknown", lang), rule.message_unknown),
+             (label("label.remediation", lang), rule.remediation)]
+    for heading, text in texts:
+        if text is not None:
+            lines += [f"  {heading}:", f"    sv: {text.sv}", f"    en: {text.en}"]
     lines.append(f"  {word('consequence', lang)}: {_level(rule.consequence, lang)}")
     lines += [f"    {line}" for line in _scaling_text(rule, lang)]
     lines.append(f"  {word('likelihood', lang)}: {_level(rule.likelihood, lang)}")
@@ -204,7 +210,13 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
         lines.append(f"  {word('dpia', lang)}: {_named('criterion', rule.dpia_criterion, lang)}")
     if rule.tags:
         lines.append(f"  {word('tags', lang)}: {', '.join(rule.tags)}")
-    lines.append(f"  {word('facts', lang)}: {', '.join(compiled.facts_used)}")
+    if rule.satisfies:
+        lines.append(f"  {word('satisfies', lang)}:")
+        lines += [f"    - {s.catalogue} {s.ref}" + (f" ({word('partial', lang)})"
+                                                    if s.extent == "partial" else "")
+                  for s in rule.satisfies]
+    used = [*compiled.facts_used, *(f"{items}.{fact}" for items, fact in compiled.item_facts_used)]
+    lines.append(f"  {word('facts', lang)}: {', '.join(used)}")
     if rule.examples:
         lines.append(f"  {word('examples', lang)}:")
         lines += [f"    - {e.name}: {e.expect}" for e in rule.examples]
