@@ -299,3 +299,35 @@ def test_failing_items_are_those_that_decide_the_quantifier() -> None:
     assert quantified.fires_when is False
     assert quantified.items({"items": items}, (False,)) == [{"country": "US"}]
     assert quantified.items({"items": items}, (False, None)) == items[1:]
+
+
+ITEM_DATES = st.lists(st.fixed_dictionaries({"until": st.one_of(st.none(),
+                                                                  st.sampled_from(DAYS))}),
+                      max_size=2)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(["for_any", "for_all"]), st.sampled_from(["before", "after"]),
+       st.sampled_from(["", "+90d", "-1y"]), st.one_of(st.none(), ITEM_DATES),
+       st.one_of(st.none(), st.sampled_from(DAYS)))
+def test_item_dates_against_the_review_date_keep_the_soundness_law(
+        quantifier: str, op: str, offset: str, items: list[dict[str, Any]] | None,
+        review: dt.date | None) -> None:
+    """A 'where' that reads the review date outside its item is still sound: answering the
+    unknown dates (of the items, the list, the review) never changes a decided result."""
+    predicate, ctx = compiled({quantifier: "items",
+                               "where": {"fact": "until", op: f"review_date{offset}"}})
+    assert not ctx.problems
+    result = predicate({"items": items, REVIEW_DATE_FACT: review})
+    if result is None:
+        return
+    reviews = DAYS if review is None else [review]
+    lists = [items] if items is not None else [[], [{"until": DAYS[0]}], [{"until": DAYS[2]}]]
+    for candidate in lists:
+        unknown = [i for i, item in enumerate(candidate) if item["until"] is None]
+        for dates in itertools.product(DAYS, repeat=len(unknown)):
+            filled = [dict(item) for item in candidate]
+            for index, date in zip(unknown, dates, strict=True):
+                filled[index]["until"] = date
+            for day in reviews:
+                assert predicate({"items": filled, REVIEW_DATE_FACT: day}) is result
