@@ -47,8 +47,11 @@ from secreview.review import Finding, Review
 from secreview.vocabulary import DECISION_COLOURS
 
 ANNEXES = {"annex_risks": "A", "annex_dpia": "B", "annex_questions": "C",
-           "annex_requirements": "D", "annex_provenance": "E", "annex_description": "F"}
-"""Each annex's letter, fixed so that the memo can say "see annex C" before the annex is built."""
+           "annex_requirements": "D", "annex_provenance": "E", "annex_description": "F",
+           "annex_catalogue": "G"}
+"""Each annex's letter, fixed so that the memo can say "see annex C" before the annex is built.
+The one annex that only some reviews have (an external catalogue, ``review --catalogue``) comes
+last, so the letters of the others never move."""
 DECISION_OPTIONS = ("approve", "approve_with_conditions", "reject")
 MEMO: frozenset[Format] = frozenset({"html", "md", "text"})
 """The memo's sections are in every format, the terminal summary included."""
@@ -153,8 +156,11 @@ def decision(ctx: Context) -> Section:
     if r.summary.compliance_percent is not None:
         note += " " + ctx.label("report.compliance_note",
                                 percent=format_percent(r.summary.compliance_percent, ctx.lang))
+    dpia = spans(Span(ctx.label("heading.dpia") + ":", "strong"), " ",
+                 dpia_verdict(r, ctx.lang), " ",
+                 Span(ctx.label("report.see_annex", annex=ctx.annex("annex_dpia")), "muted"))
     return Section("decision", ctx.label("heading.decision"), "memo",
-                   (box, tiles, Para(spans(note), "muted")), formats=MEMO)
+                   (box, tiles, Para(spans(note), "muted"), Para(dpia)), formats=MEMO)
 
 
 def format_percent(value: float, lang: Lang) -> str:
@@ -440,6 +446,9 @@ def annex_dpia(ctx: Context) -> Section:
                                           or ctx.label("label.none"))),
             (ctx.label("dpia.unknown"), spans(criteria_text(d.criteria_unknown, lang)
                                               or ctx.label("label.none"))),
+            *([(ctx.label("dpia.not_screened"),
+                spans(criteria_text(d.criteria_not_screened, lang)))]
+              if d.screened and d.criteria_not_screened else []),
             (ctx.label("report.dpia_status"),
              spans(format_fact("personal_data.dpia.status", d.status, lang))),
             (ctx.label("report.prior_consultation"),
@@ -539,6 +548,46 @@ def annex_requirements(ctx: Context) -> Section:
     return Section("annex_requirements", title, "annex", tuple(blocks))
 
 
+def _catalogue_counts(ctx: Context) -> Para:
+    view_ = ctx.review.catalogue
+    assert view_ is not None
+    return Para(spans(ctx.label("catalogue.counts", **view_.counts)))
+
+
+def annex_catalogue(ctx: Context) -> Section | None:
+    """The review per requirement of an external catalogue (``review --catalogue``)."""
+    catalogue = ctx.review.catalogue
+    if catalogue is None:
+        return None
+    title = ctx.label("report.annex_title", letter=ANNEXES["annex_catalogue"],
+                      title=ctx.label("catalogue.heading", title=catalogue.title))
+    risk_of = {rule: f.risk_id for rule, f in ctx.rules.items() if f.risk_id}
+    rows = tuple((spans(Span(row.ref_id, "code")), spans(row.name or ""),
+                  spans(ctx.label("catalogue.result." + row.result)),
+                  spans(", ".join(risk_of.get(rule, rule) for rule in row.rule_ids) or "—"))
+                 for row in catalogue.requirements)
+    return Section("annex_catalogue", title, "annex", (
+        _catalogue_counts(ctx),
+        Table((ctx.label("coverage.col.ref"), ctx.label("coverage.col.name"),
+               ctx.label("catalogue.col.result"), ctx.label("report.catalogue_rules")), rows,
+              style="catalogue")))
+
+
+def catalogue_summary(ctx: Context) -> Section | None:
+    """For the terminal: the catalogue's counts and the requirements not met or unverified."""
+    catalogue = ctx.review.catalogue
+    if catalogue is None:
+        return None
+    risk_of = {rule: f.risk_id for rule, f in ctx.rules.items() if f.risk_id}
+    items = tuple(Item(spans(f"{row.ref_id} {row.name or ''} · ",
+                             ctx.label("catalogue.result." + row.result)),
+                       spans("→ " + ", ".join(risk_of.get(rule, rule) for rule in row.rule_ids)))
+                  for row in catalogue.requirements if row.result in ("not_met", "unverified"))
+    return Section("catalogue_summary", ctx.label("catalogue.heading", title=catalogue.title),
+                   "memo", (_catalogue_counts(ctx), Items(items)),
+                   formats=frozenset({"text"}))
+
+
 def annex_provenance(ctx: Context) -> Section:
     r, lang = ctx.review, ctx.lang
     title = ctx.title("annex_provenance", "report.heading.provenance")
@@ -595,9 +644,10 @@ def annex_description(ctx: Context) -> Section:
 
 SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
     decision, approvable, conditions, accepted, risks, risk_summary, questions_summary, warnings,
+    catalogue_summary,
     signoff,
     annex_risks, annex_dpia, annex_questions, annex_requirements, annex_provenance,
-    annex_description,
+    annex_description, annex_catalogue,
 )
 """Every section of the report, in reading order. Formats pick theirs by ``Section.formats``."""
 
