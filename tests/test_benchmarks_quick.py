@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("rules", "catalogue", "engines", "portfolio", "startup", "pdf")
+SECTIONS = ("rules", "catalogue", "engines", "portfolio", "startup", "pdf", "pdf-overhead")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_quick_mode_reports_every_section(quick_run: tuple[dict[str, Any], str])
     assert [s["key"] for s in results["sections"]] == list(SECTIONS)
     for section in results["sections"]:
         assert section["title"] in printed
-        if section["key"] == "pdf":
+        if section["key"] in ("pdf", "pdf-overhead"):
             assert section["unavailable"], "quick mode must say why PDFs were not rendered"
             continue
         assert section["rows"], f"section {section['key']} measured nothing"

@@ -124,6 +124,7 @@ def test_english_report(review: Review) -> None:
     text = _text(reader)
     assert "Security and data protection review before procurement" in text
     assert "Page 1 of" in text
+    assert "information classification" in text  # no "fi" ligature losing its letters
     assert reader.trailer["/Root"]["/Lang"] == "en"
     outline = [title for depth, title in _outline(reader.outline) if depth == 1]
     assert "Sign-off" in outline and outline.index("Sign-off") < outline.index(

@@ -33,8 +33,11 @@ RANGES: tuple[tuple[int, int], ...] = (
     (0x25A0, 0x25FF),  # Geometric shapes (●, ☐-like boxes)
 )
 """The characters the bundled fonts keep; anything else is drawn as "?" (environment.drawable)."""
-FEATURES = ("kern", "liga")
-"""Layout features Pango may use when it shapes text with these fonts."""
+FEATURES = ("kern",)
+"""Layout features Pango may use when it shapes text with these fonts: kerning only. A ligature
+("fi" drawn as one glyph) would reach the PDF without a Unicode mapping of its own, since a font
+embedded whole maps glyphs through its character map, and "file" would be extracted, copied and
+read aloud as "әle"."""
 FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 COVERAGE = "coverage.txt"
 """Beside the fonts: the code points every one of them draws, as ranges ``0020-007E``, one a
