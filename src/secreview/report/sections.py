@@ -300,8 +300,9 @@ def questions_summary(ctx: Context) -> Section | None:
         who = view.addressee(question.fact, r)
         by_whom[who] = by_whom.get(who, 0) + 1
     blocks: list[Block] = [Para(spans(text)),
-                           Items(tuple(Item(spans(f"{view.addressee_name(who, ctx.lang)}: {n}"))
-                                       for who, n in by_whom.items()), style="compact")]
+                           Items(tuple(Item(spans(ctx.plural(
+                               "report.questions_for", n, who=view.addressee_name(who, ctx.lang))))
+                               for who, n in by_whom.items()), style="compact")]
     if r.decision.outcome == "incomplete":
         first = r.questions[:5]
         blocks.append(Subhead(spans(ctx.label("report.questions_first")), level=3))
