@@ -142,11 +142,21 @@ def fill_text(text: Text, facts: Mapping[str, object]) -> Text:
                 en=fill_placeholders(text.en, facts, "en"))
 
 
+LABEL_FILES = ("labels.yaml", "workspace_labels.yaml")
+"""The shared labels, then the workspace's pages (kept apart so the two grow without colliding)."""
+
+
 @cache
 def _labels() -> dict[str, Text]:
     from secreview.bundled import load_data
 
-    return {key: Text(**value) for key, value in load_data("labels.yaml").items()}
+    labels: dict[str, Text] = {}
+    for name in LABEL_FILES:
+        for key, value in load_data(name).items():
+            if key in labels:
+                raise ValueError(f"label '{key}' is defined twice ({name})")
+            labels[key] = Text(**value)
+    return labels
 
 
 def label(key: str, lang: Lang, **values: object) -> str:
