@@ -92,8 +92,7 @@ def _insert_version(session: Session, engine: Engine, system: System, user: User
     changed = session.execute(
         update(System).where(System.id == system.id, System.latest_version == expected)
         .values(latest_version=expected + 1)).rowcount  # type: ignore[attr-defined]
-    if changed != 1:
-        session.rollback()
+    if changed != 1:  # nothing was written: the transaction stays usable
         latest = latest_version(session, system.id)
         assert latest is not None
         author = session.get(User, latest.author_id)
@@ -102,11 +101,10 @@ def _insert_version(session: Session, engine: Engine, system: System, user: User
     version = DescriptionVersion(system_id=system.id, number=expected + 1, parent_number=parent,
                                  yaml_text=text, sha256=_sha(text), author_id=user.id,
                                  source=source, created_at=utcnow())
-    session.add(version)
     try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
+        with session.begin_nested():
+            session.add(version)
+    except IntegrityError:  # the same number saved concurrently (the compare-and-set prevents it)
         latest = latest_version(session, system.id)
         assert latest is not None
         raise StaleVersion(expected, latest, "?") from None
