@@ -69,7 +69,8 @@ def test_versions_cannot_be_rewritten_even_by_sql(store: Any, review_engine: Any
     _people(sessions)
     _new_system(sessions, review_engine)
     for statement in ("UPDATE description_versions SET yaml_text = 'x'",
-                      "DELETE FROM description_versions", "UPDATE review_results SET outcome='approve'"):
+                      "DELETE FROM description_versions",
+                      "UPDATE review_results SET outcome='approve'"):
         with engine.connect() as connection, pytest.raises(DBAPIError, match="append-only"):
             connection.execute(text(statement))
     with sessions() as session:
@@ -147,7 +148,7 @@ def test_concurrent_answers_to_one_draft_are_all_kept(store: Any, review_engine:
                 except DBAPIError:  # two first answers both creating the draft: retry
                     if attempt == 4:
                         raise
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=answer, args=(p,)) for p in paths]
