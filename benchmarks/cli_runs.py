@@ -25,7 +25,7 @@ from benchmarks.generate import generate_system
 from benchmarks.inputs import ROOT, Config, RuleSource
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
-from secreview.evaluate import evaluate
+from secreview.engine.evaluate import evaluate
 from secreview.rules.loader import Catalog
 
 HELP_TARGET_NS = 300_000_000
@@ -215,7 +215,7 @@ def pdf_reports(source: RuleSource, catalog: Catalog, config: Config) -> Section
 
 def _render_in_process(path: Path, rule_options: list[str], config: Config
                        ) -> tuple[Stats, int]:
-    from secreview.pipeline import review_file
+    from secreview.engine.assemble import review_file
     from secreview.report import render
 
     rules = rule_options[1::2]  # ["--rules", PATH, ...] -> [PATH, ...]

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from secreview.evaluate import Status, evaluate_rule, rule_status
+from secreview.engine.evaluate import Status, evaluate_rule, rule_status
 from secreview.facts import json_value
 from secreview.rules.loader import Catalog, builtin_sets, load_catalog
 

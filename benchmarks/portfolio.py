@@ -2,11 +2,11 @@
 
 Three workloads:
 
-* *evaluate*: :func:`~secreview.evaluate.evaluate` on descriptions already validated, keeping
+* *evaluate*: :func:`~secreview.engine.evaluate.evaluate` on descriptions already validated, keeping
   a summary per system (the engine alone; the "1,000 systems in under 1 s" target);
 * *load + evaluate*: from JSON bytes: parse, validate, evaluate (what a re-evaluation of a
   register does);
-* *load + review + JSON*: parse, validate, :func:`~secreview.pipeline.build_review` and
+* *load + review + JSON*: parse, validate, :func:`~secreview.engine.assemble.build_review` and
   ``Review.to_json()``.
 
 The last two also run in a :class:`~concurrent.futures.ProcessPoolExecutor` with one worker per
@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from benchmarks.inputs import Config, Portfolio, RuleSource
 from benchmarks.results import Section, Target
 from benchmarks.timing import format_duration, measure
-from secreview.evaluate import Evaluation, evaluate
+from secreview.engine.assemble import build_review
+from secreview.engine.evaluate import Evaluation, evaluate
+from secreview.inputs import Inputs
 from secreview.loading import Document, load_bytes
-from secreview.pipeline import Inputs, build_review
 from secreview.profile import Profile, load_profile
 from secreview.rules.loader import Catalog
 from secreview.system import SystemDescription

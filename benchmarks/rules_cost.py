@@ -1,9 +1,10 @@
 """Rule evaluation cost: each compiled rule on its own, and the whole catalogue on one system.
 
-Per rule, two figures: the full :func:`~secreview.evaluate.evaluate_rule` (predicates, status,
-mitigations, the evidence tuple and the ``Outcome``), which is what a review pays, and the
+Per rule, two figures: the full :func:`~secreview.engine.evaluate.evaluate_rule` (predicates,
+status, mitigations, the evidence tuple and the ``Outcome``), which is what a review pays, and the
 predicates plus status alone, which is the condition language's own cost. The facts are those of
-the generated portfolio after :func:`~secreview.evaluate.evaluate` has added the derived facts.
+the generated portfolio after :func:`~secreview.engine.evaluate.evaluate` has added the derived
+facts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from benchmarks.generate import archetype_of
 from benchmarks.inputs import Config, Portfolio
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
-from secreview.evaluate import evaluate, evaluate_rule, rule_status
+from secreview.engine.evaluate import evaluate, evaluate_rule, rule_status
 from secreview.rules.loader import Catalog
 
 TARGET_NS = 1_000

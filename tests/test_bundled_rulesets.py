@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from secreview.bundled import bundled_ruleset_files
-from secreview.rules.examples import run_examples
 from secreview.rules.loader import Catalog, load_catalog
 from secreview.rules.model import WP248_CRITERIA
+from secreview.toolkit.examples import run_examples
 
 ASPECTS = ("gdpr", "access_control", "classification", "supplier", "integration", "logging",
            "archiving")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from secreview.decision import decide
+from secreview.engine.decide import decide
 from secreview.i18n import Text
 from secreview.profile import OUTCOME_SEVERITY, DecisionPolicy, load_profile
 from secreview.review import Finding, RiskPoint

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from secreview.engine.evaluate import check_extensions, decide_status, evaluate
 from secreview.errors import InputError
-from secreview.evaluate import check_extensions, decide_status, evaluate
 from secreview.loading import parse_yaml_text
 from secreview.rules.loader import Catalog, load_catalog
 from secreview.system import SystemDescription

@@ -9,8 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from secreview.cli import main
+from secreview.engine.assemble import build_review, review_file
+from secreview.inputs import load_inputs
 from secreview.open_questions import csv_document, group_questions, render_questions
-from secreview.pipeline import build_review, load_inputs, review_file
 from secreview.questionnaire import questionnaire
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from secreview.pipeline import build_review, load_inputs, review_file
+from secreview.engine.assemble import build_review, review_file
+from secreview.inputs import load_inputs
 from secreview.review import Review
 
 FIXTURES = Path(__file__).parent / "fixtures"

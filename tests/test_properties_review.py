@@ -19,12 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from secreview.engine.assemble import build_review
 from secreview.facts import FactSpec, core_facts
+from secreview.inputs import Inputs
 from secreview.loading import Document
-from secreview.pipeline import Inputs, build_review, tailored_catalog
 from secreview.profile import load_profile
 from secreview.review import Review
 from secreview.rules.loader import Catalog
+from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +125,7 @@ def test_same_inputs_give_the_same_review(system: SystemDescription) -> None:
 
 _RENDER_ALL = """
 import datetime, hashlib, sys
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.report import render
 review = review_file(sys.argv[1], review_date=datetime.date(2026, 11, 26))
 for fmt in ("json", "md", "html", "csv", "text"):

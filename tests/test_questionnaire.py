@@ -9,8 +9,8 @@ import yaml
 from click.testing import CliRunner
 
 from secreview.cli import main
+from secreview.engine.assemble import review_file
 from secreview.facts import core_facts
-from secreview.pipeline import review_file
 from secreview.questionnaire import ROUTING, SECTIONS, questionnaire, section_of
 from secreview.system import SystemDescription
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.report import EXTENSIONS, FORMATS, format_for, render
 from secreview.report.common import NO_LEVEL_COLOUR, cap, level_colour
 from secreview.report.environment import drawable, environment

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from secreview.bundled import profiles_dir
+from secreview.engine.assemble import review_file
 from secreview.errors import InputError
-from secreview.pipeline import review_file
 from secreview.profile import load_profile
 from secreview.report.html import render_html
 from secreview.report.logo import MAX_LOGO_BYTES, load_logo, profile_logo

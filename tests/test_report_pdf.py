@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.report.jsonout import render_json
 from secreview.report.pdf import render_pdf
 from secreview.review import Review

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.report import view
 from secreview.review import Review
 

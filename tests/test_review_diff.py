@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secreview.cli import main
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.review import Review
 from secreview.review_diff import diff_reviews, load_review, render_diff
 

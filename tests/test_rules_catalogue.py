@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from secreview.cli import main
 from secreview.errors import InputError
-from secreview.rules.catalogue import (
+from secreview.rules.loader import Catalog, load_catalog
+from secreview.toolkit.catalogue import (
     catalogue_json,
     catalogue_table,
     find_rule,
@@ -18,7 +19,6 @@ from secreview.rules.catalogue import (
     show_rule,
     write_catalogue,
 )
-from secreview.rules.loader import Catalog, load_catalog
 
 RULES = Path(__file__).resolve().parent / "fixtures" / "rule_tests" / "passing"
 

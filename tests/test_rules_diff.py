@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from secreview.cli import main
 from secreview.errors import InputError
-from secreview.rules.diff import RulesDiff, diff_paths, version_bump
+from secreview.toolkit.diff import RulesDiff, diff_paths, version_bump
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1, V2 = FIXTURES / "rules_v1", FIXTURES / "rules_v2"

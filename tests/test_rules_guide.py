@@ -10,10 +10,10 @@ import yaml
 
 from secreview.facts import core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
-from secreview.rules.lint import lint_files
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition, Example, Reference, Rule
 from secreview.schemas import write_schemas
+from secreview.toolkit.lint import lint_files
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "ruleset-guide.md"
 BLOCKS = [m.group(1) for m in re.finditer(r"^ *```yaml\n(.*?)^ *```", GUIDE.read_text(

@@ -15,9 +15,9 @@ from secreview.cli import main
 from secreview.errors import InputError
 from secreview.facts import core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
-from secreview.rules.lint import LintReport, lint_files, lint_paths, lint_profile
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import AllOf
+from secreview.toolkit.lint import LintReport, lint_files, lint_paths, lint_profile
 
 LINT = Path(__file__).resolve().parent / "fixtures" / "lint"
 BROKEN = LINT / "broken"

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from secreview.cli import main
-from secreview.pipeline import review_file
+from secreview.engine.assemble import review_file
 from secreview.schemas import write_schemas
 
 ROOT = Path(__file__).resolve().parent.parent

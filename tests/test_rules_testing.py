@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from secreview.cli import main
 from secreview.errors import InputError
 from secreview.rules.loader import load_catalog
-from secreview.rules.testing import (
+from secreview.toolkit.testing import (
     expectations_file,
     fixture_checks,
     fixture_folders,
@@ -138,7 +138,7 @@ def _profile(tmp_path: Path, disable: list[dict[str, str]]) -> Path:
 
 
 def test_profile_mode_tests_the_tailored_selection(tmp_path: Path) -> None:
-    from secreview.rules.testing import test_profile
+    from secreview.toolkit.testing import test_profile
 
     run = test_profile(_profile(tmp_path, []))
     assert run.ok and len(run.fixtures) == 2

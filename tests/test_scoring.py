@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from secreview.evaluate import evaluate
+from secreview.engine.evaluate import evaluate
+from secreview.engine.scoring import max_level, score, score_outcome
 from secreview.profile import RuleOverride, load_profile
 from secreview.rules.loader import Catalog, load_catalog
-from secreview.scoring import max_level, score, score_outcome
 from secreview.system import SystemDescription
 
 FIXTURE_RULES = Path(__file__).parent / "fixtures" / "rules"

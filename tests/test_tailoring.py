@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from secreview.bundled import bundled_ruleset_files
+from secreview.engine.assemble import review_file
 from secreview.errors import InputError
-from secreview.pipeline import review_file
 from secreview.profile import bundled_profile_path
 from secreview.report import render
 from secreview.review import Review

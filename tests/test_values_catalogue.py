@@ -12,9 +12,9 @@ import json
 
 import pytest
 
+from secreview.engine.assemble import review_file
 from secreview.facts import core_facts
 from secreview.i18n import LANGUAGES, Lang, format_fact, value_choices, value_labels
-from secreview.pipeline import review_file
 from secreview.report.html import render_html
 from secreview.report.jsonout import render_json
 from secreview.report.markdown import render_markdown

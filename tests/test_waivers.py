@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from secreview.engine.assemble import build_review
 from secreview.errors import InputError
+from secreview.inputs import load_inputs
 from secreview.loading import parse_yaml_text
-from secreview.pipeline import build_review, load_inputs
 from secreview.validation import validate
 from secreview.waivers import WaiverFile, load_waivers
 

@@ -1,10 +1,10 @@
 """The open questions of a review, worded and grouped so they can be sent to the vendor as they are.
 
-The ranking itself is the review's (:attr:`Review.questions`, built in ``pipeline._questions``):
-highest inherent level hidden first, then the summed weight of the rules left unverified. Here the
-questions are numbered, grouped by area (the questionnaire's sections, areas ordered by their most
-important question), given their "why", and rendered as Markdown, CSV or plain text. Every text
-from an input is escaped for the target format.
+The ranking itself is the review's (:attr:`Review.questions`, built in
+:mod:`secreview.engine.questions`): highest inherent level hidden first, then the summed weight of
+the rules left unverified. Here the questions are numbered, grouped by area (the questionnaire's
+sections, areas ordered by their most important question), given their "why", and rendered as
+Markdown, CSV or plain text. Every text from an input is escaped for the target format.
 """
 
 from __future__ import annotations

@@ -154,8 +154,8 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
-    from secreview.pipeline import tailored_catalog
     from secreview.profile import load_profile
+    from secreview.rules.selection import tailored_catalog
 
     loaded, sha, path = load_profile(profile)
     catalog, tailoring = tailored_catalog(loaded, path, [Path(r) for r in rules])
@@ -163,7 +163,8 @@ def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
 
 
 def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
-    from secreview.pipeline import Inputs, build_review, load_system
+    from secreview.engine.assemble import build_review
+    from secreview.inputs import Inputs, load_system
     from secreview.waivers import load_waivers
 
     try:
@@ -205,8 +206,8 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
                    profile: str | None = None, jobs: int | None = None,
                    today: dt.date | None = None) -> Register:
     """Review every system description in ``folder``; bad files become register errors."""
-    from secreview.pipeline import tailored_catalog
     from secreview.profile import load_profile
+    from secreview.rules.selection import tailored_catalog
 
     day = today or dt.date.today()
     found, problems = discover(Path(folder))

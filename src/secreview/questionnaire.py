@@ -264,8 +264,8 @@ def build_template(catalog: Catalog, profile: Profile, lang: Lang,
 def questionnaire(profile_path: str | Path | None = None, rules: Sequence[str | Path] = (),
                   lang: Lang | None = None, schema_ref: str = SCHEMA_REF) -> str:
     """Load the profile and its rulesets, then build the template (the library's front door)."""
-    from secreview.pipeline import tailored_catalog
     from secreview.profile import load_profile
+    from secreview.rules.selection import tailored_catalog
 
     profile, _sha, resolved = load_profile(profile_path)
     catalog, _ = tailored_catalog(profile, resolved, rules)

@@ -12,14 +12,16 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from secreview.engine.assemble import build_review
+from secreview.engine.evaluate import check_extensions
 from secreview.errors import InputError
-from secreview.evaluate import check_extensions
+from secreview.inputs import Inputs
 from secreview.loading import Document, Limits, load_bytes
-from secreview.pipeline import Inputs, build_review, tailored_catalog
 from secreview.profile import Profile, load_profile
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import Catalog, LoadedRuleset, build_catalog, builtin_sets
 from secreview.rules.model import Condition, Ruleset
+from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
 from secreview.waivers import WaiverFile
@@ -102,7 +104,7 @@ def condition(data: Any) -> Any:
 @cache
 def _sample_facts() -> dict[str, Any]:
     """The facts of the test system description, a realistic mix of known and unknown."""
-    from secreview.evaluate import evaluate
+    from secreview.engine.evaluate import evaluate
     from secreview.loading import load_document
 
     system = validate(SystemDescription, load_document(RULES.parent / "system_min.yaml"))

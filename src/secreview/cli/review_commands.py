@@ -55,8 +55,9 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
            fmt: str | None, output: Path | None, lang: Lang | None,
            review_date: dt.datetime | None, fail_on: str | None) -> None:
     """Review SYSTEM (a YAML or JSON system description) and report the decision."""
+    from secreview.engine.assemble import build_review
+    from secreview.inputs import load_inputs
     from secreview.output import write_atomic
-    from secreview.pipeline import build_review, load_inputs
     from secreview.report import LOGO_FORMATS, format_for, render
     from secreview.report.logo import profile_logo
 
@@ -91,8 +92,9 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
 def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang | None) -> None:
     """Validate SYSTEM against the model and the rulesets' extension facts, without reviewing."""
     from secreview.facts import flatten
-    from secreview.pipeline import load_system, tailored_catalog
+    from secreview.inputs import load_system
     from secreview.profile import load_profile
+    from secreview.rules.selection import tailored_catalog
 
     loaded, _sha, path = load_profile(profile)
     catalog, _ = tailored_catalog(loaded, path, rules)

@@ -40,7 +40,7 @@ def lint(paths: tuple[Path, ...], profile: Path | None, fmt: str, lang: Lang) ->
 
     Exit 0 when clean, 1 when problems are found, 2 when linting could not run.
     """
-    from secreview.rules.lint import lint_paths, lint_profile
+    from secreview.toolkit.lint import lint_paths, lint_profile
 
     report = lint_profile(profile, paths) if profile else lint_paths(paths)
     click.echo(report.format_json() if fmt == "json" else report.format_text(lang), nl=False)
@@ -64,7 +64,7 @@ def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], profile: P
 
     Exit 0 when everything passes, 1 on any failure, 2 when the rulesets cannot be loaded.
     """
-    from secreview.rules.testing import test_paths, test_profile
+    from secreview.toolkit.testing import test_paths, test_profile
 
     run = test_profile(profile, paths, fixtures) if profile else test_paths(paths, fixtures)
     click.echo(run.format_json() if fmt == "json" else run.format_text(verbose, lang),
@@ -79,8 +79,8 @@ def test_command(paths: tuple[Path, ...], fixtures: tuple[Path, ...], profile: P
 @_lang
 def list_command(rules: tuple[Path, ...], fmt: str, lang: Lang) -> None:
     """List the loaded rules (JSON: {"rules": [...]})."""
-    from secreview.rules.catalogue import catalogue_json, catalogue_table
     from secreview.rules.loader import load_catalog
+    from secreview.toolkit.catalogue import catalogue_json, catalogue_table
 
     catalog = load_catalog(rules)
     click.echo(catalogue_json(catalog) if fmt == "json" else catalogue_table(catalog, lang),
@@ -93,8 +93,8 @@ def list_command(rules: tuple[Path, ...], fmt: str, lang: Lang) -> None:
 @_lang
 def show(rule_id: str, rules: tuple[Path, ...], lang: Lang) -> None:
     """Show everything about one rule."""
-    from secreview.rules.catalogue import find_rule, show_rule
     from secreview.rules.loader import load_catalog
+    from secreview.toolkit.catalogue import find_rule, show_rule
 
     catalog = load_catalog(rules)
     click.echo(show_rule(find_rule(catalog, rule_id), catalog, lang), nl=False)
@@ -108,8 +108,8 @@ def show(rule_id: str, rules: tuple[Path, ...], lang: Lang) -> None:
 @_lang
 def docs(output: Path, rules: tuple[Path, ...], lang: Lang) -> None:
     """Write a rule catalogue per aspect, in Markdown and HTML."""
-    from secreview.rules.catalogue import write_catalogue
     from secreview.rules.loader import load_catalog
+    from secreview.toolkit.catalogue import write_catalogue
 
     catalog = load_catalog(rules)
     written = write_catalogue(catalog, output, lang, protected=[Path(r.source)
@@ -127,7 +127,7 @@ def docs(output: Path, rules: tuple[Path, ...], lang: Lang) -> None:
               help="Exit 1 when a ruleset changed without a large enough version bump.")
 def diff(old: Path, new: Path, fmt: str, lang: Lang, check_versions: bool) -> None:
     """Compare two versions of rulesets (files or folders): added, removed, changed rules."""
-    from secreview.rules.diff import diff_paths
+    from secreview.toolkit.diff import diff_paths
 
     result = diff_paths([old], [new])
     click.echo(result.format_json() if fmt == "json" else result.format_text(lang), nl=False)

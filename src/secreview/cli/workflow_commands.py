@@ -87,8 +87,9 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
               profile: str | None, rules: tuple[Path, ...], waivers: Path | None) -> None:
     """List the unknown facts of SYSTEM that change the outcome, worst first, for the vendor."""
+    from secreview.engine.assemble import build_review
+    from secreview.inputs import load_inputs
     from secreview.open_questions import render_questions
-    from secreview.pipeline import build_review, load_inputs
 
     inputs = load_inputs(system, rules, profile, waivers)
     review = build_review(inputs, language=lang)

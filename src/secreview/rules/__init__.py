@@ -1,1 +1,1 @@
-"""Rules as data: the ruleset model, loading, the condition compiler and evaluation."""
+"""Rules as data: the ruleset model, the condition compiler, loading and rule selection."""

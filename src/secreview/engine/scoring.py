@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from secreview.evaluate import Outcome
+from secreview.engine.evaluate import Outcome
 from secreview.profile import RiskMatrix, RuleOverride
 
 

@@ -6,13 +6,10 @@ severe outcome down, the first that fires decides, and the review records which 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from secreview.evaluate import Outcome
 from secreview.profile import DecisionPolicy, FindingFilter, RiskMatrix
-from secreview.review import Condition, Decision, Dpia, Finding, Reason
-from secreview.rules.model import WP248_CRITERIA
+from secreview.review import Condition, Decision, Finding, Reason
 
 
 def matches(finding: Finding, selector: FindingFilter, matrix: RiskMatrix) -> bool:
@@ -61,37 +58,4 @@ def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatr
         outcome=policy.default, clause=None,
         reasons=[Reason(clause="default", text=policy.default_reason)],
         conditions=conditions,
-    )
-
-
-def dpia_screening(outcomes: Sequence[Outcome], facts: Mapping[str, Any]) -> Dpia:
-    """Which WP248 criteria are met; a DPIA is required at two or more (IMY's Art. 35(4) list)."""
-    met: set[str] = set()
-    unknown: set[str] = set()
-    for outcome in outcomes:
-        criterion = outcome.rule.rule.dpia_criterion
-        if criterion is None:
-            continue
-        if outcome.status == "finding":
-            met.add(criterion)
-        elif outcome.status == "unknown":
-            unknown.add(criterion)
-    unknown -= met
-    order = {c: i for i, c in enumerate(WP248_CRITERIA)}
-    required = facts.get("derived.dpia_required")
-    residual_high = facts.get("personal_data.dpia.residual_high_risk")
-    prior: bool | None
-    if required is False or residual_high is False:
-        prior = False
-    elif required is True and residual_high is True:
-        prior = True
-    else:
-        prior = None
-    return Dpia(
-        criteria_met=sorted(met, key=order.__getitem__),
-        criteria_unknown=sorted(unknown, key=order.__getitem__),
-        criteria_not_met=[c for c in WP248_CRITERIA if c not in met and c not in unknown],
-        required=required,
-        status=facts.get("personal_data.dpia.status"),
-        prior_consultation=prior,
     )

@@ -28,7 +28,6 @@ from secreview.facts import FactSpec
 from secreview.i18n import PLACEHOLDER, Lang, label
 from secreview.loading import Document, PathKey, configured_limits, load_document
 from secreview.profile import Profile, RuleOverride, tailoring_entries
-from secreview.rules.examples import run_rule_examples
 from secreview.rules.loader import (
     RULESET_LIMITS,
     Catalog,
@@ -41,6 +40,7 @@ from secreview.rules.loader import (
 )
 from secreview.rules.model import Mitigation, Rule, Ruleset, plain
 from secreview.rules.satisfiability import Possibility
+from secreview.toolkit.examples import run_rule_examples
 from secreview.validation import validate
 
 Severity = Literal["error", "warning"]
@@ -600,7 +600,7 @@ def _tailoring_problems(profile: Profile, doc: Document,
 def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> LintReport:
     """Lint what an organisation profile selects (bundled and own rulesets, plus ``paths``)
     together, and check its tailoring against the rules that selection holds."""
-    from secreview.pipeline import profile_ruleset_files
+    from secreview.rules.selection import profile_ruleset_files
 
     file = Path(profile_path)
     require_existing([file, *paths])

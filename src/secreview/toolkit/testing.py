@@ -24,13 +24,13 @@ from typing import Literal
 
 from pydantic import RootModel
 
+from secreview.engine.evaluate import evaluate
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.evaluate import evaluate
 from secreview.i18n import Lang, label
 from secreview.loading import load_document
-from secreview.rules.examples import run_examples
 from secreview.rules.loader import Catalog, require_existing, ruleset_files
 from secreview.rules.model import RuleId
+from secreview.toolkit.examples import run_examples
 from secreview.validation import validate
 
 Status = Literal["finding", "pass", "unknown", "not_applicable"]
@@ -153,7 +153,7 @@ def fixture_systems(folder: Path) -> list[Path]:
 
 def fixture_checks(system_file: Path, catalog: Catalog) -> list[Check]:
     """Evaluate one fixture system and compare each named rule with its expectation."""
-    from secreview.pipeline import load_system
+    from secreview.inputs import load_system
 
     name = str(system_file)
     expected_file = expectations_file(system_file)
@@ -232,8 +232,8 @@ def test_profile(profile_path: str | Path, paths: Sequence[str | Path] = (),
     Disabled rules are left out, so fixtures can also state what bundled rules must find for
     the organisation. Fixture folders next to the profile's own rulesets and ``paths`` are used.
     """
-    from secreview.pipeline import tailored_catalog
     from secreview.profile import load_profile
+    from secreview.rules.selection import tailored_catalog
 
     require_existing([profile_path, *paths, *fixtures])
     profile, _sha, resolved = load_profile(profile_path)

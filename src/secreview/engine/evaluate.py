@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from secreview.engine.dpia import derive_facts
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec, fits_kind, flatten
 from secreview.loading import Document
@@ -104,13 +105,6 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
         in_effect, unknown = tuple(holding), tuple(undecided)
     # What Outcome(...) does, without its Python-level __new__: half the cost of the call.
     return _new_tuple(Outcome, (compiled, status, facts, in_effect, unknown))
-
-
-def derive_facts(screening: list[Outcome]) -> dict[str, Any]:
-    met = sum(1 for o in screening if o.status == "finding")
-    possible = sum(1 for o in screening if o.status == "unknown")
-    required: Tri = True if met >= 2 else (False if met + possible < 2 else None)
-    return {"derived.dpia_criteria_met": met, "derived.dpia_required": required}
 
 
 def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:

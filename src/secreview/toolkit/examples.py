@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from secreview.engine.dpia import derive_facts
+from secreview.engine.evaluate import evaluate_rule
 from secreview.errors import Problem
-from secreview.evaluate import derive_facts, evaluate_rule
 from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription

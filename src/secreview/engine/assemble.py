@@ -1,0 +1,167 @@
+"""The last stage: outcomes, scores, waivers, decision and summaries assembled into a Review.
+
+:func:`build_review` is a pure function of its inputs, so the same inputs always give the same
+review; only :mod:`secreview.inputs` touches files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from secreview import __version__
+from secreview.engine.decide import decide
+from secreview.engine.dpia import dpia_screening
+from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
+from secreview.engine.questions import rank_questions
+from secreview.engine.scoring import Scored, score
+from secreview.engine.summarise import aspect_summaries, overall_summary
+from secreview.engine.waive import apply_waivers
+from secreview.facts import json_value
+from secreview.i18n import Lang, bilingual, fill_text
+from secreview.inputs import Inputs, load_inputs
+from secreview.profile import Profile, RuleOverride
+from secreview.review import (
+    AppliedMitigation,
+    Evidence,
+    ExplanationStep,
+    Finding,
+    LevelInfo,
+    MatrixInfo,
+    ProfileRef,
+    Review,
+    RiskPoint,
+    RulesetRef,
+    SystemRef,
+)
+from secreview.rules.loader import Catalog
+
+
+def _evidence(outcome: Outcome) -> list[Evidence]:
+    return [Evidence(fact=path, value=json_value(value), known=value is not None)
+            for path, value in outcome.evidence]
+
+
+def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+    rule = outcome.rule.rule
+    by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
+    return Finding(
+        rule_id=rule.id,
+        ruleset_id=outcome.rule.ruleset_id,
+        aspect=outcome.rule.aspect,
+        status=outcome.status,
+        screening=rule.dpia_criterion,
+        title=rule.title,
+        message=fill_text(rule.message, facts),
+        remediation=fill_text(rule.remediation, facts),
+        references=list(rule.references),
+        evidence=_evidence(outcome),
+        inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
+        residual=RiskPoint(**scored.residual.__dict__) if scored else None,
+        explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
+        mitigations=[
+            AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
+                              steps=by_id[m].steps)
+            for m in outcome.mitigations_in_effect
+        ] if outcome.status == "finding" else [],
+        remedy=rule.remedy,
+        owner_role=rule.owner_role,
+        due=rule.due,
+        open_questions=list(outcome.unknown_facts) if outcome.status == "unknown" else [],
+    )
+
+
+def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tuple[Any, ...]]:
+    """Sort key for findings: status, then worst residual level first, then aspect and id."""
+    status_order = {s: i for i, s in enumerate(STATUSES)}
+    level_rank = {level.id: i for i, level in enumerate(profile.matrix.levels)}
+    aspect_order = {a: i for i, a in enumerate(catalog.aspects)}
+
+    def key(finding: Finding) -> tuple[Any, ...]:
+        rank = level_rank[finding.residual.level] if finding.residual else -1
+        return (status_order[finding.status], -rank, aspect_order[finding.aspect],
+                finding.rule_id)
+    return key
+
+
+def build_review(inputs: Inputs, review_date: dt.date | None = None,
+                 language: Lang | None = None) -> Review:
+    """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`."""
+    system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
+    date = review_date or system.review.date or dt.date.today()
+    evaluation: Evaluation = evaluate(system, catalog)
+    facts = evaluation.facts
+    overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
+    scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
+                                                  overrides)}
+    warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
+                for t in inputs.tailoring if t.change == "not_applied"]
+    warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
+    findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
+    findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
+    findings.sort(key=_finding_order(catalog, profile))
+    aspects = aspect_summaries(findings, catalog, profile)
+    summary = overall_summary(findings, aspects, profile)
+    matrix = profile.matrix
+    interval = profile.review_interval_months
+    next_review = system.review.next_review or _add_months(date, interval)
+    ident = system.system
+    return Review(
+        engine_version=__version__,
+        review_date=date,
+        reviewer=system.review.reviewer,
+        next_review=next_review,
+        language=language or profile.language,
+        system=SystemRef(
+            name=ident.name, sha256=inputs.system_doc.sha256, vendor=system.vendor.name,
+            owner_board=ident.owner_board, system_owner=ident.system_owner,
+            information_owner=ident.information_owner, management_object=ident.management_object,
+            capability=ident.capability,
+        ),
+        rulesets=[RulesetRef(id=r.id, version=r.model.ruleset.version, sha256=r.sha256,
+                             title=r.model.ruleset.title) for r in catalog.rulesets],
+        profile=ProfileRef(id=profile.profile.id, version=profile.profile.version,
+                           sha256=inputs.profile_sha256, organisation=profile.organisation.name,
+                           matrix=matrix.id),
+        waivers_sha256=inputs.waivers_sha256,
+        tailoring=inputs.tailoring,
+        matrix=MatrixInfo(
+            id=matrix.id, title=matrix.title,
+            likelihood=[s.label for s in matrix.likelihood],
+            consequence=[s.label for s in matrix.consequence],
+            levels=[LevelInfo(id=lv.id, label=lv.label, colour=lv.colour)
+                    for lv in matrix.levels],
+            grid=[list(row) for row in matrix.grid],
+        ),
+        decision=decide(findings, profile.decision, matrix),
+        summary=summary,
+        aspects=aspects,
+        dpia=dpia_screening(evaluation.outcomes, facts),
+        findings=findings,
+        questions=rank_questions(findings, catalog, profile),
+        warnings=warnings,
+        description=json_value(system.model_dump(mode="python", exclude_none=True,
+                                                exclude_defaults=True, by_alias=True)),
+    )
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    for day in (date.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def review_file(system_path: str | Path, rules: Sequence[str | Path] = (),
+                profile_path: str | Path | None = None, waivers_path: str | Path | None = None,
+                review_date: dt.date | None = None, language: Lang | None = None) -> Review:
+    """Load, evaluate, score and decide in one call: the library's front door."""
+    inputs = load_inputs(system_path, rules, profile_path, waivers_path)
+    return build_review(inputs, review_date, language)

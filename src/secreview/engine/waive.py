@@ -1,0 +1,51 @@
+"""Waivers applied to findings: an accepted risk stays visible, counted apart, until it expires."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from secreview.i18n import Text, bilingual
+from secreview.profile import Profile
+from secreview.review import ExplanationStep, Finding, WaiverApplied
+from secreview.waivers import WaiverFile
+
+CRITICAL_LEVEL_RANK = -1  # the matrix's top level is "critical" for waiver ownership
+
+
+def apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile: Profile,
+                   review_date: dt.date, warnings: list[Text]) -> list[Finding]:
+    if waivers is None:
+        return findings
+    by_rule = {w.rule: w for w in waivers.waivers}
+    known = {f.rule_id for f in findings}
+    for rule_id in sorted(set(by_rule) - known):
+        warnings.append(bilingual("warning.waiver_unknown_rule", rule=rule_id))
+    top = profile.matrix.levels[CRITICAL_LEVEL_RANK].id
+    result: list[Finding] = []
+    for finding in findings:
+        waiver = by_rule.get(finding.rule_id)
+        if waiver is None or finding.status not in ("finding", "unknown"):
+            if waiver is not None:
+                warnings.append(bilingual("warning.waiver_not_needed", rule=finding.rule_id))
+            result.append(finding)
+            continue
+        if waiver.expires < review_date:
+            warnings.append(bilingual("warning.waiver_expired", rule=finding.rule_id,
+                                      date=waiver.expires.isoformat()))
+            result.append(finding)
+            continue
+        if finding.residual and finding.residual.level == top and waiver.risk_owner is None:
+            warnings.append(bilingual("warning.waiver_needs_risk_owner", rule=finding.rule_id))
+            result.append(finding)
+            continue
+        applied = WaiverApplied(
+            justification=waiver.justification, accepted_by=waiver.accepted_by.name,
+            accepted_by_role=waiver.accepted_by.role, accepted_on=waiver.accepted_on,
+            expires=waiver.expires,
+            risk_owner=waiver.risk_owner.name if waiver.risk_owner else None,
+        )
+        explanation = [*finding.explanation, ExplanationStep(kind="waiver",
+                                                             ref=waiver.accepted_by.name)]
+        result.append(finding.model_copy(update={"status": "waived", "waiver": applied,
+                                                 "explanation": explanation}))
+    return result
