@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secreview.engine.assemble import build_review
 from secreview.errors import InputError
 from secreview.facts import FactSpec
 from secreview.i18n import Lang
+from secreview.inputs import Inputs
 from secreview.loading import Document, load_bytes
-from secreview.pipeline import Inputs, build_review, tailored_catalog
 from secreview.profile import Profile, load_profile
 from secreview.review import Review
 from secreview.rules.loader import Catalog
+from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
 from secreview.waivers import WaiverFile
@@ -87,7 +89,7 @@ class Engine:
         return self._validated(Document(data=dict(data), source=source))
 
     def _validated(self, doc: Document) -> SystemDescription:
-        from secreview.evaluate import check_extensions
+        from secreview.engine.evaluate import check_extensions
 
         system = validate(SystemDescription, doc)
         check_extensions(system, doc, self.catalog)
