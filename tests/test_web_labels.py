@@ -8,7 +8,8 @@ from pathlib import Path
 from secreview.i18n import has_label, label
 
 WEB = Path(__file__).resolve().parent.parent / "src" / "secreview" / "web"
-LITERAL = re.compile(r"""["']((?:web|workflow|decision|status|report|label|role)\.[a-z0-9_.]+)["']""")
+KINDS = "web|workflow|decision|status|report|label|role"
+LITERAL = re.compile(rf"""["']((?:{KINDS})\.[a-z0-9_.]+)["']""")
 PREFIXED = re.compile(r"""["']((?:web|decision|status)\.[a-z0-9_.]*\.?)["']\s*\+""")
 
 
