@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from secreview.loading import parse_yaml_text
-from secreview.store.answers import dump_description, get_answer, set_answer
+from secreview.store.answers import _ordered, dump_description, get_answer, set_answer
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
                              blacklist_characters="\u2028\u2029\u0085\ufeff"
@@ -47,5 +48,9 @@ def test_written_yaml_reads_back_as_the_same_answers(answers: dict[str, Any]) ->
         data = set_answer(data, path, value)
     text = dump_description(data)
     assert dump_description(data) == text  # deterministic
+    pure = yaml.dump(_ordered(data, ""), Dumper=yaml.SafeDumper, sort_keys=False,
+                     allow_unicode=True, default_flow_style=False, width=100)
+    if all(ord(c) < 0x10000 for c in pure):  # libyaml escapes astral characters, pure does not
+        assert text.split("\n", 1)[1] == (pure if data else "{}\n")
     parsed = parse_yaml_text(text, "t.yaml").data
     assert (parsed or {}) == data

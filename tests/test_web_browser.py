@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests.web_support import PASSWORD, make_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -198,7 +197,7 @@ def test_a_project_lead_and_an_officer_in_the_browser(server: str, browser: Any,
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
     pdf_url = driver.find_element(By.ID, "pdf-link").get_attribute("href")
     request = urllib.request.Request(pdf_url, headers={"Cookie": cookies})
-    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=120) as response:
         pdf = response.read()
     target = tmp_path / "report.pdf"
     target.write_bytes(pdf)

@@ -100,21 +100,32 @@ def require_user(session: Session, name: str) -> User:
     return user
 
 
-def verify_password(session: Session, user: User, password: str) -> bool:
-    """Check a password; a hash made with older parameters is upgraded on success."""
+def check_password_hash(stored: str | None, password: str) -> tuple[bool, str | None]:
+    """Does ``password`` match ``stored``? Also returns a fresh hash when the stored one was
+    made with older parameters. Touches no database, so a caller can hash outside any
+    transaction (Argon2 takes tens of milliseconds and megabytes on purpose)."""
     from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    if user.password_hash is None or not user.active:
-        return False
+    if stored is None:
+        burn_time(password)
+        return False, None
     hasher = PasswordHasher()
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
+        return False, None
+    return True, hasher.hash(password) if hasher.check_needs_rehash(stored) else None
+
+
+def verify_password(session: Session, user: User, password: str) -> bool:
+    """Check a password; a hash made with older parameters is upgraded on success."""
+    if not user.active:
         return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    return True
+    ok, rehashed = check_password_hash(user.password_hash, password)
+    if ok and rehashed is not None:
+        user.password_hash = rehashed
+    return ok
 
 
 _DUMMY_HASH: list[str] = []

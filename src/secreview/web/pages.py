@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -85,24 +86,30 @@ async def login(request: Request) -> Response:
 
 
 def _login(request: Request, form: FormValues) -> Response:
+    """Sign in. The password is checked between two short transactions, so no database lock
+    is held while Argon2 works."""
     app = _app(request)
+    name, password = form.get("name")[:64], form.single.get("password", "")
+    target = form.get("next") or "/"
+    target = target if target.startswith("/") and not target.startswith("//") else "/"
     with request_context(app, request) as ctx:
         ctx.check_csrf(form.single)
-        name, password = form.get("name")[:64], form.single.get("password", "")
-        target = form.get("next") or "/"
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
         throttle = accounts.login_throttle(ctx.db, name, _client(request))
         if not throttle.allowed:
             return ctx.render("login.html.j2", status=429, name=name, next=target,
                               error=ctx_t(ctx, "web.login.throttled",
                                           seconds=throttle.retry_after))
+        found = accounts.user_by_name(ctx.db, name)
+        stored = found.password_hash if found is not None and found.active else None
+    ok, rehashed = accounts.check_password_hash(stored, password)
+    with request_context(app, request) as ctx:
         user = accounts.user_by_name(ctx.db, name)
-        if user is None:
-            accounts.burn_time(password)
-        if user is None or not accounts.verify_password(ctx.db, user, password):
+        if not ok or user is None or not user.active or user.password_hash != stored:
             accounts.record_failed_login(ctx.db, name, _client(request))
             return ctx.render("login.html.j2", status=401, name=name, next=target,
                               error=ctx_t(ctx, "web.login.failed"))
+        if rehashed is not None:
+            user.password_hash = rehashed
         accounts.purge_sessions(ctx.db)
         ctx.login(user)
         from secreview.store.audit import record
@@ -560,38 +567,56 @@ def _editable(ctx: Ctx, system_id: int) -> tuple[User, System]:
     return user, system
 
 
-def _live_review(ctx: Ctx, system: System, data: dict[str, Any]) -> Any:
-    """The review of the answers as they stand (not stored: only saved versions are)."""
+@dataclass
+class _PageFacts:
+    """What the questionnaire page needs from the database, read inside the transaction."""
+
+    state: reg.DraftState
+    waivers: list[WaiverInput]
+    latest: DescriptionVersion | None
+    signed: Any
+
+
+def _page_facts(ctx: Ctx, system: System, state: reg.DraftState) -> _PageFacts:
+    latest = reg.latest_version(ctx.db, system.id)
+    return _PageFacts(state, reg.active_waivers(ctx.db, system.id), latest,
+                      reg.signoff(ctx.db, latest.id) if latest else None)
+
+
+def _render_questionnaire(ctx: Ctx, system: System, facts: _PageFacts, status: int = 200,
+                          problems: dict[str, list[str]] | None = None,
+                          stale: reg.StaleVersion | None = None,
+                          merge: reg.Merge | None = None) -> Response:
     from secreview.loading import Document
 
+    sections = _sections(ctx)
+    questions = [q for s in sections for q in s.questions]
+    data = facts.state.data
     engine = ctx.app.engine
-    model = engine.validate_data(data, "questionnaire")
-    return engine.review(model, Document(data=data, source="questionnaire"),
-                         reg.active_waivers(ctx.db, system.id))
+    review = engine.review(engine.validate_data(data, "questionnaire"),
+                           Document(data=data, source="questionnaire"), facts.waivers)
+    return ctx.render(
+        "questionnaire.html.j2", status=status, system=system, sections=sections,
+        data=data, state=facts.state, hidden=hidden_paths(data, questions),
+        view=decision_view(review, ctx.lang), problems=problems or {}, stale=stale,
+        merge=merge, latest=facts.latest, signed=facts.signed, display=display,
+        list_state=list_state, list_states=LIST_STATES)
 
 
 def _questionnaire(ctx: Ctx, system: System, state: reg.DraftState, status: int = 200,
                    problems: dict[str, list[str]] | None = None,
-                   notice: str | None = None, stale: reg.StaleVersion | None = None,
+                   stale: reg.StaleVersion | None = None,
                    merge: reg.Merge | None = None) -> Response:
-    sections = _sections(ctx)
-    questions = [q for s in sections for q in s.questions]
-    review = _live_review(ctx, system, state.data)
-    latest = reg.latest_version(ctx.db, system.id)
-    signed = reg.signoff(ctx.db, latest.id) if latest else None
-    return ctx.render(
-        "questionnaire.html.j2", status=status, system=system, sections=sections,
-        data=state.data, state=state, hidden=hidden_paths(state.data, questions),
-        view=decision_view(review, ctx.lang), problems=problems or {}, notice=notice,
-        stale=stale, merge=merge, latest=latest, signed=signed, display=display,
-        list_state=list_state, list_states=LIST_STATES)
+    return _render_questionnaire(ctx, system, _page_facts(ctx, system, state), status,
+                                 problems, stale, merge)
 
 
 @router.get("/systems/{system_id}/questionnaire")
 def questionnaire_page(request: Request, system_id: int) -> Response:
     with request_context(_app(request), request) as ctx:
         user, system = _editable(ctx, system_id)
-        return _questionnaire(ctx, system, reg.draft_state(ctx.db, system, user))
+        facts = _page_facts(ctx, system, reg.draft_state(ctx.db, system, user))
+    return _render_questionnaire(ctx, system, facts)  # the review runs after the commit
 
 
 def _problems_by_question(exc: InputError, paths: list[str]) -> dict[str, list[str]]:
@@ -665,7 +690,10 @@ async def autosave(request: Request, system_id: int) -> Response:
 
 def _autosave(request: Request, system_id: int, form: FormValues) -> Response:
     """The script's autosave of one question: store it in the draft, re-evaluate, and answer
-    with the decision panel, the questions routing hides now, and any problems."""
+    with the decision panel, the questions routing hides now, and any problems. Only the
+    storing runs in the transaction; the review and the panel are made after it commits."""
+    from secreview.loading import Document
+
     with request_context(_app(request), request) as ctx:
         user, system = _editable(ctx, system_id)
         ctx.check_csrf(form.single)
@@ -677,19 +705,18 @@ def _autosave(request: Request, system_id: int, form: FormValues) -> Response:
             return ctx.finish(JSONResponse(
                 {"ok": False, "problems": _problems_by_question(exc, list(answers))},
                 status_code=422))
-        from secreview.loading import Document
-
-        review = ctx.app.engine.review(model, Document(data=state.data, source="questionnaire"),
-                                       reg.active_waivers(ctx.db, system.id))
-        view = decision_view(review, ctx.lang)
-        panel = ctx.app.templates.get_template("_decision.html.j2").render(
-            view=view, t=lambda key, **v: ctx_t(ctx, key, **v))
-        hidden = sorted(hidden_paths(state.data, list(questions.values())))
-        return ctx.finish(JSONResponse({
-            "ok": True, "revision": state.revision, "base": state.base,
-            "outcome": view.outcome, "decision_html": panel, "hidden": hidden,
-            "saved_at": dt.datetime.now().strftime("%H:%M:%S"),
-            "answers": {path: _json_value(value) for path, value in answers.items()}}))
+        waivers = reg.active_waivers(ctx.db, system.id)
+    review = ctx.app.engine.review(model, Document(data=state.data, source="questionnaire"),
+                                   waivers)
+    view = decision_view(review, ctx.lang)
+    panel = ctx.app.templates.get_template("_decision.html.j2").render(
+        view=view, t=lambda key, **v: ctx_t(ctx, key, **v))
+    hidden = sorted(hidden_paths(state.data, list(questions.values())))
+    return ctx.finish(JSONResponse({
+        "ok": True, "revision": state.revision, "base": state.base,
+        "outcome": view.outcome, "decision_html": panel, "hidden": hidden,
+        "saved_at": dt.datetime.now().strftime("%H:%M:%S"),
+        "answers": {path: _json_value(value) for path, value in answers.items()}}))
 
 
 def _json_value(value: Any) -> Any:
