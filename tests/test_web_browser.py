@@ -124,6 +124,17 @@ def _settled(driver: Any) -> None:
     _wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "fieldset.saving"))
 
 
+def _import_examples(tmp_path: Path) -> None:
+    from secreview.store.db import make_engine, session_factory
+    from secreview.store.reviewing import Engine
+    from secreview.store.transfer import import_folder
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'register.db'}")
+    with session_factory(engine)() as session, session.begin():
+        import_folder(session, Engine.load(), ROOT / "examples")
+    engine.dispose()
+
+
 @pytest.mark.slow
 def test_a_project_lead_and_an_officer_in_the_browser(server: str, browser: Any,
                                                        tmp_path: Path) -> None:
@@ -178,6 +189,8 @@ def test_a_project_lead_and_an_officer_in_the_browser(server: str, browser: Any,
     driver.find_element(By.ID, "save-version").click()
     _wait(driver, lambda d: d.current_url.split("?")[0].endswith(f"/systems/{system_id}"))
     assert driver.find_element(By.ID, "latest-outcome").text == live
+    if os.environ.get("SECREVIEW_SCREENSHOTS"):
+        _import_examples(tmp_path)  # a register with more than one system to show
     driver.get(f"{server}/")
     _shot(driver, "register")
     driver.get(f"{server}/systems/{system_id}/questionnaire")
