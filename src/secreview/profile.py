@@ -6,7 +6,7 @@ All of it is data, so an organisation sets its own risk appetite without touchin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -18,18 +18,15 @@ from pydantic import (
 )
 
 from secreview.bundled import profiles_dir
+from secreview.cache import load_document_cached
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import PathKey, load_document
 from secreview.rules.model import Identifier, RuleId
 from secreview.system import one_line
+from secreview.vocabulary import OUTCOME_SEVERITY, DecisionOutcome, OpenStatus, Remedy
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-Outcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
-FilterStatus = Literal["finding", "unknown"]
-OUTCOME_SEVERITY: dict[str, int] = {
-    "approve": 0, "approve_with_conditions": 1, "incomplete": 2, "reject": 3,
-}
 
 
 class _Strict(BaseModel):
@@ -125,15 +122,15 @@ class RiskMatrix(_Strict):
 class FindingFilter(_Strict):
     """Which findings a decision clause looks at; a clause fires when ``count`` of them match."""
 
-    status: list[FilterStatus] = Field(default_factory=lambda: list[FilterStatus](["finding"]))
+    status: list[OpenStatus] = Field(default_factory=lambda: list[OpenStatus](["finding"]))
     residual_at_least: Identifier | None = None
-    remedy: list[Literal["contract", "configuration", "procedure", "none"]] | None = None
+    remedy: list[Remedy] | None = None
     aspect: list[Identifier] | None = None
 
 
 class DecisionClause(_Strict):
     id: Identifier
-    outcome: Outcome
+    outcome: DecisionOutcome
     when: FindingFilter
     count: Annotated[int, Field(ge=1)] = 1
     reason: Text
@@ -143,7 +140,7 @@ class DecisionPolicy(_Strict):
     """Clauses are tried from the top; the first that fires decides. Order them by severity."""
 
     clauses: list[DecisionClause]
-    default: Outcome = "approve"
+    default: DecisionOutcome = "approve"
     default_reason: Text
     conditions_from: FindingFilter = Field(
         description="Findings that become conditions to meet before signing"
@@ -246,7 +243,7 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
         file = Path(path)
         if not file.exists() and not file.suffix and bundled_profile_path(str(path)).exists():
             file = bundled_profile_path(str(path))
-    doc = load_document(file)
+    doc = load_document_cached(file)
     profile = validate(Profile, doc)
     seen: set[str] = set()
     for section, index, entry in tailoring_entries(profile):

@@ -13,11 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from secreview.i18n import Text
 from secreview.rules.model import Reference
+from secreview.vocabulary import (
+    OPEN_STATUSES,
+    Axis,
+    DecisionOutcome,
+    DueKind,
+    FindingStatus,
+    OwnerRole,
+    Remedy,
+    StepKind,
+    TailoringChange,
+)
 
 SCHEMA_VERSION = "1.0"
-
-FindingStatus = Literal["finding", "unknown", "waived", "pass", "not_applicable"]
-DecisionOutcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
 
 
 class _Model(BaseModel):
@@ -37,8 +45,7 @@ class Evidence(_Model):
 
 
 class ExplanationStep(_Model):
-    kind: str = Field(description="default | override | scaling | scaling_unknown | mitigation | "
-                      "mitigation_unknown | no_credit | matrix | waiver")
+    kind: StepKind
     axis: str | None = None
     before: int | None = None
     after: int | None = None
@@ -49,7 +56,7 @@ class ExplanationStep(_Model):
 class AppliedMitigation(_Model):
     id: str
     title: Text
-    lowers: str
+    lowers: Axis
     steps: int
 
 
@@ -77,16 +84,16 @@ class Finding(_Model):
     residual: RiskPoint | None = None
     explanation: list[ExplanationStep] = Field(default_factory=list)
     mitigations: list[AppliedMitigation] = Field(default_factory=list)
-    remedy: str
-    owner_role: str
-    due: str
+    remedy: Remedy
+    owner_role: OwnerRole
+    due: DueKind
     waiver: WaiverApplied | None = None
     open_questions: list[str] = Field(default_factory=list,
                                       description="Unknown facts that decide this rule")
 
     @property
     def counts_as_risk(self) -> bool:
-        return self.status in ("finding", "unknown") and self.screening is None
+        return self.status in OPEN_STATUSES and self.screening is None
 
     @property
     def open_level(self) -> str | None:
@@ -113,12 +120,12 @@ class Reason(_Model):
     rule_ids: list[str] = Field(default_factory=list)
 
 
-class Condition(_Model):
+class ApprovalCondition(_Model):
     rule_id: str
     title: Text
     remediation: Text
-    owner_role: str
-    due: str
+    owner_role: OwnerRole
+    due: DueKind
     level: str
     status: FindingStatus
 
@@ -127,10 +134,10 @@ class Decision(_Model):
     outcome: DecisionOutcome
     clause: str | None
     reasons: list[Reason]
-    conditions: list[Condition]
+    conditions: list[ApprovalCondition]
 
 
-class Dpia(_Model):
+class DpiaVerdict(_Model):
     criteria_met: list[str]
     criteria_unknown: list[str]
     criteria_not_met: list[str]
@@ -163,7 +170,7 @@ class ProfileRef(_Model):
 
 class Tailored(_Model):
     rule_id: str
-    change: Literal["disabled", "override", "not_applied"]
+    change: TailoringChange
     reason: str
     consequence: int | None = None
     likelihood: int | None = None
@@ -221,7 +228,7 @@ class Review(_Model):
     decision: Decision
     summary: Summary
     aspects: list[AspectSummary]
-    dpia: Dpia
+    dpia: DpiaVerdict
     findings: list[Finding]
     questions: list[Question]
     warnings: list[Text] = Field(

@@ -7,21 +7,20 @@ review; only :mod:`secreview.inputs` touches files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from secreview import __version__
 from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
-from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
+from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
 from secreview.i18n import Lang, bilingual, fill_text
-from secreview.inputs import Inputs, load_inputs
+from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
     AppliedMitigation,
@@ -37,14 +36,15 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: Outcome) -> list[Evidence]:
+def _evidence(outcome: RuleOutcome) -> list[Evidence]:
     return [Evidence(fact=path, value=json_value(value), known=value is not None)
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
@@ -75,7 +75,7 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
 
 def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tuple[Any, ...]]:
     """Sort key for findings: status, then worst residual level first, then aspect and id."""
-    status_order = {s: i for i, s in enumerate(STATUSES)}
+    status_order = {s: i for i, s in enumerate(FINDING_STATUSES)}
     level_rank = {level.id: i for i, level in enumerate(profile.matrix.levels)}
     aspect_order = {a: i for i, a in enumerate(catalog.aspects)}
 
@@ -86,11 +86,14 @@ def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tu
     return key
 
 
-def build_review(inputs: Inputs, review_date: dt.date | None = None,
-                 language: Lang | None = None) -> Review:
-    """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`."""
+def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = None) -> Review:
+    """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`.
+
+    The date is a parameter, never "today": waivers expire and the next review is counted from
+    it, so the same inputs and date always give the same review (``Reviewer.review`` picks it).
+    """
     system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
-    date = review_date or system.review.date or dt.date.today()
+    date = review_date
     evaluation: Evaluation = evaluate(system, catalog)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
@@ -157,11 +160,3 @@ def _add_months(date: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def review_file(system_path: str | Path, rules: Sequence[str | Path] = (),
-                profile_path: str | Path | None = None, waivers_path: str | Path | None = None,
-                review_date: dt.date | None = None, language: Lang | None = None) -> Review:
-    """Load, evaluate, score and decide in one call: the library's front door."""
-    inputs = load_inputs(system_path, rules, profile_path, waivers_path)
-    return build_review(inputs, review_date, language)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from secreview.profile import DecisionPolicy, FindingFilter, RiskMatrix
-from secreview.review import Condition, Decision, Finding, Reason
+from secreview.review import ApprovalCondition, Decision, Finding, Reason
 
 
 def matches(finding: Finding, selector: FindingFilter, matrix: RiskMatrix) -> bool:
@@ -39,7 +39,7 @@ def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatr
         key=lambda f: _severity_key(f, matrix),
     )
     conditions = [
-        Condition(rule_id=f.rule_id, title=f.title, remediation=f.remediation,
+        ApprovalCondition(rule_id=f.rule_id, title=f.title, remediation=f.remediation,
                   owner_role=f.owner_role, due=f.due,
                   level=f.residual.level if f.residual else "", status=f.status)
         for f in candidates

@@ -2,28 +2,24 @@
 
 DPIA screening rules (``dpia_criterion``) run first; their result becomes the derived facts
 ``derived.dpia_criteria_met`` and ``derived.dpia_required`` that other rules may test. Nothing here
-scores or decides: an :class:`Outcome` says only what the rule found and on which facts.
+scores or decides: an :class:`RuleOutcome` says only what the rule found and on which facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from secreview.engine.dpia import derive_facts
-from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec, fits_kind, flatten
-from secreview.loading import Document
+from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
-
-Status = Literal["finding", "pass", "unknown", "not_applicable"]
-STATUSES: tuple[str, ...] = ("finding", "unknown", "waived", "pass", "not_applicable")
+from secreview.vocabulary import OPEN_STATUSES, RuleStatus
 
 
-class Outcome(NamedTuple):
+class RuleOutcome(NamedTuple):
     """What one rule found for one system.
 
     A named tuple rather than a frozen dataclass: it is built once per rule and system, and a
@@ -31,7 +27,7 @@ class Outcome(NamedTuple):
     """
 
     rule: CompiledRule
-    status: Status
+    status: RuleStatus
     facts: Mapping[str, Any]
     mitigations_in_effect: tuple[str, ...]
     mitigations_unknown: tuple[str, ...]
@@ -57,11 +53,11 @@ _new_tuple = tuple.__new__
 
 @dataclass(frozen=True)
 class Evaluation:
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[RuleOutcome, ...]
     facts: Mapping[str, Any]
 
 
-def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> Status:
+def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> RuleStatus:
     """Combine scope and finding conditions under Kleene logic into one status."""
     if applies is False:
         return "not_applicable"
@@ -76,15 +72,15 @@ def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> Status:
     return "unknown"
 
 
-def rule_status(compiled: CompiledRule, facts: Mapping[str, Any]) -> Status:
+def rule_status(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleStatus:
     """A rule's status alone: its scope and finding conditions, without mitigations or an
-    :class:`Outcome`. The benchmarks time this as the condition language's own cost."""
+    :class:`RuleOutcome`. The benchmarks time this as the condition language's own cost."""
     applies = compiled.applies(facts) if compiled.applies is not None else True
     finding = compiled.finding(facts) if applies is not False else False
     return decide_status(applies, finding, compiled.rule.on_unknown)
 
 
-def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
+def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutcome:
     """One rule against one system's facts. Mitigations are only looked at for a finding or an
     unknown: on a pass or an out-of-scope rule they would explain nothing."""
     # rule_status(), inlined: one call more costs a tenth of a typical rule's evaluation.
@@ -93,7 +89,7 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
     status = decide_status(applies, finding, compiled.rule.on_unknown)
     in_effect: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
-    if compiled.mitigations and status in ("finding", "unknown"):
+    if compiled.mitigations and status in OPEN_STATUSES:
         holding: list[str] = []
         undecided: list[str] = []
         for mitigation in compiled.mitigations:
@@ -103,8 +99,8 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
             elif holds is None:
                 undecided.append(mitigation.mitigation.id)
         in_effect, unknown = tuple(holding), tuple(undecided)
-    # What Outcome(...) does, without its Python-level __new__: half the cost of the call.
-    return _new_tuple(Outcome, (compiled, status, facts, in_effect, unknown))
+    # What RuleOutcome(...) does, without its Python-level __new__: half the cost of the call.
+    return _new_tuple(RuleOutcome, (compiled, status, facts, in_effect, unknown))
 
 
 def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
@@ -116,37 +112,3 @@ def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
     outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
                       for r in catalog.rules])
     return Evaluation(outcomes=outcomes, facts=facts)
-
-
-def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog) -> None:
-    """Validate ``extensions:`` answers against the facts the loaded rulesets declare."""
-    problems: list[Problem] = []
-    declared = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
-    for name, value in system.extensions.items():
-        spec = declared.get(name)
-        where = doc.where(("extensions", name))
-        if spec is None:
-            hint = did_you_mean(name, declared) or (
-                "no loaded ruleset declares extension facts" if not declared
-                else f"declared facts: {', '.join(sorted(declared))}")
-            problems.append(Problem(f"unknown extension fact '{name}'", suggestion=hint, **where))
-            continue
-        error = _extension_type_error(spec, value)
-        if error:
-            problems.append(Problem(f"extensions.{name}: {error}", found=repr(value), **where))
-    if problems:
-        raise InputError(problems)
-
-
-def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not fits_kind(spec.kind, value):
-        return f"expected a {spec.kind} value"
-    allowed = spec.allowed
-    if allowed is not None:
-        values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            return f"{bad[0]!r} is not one of {', '.join(map(str, allowed))}"
-    return None

@@ -11,15 +11,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from secreview.engine.evaluate import Outcome
+from secreview.engine.evaluate import RuleOutcome
 from secreview.profile import RiskMatrix, RuleOverride
+from secreview.vocabulary import StepKind
 
 
 @dataclass(frozen=True)
 class Step:
     """One step in how a finding's level came about (rendered in either language later)."""
 
-    kind: str  # default | override | scaling | mitigation | no_credit | matrix
+    kind: StepKind
     axis: str | None = None
     before: int | None = None
     after: int | None = None
@@ -28,7 +29,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class RiskPoint:
+class MatrixCell:
     likelihood: int  # position on the matrix axis, 1-based
     consequence: int
     level: str
@@ -36,13 +37,13 @@ class RiskPoint:
 
 @dataclass(frozen=True)
 class Scored:
-    outcome: Outcome
-    inherent: RiskPoint
-    residual: RiskPoint
+    outcome: RuleOutcome
+    inherent: MatrixCell
+    residual: MatrixCell
     steps: tuple[Step, ...] = field(default_factory=tuple)
 
 
-def _inherent_rule_scale(outcome: Outcome, override: RuleOverride | None,
+def _inherent_rule_scale(outcome: RuleOutcome, override: RuleOverride | None,
                          facts: Mapping[str, Any], steps: list[Step]) -> tuple[int, int]:
     rule = outcome.rule.rule
     likelihood, consequence = rule.likelihood, rule.consequence
@@ -74,13 +75,13 @@ def _inherent_rule_scale(outcome: Outcome, override: RuleOverride | None,
     return likelihood, consequence
 
 
-def score_outcome(outcome: Outcome, matrix: RiskMatrix, facts: Mapping[str, Any],
+def score_outcome(outcome: RuleOutcome, matrix: RiskMatrix, facts: Mapping[str, Any],
                   override: RuleOverride | None = None) -> Scored:
     """Inherent and residual risk of one outcome, with every step that led there."""
     steps: list[Step] = []
     likelihood, consequence = _inherent_rule_scale(outcome, override, facts, steps)
     scale = matrix.rule_scale
-    inherent = RiskPoint(scale.likelihood[likelihood], scale.consequence[consequence],
+    inherent = MatrixCell(scale.likelihood[likelihood], scale.consequence[consequence],
                          matrix.lookup(scale.likelihood[likelihood],
                                        scale.consequence[consequence]))
     residual_l, residual_c = likelihood, consequence
@@ -103,12 +104,12 @@ def score_outcome(outcome: Outcome, matrix: RiskMatrix, facts: Mapping[str, Any]
     for mitigation_id in outcome.mitigations_unknown:
         steps.append(Step("mitigation_unknown", ref=mitigation_id))
     rl, rc = scale.likelihood[residual_l], scale.consequence[residual_c]
-    residual = RiskPoint(rl, rc, matrix.lookup(rl, rc))
+    residual = MatrixCell(rl, rc, matrix.lookup(rl, rc))
     steps.append(Step("matrix", before=rl, after=rc, ref=residual.level))
     return Scored(outcome, inherent, residual, tuple(steps))
 
 
-def score(outcomes: Iterable[Outcome], matrix: RiskMatrix, facts: Mapping[str, Any],
+def score(outcomes: Iterable[RuleOutcome], matrix: RiskMatrix, facts: Mapping[str, Any],
           overrides: Mapping[str, RuleOverride] | None = None) -> list[Scored]:
     """Score every applicable outcome (pass included, for the compliance weighting)."""
     overrides = overrides or {}

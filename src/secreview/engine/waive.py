@@ -7,6 +7,7 @@ import datetime as dt
 from secreview.i18n import Text, bilingual
 from secreview.profile import Profile
 from secreview.review import ExplanationStep, Finding, WaiverApplied
+from secreview.vocabulary import OPEN_STATUSES
 from secreview.waivers import WaiverFile
 
 CRITICAL_LEVEL_RANK = -1  # the matrix's top level is "critical" for waiver ownership
@@ -24,7 +25,7 @@ def apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile: 
     result: list[Finding] = []
     for finding in findings:
         waiver = by_rule.get(finding.rule_id)
-        if waiver is None or finding.status not in ("finding", "unknown"):
+        if waiver is None or finding.status not in OPEN_STATUSES:
             if waiver is not None:
                 warnings.append(bilingual("warning.waiver_not_needed", rule=finding.rule_id))
             result.append(finding)
