@@ -73,8 +73,7 @@ def _copy_identity(system: System, data: Mapping[str, Any]) -> None:
 def create_system(session: Session, engine: Engine, user: User, text: str, source: str,
                   name_hint: str = "") -> tuple[System, DescriptionVersion]:
     """A new system with ``text`` (YAML or JSON, validated) as its version 1."""
-    _, doc = engine.parse(text, name_hint or "description.yaml")
-    data = doc.data
+    data = engine.parse(text).system_doc.data
     system = System(name=str(get_answer(data, "system.name") or name_hint or "?"),
                     created_by=user.id, latest_version=0)
     session.add(system)
@@ -97,7 +96,7 @@ def _insert_version(session: Session, engine: Engine, system: System, user: User
         assert latest is not None
         author = session.get(User, latest.author_id)
         raise StaleVersion(expected, latest, author.name if author else "?")
-    system_model, doc = engine.parse(text, f"{system.name}.yaml")
+    inputs = engine.parse(text)
     version = DescriptionVersion(system_id=system.id, number=expected + 1, parent_number=parent,
                                  yaml_text=text, sha256=_sha(text), author_id=user.id,
                                  source=source, created_at=utcnow())
@@ -109,8 +108,8 @@ def _insert_version(session: Session, engine: Engine, system: System, user: User
         assert latest is not None
         raise StaleVersion(expected, latest, "?") from None
     session.refresh(system)
-    _copy_identity(system, doc.data)
-    review = engine.review(system_model, doc, active_waivers(session, system.id))
+    _copy_identity(system, inputs.system_doc.data)
+    review = engine.review(inputs, active_waivers(session, system.id))
     _store_review(session, version, review)
     record(session, user.name, "version.save", subject=system.name, system_id=system.id,
            version=version.number, detail={"source": source, "parent": parent,
@@ -189,8 +188,7 @@ def rereview(session: Session, engine: Engine, system: System, actor: User) -> R
     current = latest_version(session, system.id)
     if current is None or signoff(session, current.id) is not None:
         return None
-    system_model, doc = engine.parse(current.yaml_text, f"{system.name}.yaml")
-    review = engine.review(system_model, doc, active_waivers(session, system.id))
+    review = engine.review(engine.parse(current.yaml_text), active_waivers(session, system.id))
     result = _store_review(session, current, review)
     record(session, actor.name, "review", subject=system.name, system_id=system.id,
            version=current.number, detail={"outcome": review.decision.outcome})
@@ -243,7 +241,7 @@ def save_answers(session: Session, engine: Engine, system: System, user: User,
         base = draft.base_number
     for path, value in answers.items():
         data = set_answer(data, path, value)
-    model = engine.validate_data(data, "questionnaire")
+    model = engine.validate_data(data)
     text = dump_description(data)
     if draft is None:
         draft = Draft(system_id=system.id, user_id=user.id, base_number=base, yaml_text=text,
@@ -314,7 +312,7 @@ def merge_draft(session: Session, engine: Engine, system: System, user: User,
         else:
             result.kept_mine.append(path)
         merged = set_answer(merged, path, mine)
-    engine.validate_data(merged, "questionnaire")
+    engine.validate_data(merged)
     text = dump_description(merged)
     draft = session.scalar(select(Draft).where(Draft.system_id == system.id,
                                                Draft.user_id == user.id))

@@ -13,23 +13,21 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from secreview.engine.assemble import build_review
 from secreview.errors import InputError
 from secreview.facts import FactSpec
 from secreview.i18n import Lang
 from secreview.inputs import Inputs
-from secreview.loading import Document, load_bytes
-from secreview.profile import Profile, load_profile
+from secreview.profile import Profile
 from secreview.review import Review
 from secreview.rules.loader import Catalog
-from secreview.rules.selection import tailored_catalog
-from secreview.system import SystemDescription
-from secreview.validation import validate
 from secreview.waivers import WaiverFile
+
+if TYPE_CHECKING:
+    from secreview.api import Reviewer
 
 
 @dataclass(frozen=True)
@@ -56,65 +54,69 @@ class WaiverInput:
 
 @dataclass
 class Engine:
-    """The loaded profile and compiled rulesets, reused for every review in this process."""
+    """The public :class:`secreview.Reviewer`, loaded once per process and shared by every
+    request (it only reads its state after loading)."""
 
-    profile: Profile
-    profile_sha256: str
-    catalog: Catalog
-    tailoring: list[Any] = field(default_factory=list)
+    reviewer: Reviewer
+    others: dict[str, Reviewer] = field(default_factory=dict)
 
     @classmethod
     def load(cls, profile: str | Path | None = None) -> Engine:
-        loaded, sha, path = load_profile(profile)
-        catalog, tailoring = tailored_catalog(loaded, path)
-        return cls(loaded, sha, catalog, tailoring)
+        from secreview import Reviewer
+
+        return cls(Reviewer(profile))
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.reviewer.catalog
+
+    @property
+    def profile(self) -> Profile:
+        return self.reviewer.profile
 
     @property
     def facts(self) -> Mapping[str, FactSpec]:
-        return self.catalog.facts
+        return self.reviewer.catalog.facts
 
     @property
     def language(self) -> Lang:
-        return self.profile.language
+        return self.reviewer.language
 
-    def parse(self, text: str | bytes, source: str) -> tuple[SystemDescription, Document]:
-        """A validated description from YAML or JSON text (``source`` names it in problems;
-        a name ending in ``.json`` is read as JSON)."""
-        raw = text.encode("utf-8") if isinstance(text, str) else text
-        doc = load_bytes(raw, source)
-        return self._validated(doc), doc
+    def parse(self, source: str | bytes | Path) -> Inputs:
+        """A validated description from YAML or JSON text (``str`` or ``bytes``; a ``str`` is
+        always text here, never a file name) or from a file (:class:`~pathlib.Path`)."""
+        return self.reviewer.load(source.encode("utf-8") if isinstance(source, str) else source)
 
-    def validate_data(self, data: Mapping[str, Any], source: str) -> SystemDescription:
+    def validate_data(self, data: Mapping[str, Any]) -> Inputs:
         """Validate answers held as data (the questionnaire's draft) with the CLI's checks."""
-        return self._validated(Document(data=dict(data), source=source))
+        return self.reviewer.load(dict(data))
 
-    def _validated(self, doc: Document) -> SystemDescription:
-        from secreview.engine.evaluate import check_extensions
-
-        system = validate(SystemDescription, doc)
-        check_extensions(system, doc, self.catalog)
-        return system
-
-    def review(self, system: SystemDescription, doc: Document,
-               waivers: Sequence[WaiverInput] = (), review_date: dt.date | None = None,
-               lang: Lang | None = None) -> Review:
+    def review(self, inputs: Inputs, waivers: Sequence[WaiverInput] = (),
+               review_date: dt.date | None = None, lang: Lang | None = None) -> Review:
+        """Review with the system's waivers from the register (in place of a waiver file),
+        written in ``lang`` (default the profile's)."""
         waiver_file, waiver_sha = _waiver_file(waivers)
-        if not doc.sha256:
-            doc.sha256 = hashlib.sha256(
-                json.dumps(doc.data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
-        inputs = Inputs(system, doc, self.catalog, self.profile, self.profile_sha256,
-                        waiver_file, waiver_sha, list(self.tailoring))
-        return build_review(inputs, review_date, lang)
+        with_waivers = replace(inputs, waivers=waiver_file, waivers_sha256=waiver_sha)
+        return self._in(lang).review(with_waivers, review_date)
 
-    def review_text(self, text: str | bytes, source: str, waivers: Sequence[WaiverInput] = (),
+    def _in(self, lang: Lang | None) -> Reviewer:
+        """The Reviewer writing in ``lang``: a second one (loaded once) for the other language."""
+        if lang is None or lang == self.reviewer.language:
+            return self.reviewer
+        other = self.others.get(lang)
+        if other is None:
+            from secreview import Reviewer
+
+            other = Reviewer(self.reviewer.profile_path, self.reviewer.rules, lang=lang)
+            self.others[lang] = other
+        return other
+
+    def review_text(self, source: str | bytes | Path, waivers: Sequence[WaiverInput] = (),
                     review_date: dt.date | None = None, lang: Lang | None = None) -> Review:
-        system, doc = self.parse(text, source)
-        return self.review(system, doc, waivers, review_date, lang)
+        return self.review(self.parse(source), waivers, review_date, lang)
 
     def render(self, review: Review, fmt: str, lang: Lang) -> str | bytes:
-        from secreview.report import render
-
-        return render(review, fmt, lang)
+        return self.reviewer.render(review, fmt, lang)
 
 
 def _waiver_file(waivers: Sequence[WaiverInput]) -> tuple[WaiverFile | None, str | None]:

@@ -57,7 +57,7 @@ def import_folder(session: Session, engine: Engine, folder: Path,
         raw = job.system.read_bytes()
         try:
             text = raw.decode("utf-8")
-            _, doc = engine.parse(raw, str(job.system))
+            doc = engine.parse(job.system).system_doc
             name = (doc.data.get("system") or {}).get("name") or job.system.stem
             existing = session.scalar(select(System).where(System.name == name))
             with session.begin_nested():

@@ -149,12 +149,12 @@ async def post_review(request: Request, credentials: Credentials,
                       lang: Annotated[str | None, Query(pattern="^(sv|en)$")] = None) -> Response:
     """Review the description in the body (YAML or JSON) and return the review JSON, the same
     contract as ``secreview review --format json``. Nothing is stored."""
-    raw, source = await _body(request)
+    raw, _ = await _body(request)
     await run_in_threadpool(_user, request, credentials)
 
     def review() -> str:
         engine = _state(request).engine
-        result = engine.review_text(raw, source, lang="en" if lang == "en" else
+        result = engine.review_text(raw, lang="en" if lang == "en" else
                                     ("sv" if lang == "sv" else None))
         return str(result.model_dump_json())
 

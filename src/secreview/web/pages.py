@@ -9,6 +9,7 @@ post plain HTML (they work without JavaScript); ``/answers`` is the script's aut
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -587,14 +588,11 @@ def _render_questionnaire(ctx: Ctx, system: System, facts: _PageFacts, status: i
                           problems: dict[str, list[str]] | None = None,
                           stale: reg.StaleVersion | None = None,
                           merge: reg.Merge | None = None) -> Response:
-    from secreview.loading import Document
-
     sections = _sections(ctx)
     questions = [q for s in sections for q in s.questions]
     data = facts.state.data
     engine = ctx.app.engine
-    review = engine.review(engine.validate_data(data, "questionnaire"),
-                           Document(data=data, source="questionnaire"), facts.waivers)
+    review = engine.review(engine.validate_data(data), facts.waivers)
     return ctx.render(
         "questionnaire.html.j2", status=status, system=system, sections=sections,
         data=data, state=facts.state, hidden=hidden_paths(data, questions),
@@ -623,8 +621,7 @@ def _problems_by_question(exc: InputError, paths: list[str]) -> dict[str, list[s
     """Put each problem beside the question it is about (by the path in its message)."""
     result: dict[str, list[str]] = {}
     for problem in exc.problems:
-        text = problem.format().replace("questionnaire: error: ", "").replace(
-            "questionnaire:1:1: error: ", "")
+        text = re.sub(r"^[^\n]*?error: ", "", problem.format(), count=1)
         owner = next((p for p in sorted(paths, key=len, reverse=True)
                       if problem.message.startswith(p) or f"'{p}" in problem.message
                       or p.rsplit(".", 1)[-1] in problem.message.split(":", 1)[0]), "")
@@ -692,8 +689,6 @@ def _autosave(request: Request, system_id: int, form: FormValues) -> Response:
     """The script's autosave of one question: store it in the draft, re-evaluate, and answer
     with the decision panel, the questions routing hides now, and any problems. Only the
     storing runs in the transaction; the review and the panel are made after it commits."""
-    from secreview.loading import Document
-
     with request_context(_app(request), request) as ctx:
         user, system = _editable(ctx, system_id)
         ctx.check_csrf(form.single)
@@ -706,8 +701,7 @@ def _autosave(request: Request, system_id: int, form: FormValues) -> Response:
                 {"ok": False, "problems": _problems_by_question(exc, list(answers))},
                 status_code=422))
         waivers = reg.active_waivers(ctx.db, system.id)
-    review = ctx.app.engine.review(model, Document(data=state.data, source="questionnaire"),
-                                   waivers)
+    review = ctx.app.engine.review(model, waivers)
     view = decision_view(review, ctx.lang)
     panel = ctx.app.templates.get_template("_decision.html.j2").render(
         view=view, t=lambda key, **v: ctx_t(ctx, key, **v))
