@@ -115,7 +115,8 @@ async def one_user(base: str, name: str, system_id: int, until: float, seed: int
     # Drop idle connections well before uvicorn's 5 s keep-alive does, as browsers do, so a
     # request never races the server closing its connection.
     limits = httpx.Limits(keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        await asyncio.sleep(rng.uniform(0, 5.0))  # people arrive over a few seconds
         page = await client.get("/login")
         token = _token(page)
         await client.post("/login", data={"csrf_token": token, "name": name,
@@ -123,7 +124,6 @@ async def one_user(base: str, name: str, system_id: int, until: float, seed: int
         page = await client.get(f"/systems/{system_id}/questionnaire")
         token = _token(page)
         expected = result.expected.setdefault(system_id, {})
-        await asyncio.sleep(rng.uniform(0, 1.0))  # users do not all start on the same tick
         while True:  # every user answers at least once, however long signing in took
             path = rng.choice(sorted(QUESTIONS))
             value = rng.choice(QUESTIONS[path])

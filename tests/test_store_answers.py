@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from secreview.loading import parse_yaml_text
-from secreview.store.answers import _ordered, dump_description, get_answer, set_answer
+from secreview.store.answers import (
+    _ordered,
+    dump_description,
+    get_answer,
+    load_draft,
+    set_answer,
+)
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
                              blacklist_characters="\u2028\u2029\u0085\ufeff"
@@ -54,3 +60,4 @@ def test_written_yaml_reads_back_as_the_same_answers(answers: dict[str, Any]) ->
         assert text.split("\n", 1)[1] == (pure if data else "{}\n")
     parsed = parse_yaml_text(text, "t.yaml").data
     assert (parsed or {}) == data
+    assert load_draft(text) == data  # the autosave's fast reader agrees with the engine's

@@ -100,6 +100,14 @@ def dump_description(data: Mapping[str, Any]) -> str:
     return HEADER + body
 
 
+def load_draft(text: str) -> dict[str, Any]:
+    """Read back a draft this module wrote (trusted text, written by :func:`dump_description`
+    from validated answers), with libyaml when available: every autosave reads the draft."""
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, on our own output
+    return dict(data) if isinstance(data, dict) else {}
+
+
 def answered_paths(data: Mapping[str, Any], facts: Iterable[str]) -> set[str]:
     """The facts among ``facts`` that have an answer in ``data``."""
     return {path for path in facts if get_answer(data, path) is not None}

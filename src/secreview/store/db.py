@@ -22,7 +22,7 @@ from secreview.errors import InputError
 DB_VARIABLE = "SECREVIEW_DB"
 DATA_DIR_VARIABLE = "SECREVIEW_DATA_DIR"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_MS = 15_000
+SQLITE_BUSY_MS = 30_000
 
 
 def data_dir() -> Path:

@@ -19,9 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from secreview.errors import InputError
-from secreview.loading import parse_yaml_text
 from secreview.review import Review
-from secreview.store.answers import dump_description, get_answer, set_answer
+from secreview.store.answers import dump_description, get_answer, load_draft, set_answer
 from secreview.store.audit import record
 from secreview.store.models import (
     DecisionRecord,
@@ -213,9 +212,8 @@ def draft_state(session: Session, system: System, user: User) -> DraftState:
     draft = session.scalar(select(Draft).where(Draft.system_id == system.id,
                                                Draft.user_id == user.id))
     if draft is not None:
-        data = parse_yaml_text(draft.yaml_text, "draft.yaml").data
-        return DraftState(draft.base_number, dict(data or {}), draft.yaml_text, draft.revision,
-                          True)
+        return DraftState(draft.base_number, load_draft(draft.yaml_text), draft.yaml_text,
+                          draft.revision, True)
     latest = latest_version(session, system.id)
     assert latest is not None
     return DraftState(latest.number, version_data(latest), latest.yaml_text, 0, False)
@@ -237,7 +235,7 @@ def save_answers(session: Session, engine: Engine, system: System, user: User,
         data = version_data(latest)
         base = latest.number
     else:
-        data = dict(parse_yaml_text(draft.yaml_text, "draft.yaml").data or {})
+        data = load_draft(draft.yaml_text)
         base = draft.base_number
     for path, value in answers.items():
         data = set_answer(data, path, value)

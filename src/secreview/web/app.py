@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from itsdangerous import TimestampSigner
+from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -40,7 +43,7 @@ def create_app(settings: Settings, migrate: bool = True) -> FastAPI:
                 engine=Engine.load(settings.profile), templates=environment())
     app = FastAPI(title="secreview workspace API", version=__version__,
                   description=API_DESCRIPTION, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", lifespan=_lifespan)
     app.state.workspace = state
     app.state.database = database
     app.include_router(api.router)
@@ -52,6 +55,20 @@ def create_app(settings: Settings, migrate: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, limit=MAX_UPLOAD_BYTES)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+THREADS = 8
+"""Requests handled at once per process. The work is CPU-bound Python (validation, reviews,
+pages), so more threads only fight over the interpreter lock, and a thread holding the SQLite
+write lock would wait behind them; beyond this many, requests queue in arrival order."""
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
 
 
 def create_app_from_environment() -> FastAPI:
@@ -118,6 +135,14 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(405)
     async def not_allowed(request: Request, exc: Exception) -> Response:
         return error_page(request, 405, _bilingual("web.error.method"))
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError) -> Response:
+        if "database is locked" not in str(exc.orig):
+            return await internal(request, exc)
+        response = error_page(request, 503, _bilingual("web.error.busy"))
+        response.headers["retry-after"] = "2"
+        return response
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

@@ -54,7 +54,8 @@
     });
   }
 
-  function send(fieldset) {
+  function send(fieldset, attempt) {
+    attempt = attempt || 0;
     var path = fieldset.dataset.path;
     var body = new URLSearchParams();
     new FormData(form).forEach(function (value, name) {
@@ -68,8 +69,14 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: {"X-CSRF-Token": csrf, "Accept": "application/json"}
       }).then(function (response) {
+        if (response.status === 503 && attempt < 3) {
+          // The register was busy and changed nothing: send the same answer again shortly.
+          setTimeout(function () { send(fieldset, attempt + 1); }, 1000 * (attempt + 1));
+          return {retry: true};
+        }
         return response.json().then(function (data) { return {ok: response.ok, data: data}; });
       }).then(function (result) {
+        if (result.retry) { return; }
         var data = result.data;
         if (result.ok && data.ok) {
           panel.innerHTML = data.decision_html;  // rendered and escaped by the server
