@@ -2,8 +2,9 @@
 
 ``python3 -m benchmarks.workspace_load [--users 50] [--seconds 60] [--db URL]`` starts
 ``secreview serve`` on a free loopback port with a fresh register, signs in one project lead per
-simulated user (each with their own system), and lets every user answer a random question, wait a
-moment (0.5 to 1.5 s, a fast human), and answer the next, for the given time. Each answer is one
+simulated user (each with their own system), and lets every user answer a random question, think
+(``--think 2,6``: 2 to 6 s, a brisk person reading a question and clicking an answer; ``0.5,1.5``
+is a stress pace no person keeps up), and answer the next, for the given time. Each answer is one
 autosave request: the answer is stored in the draft, the description validated and reviewed again,
 and the decision panel rendered. Afterwards every user's draft is read back from the database and
 compared with the last answer they gave to each question: a difference is a lost answer.
@@ -109,8 +110,26 @@ def _token(page: httpx.Response) -> str:
     return found.group(1)
 
 
-async def one_user(base: str, name: str, system_id: int, until: float, seed: int,
-                   result: Result) -> None:
+@dataclass
+class Clock:
+    """Everyone signs in first (not measured); the answering starts together, for a fixed time."""
+
+    users: int
+    seconds: float
+    ready: int = 0
+    until: float = 0.0
+    go: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def arrived(self) -> None:
+        self.ready += 1
+        if self.ready == self.users:
+            self.until = time.monotonic() + self.seconds
+            self.go.set()
+        await self.go.wait()
+
+
+async def one_user(base: str, name: str, system_id: int, clock: Clock, seed: int,
+                   result: Result, think: tuple[float, float] = (2.0, 6.0)) -> None:
     rng = random.Random(seed)
     # Drop idle connections well before uvicorn's 5 s keep-alive does, as browsers do, so a
     # request never races the server closing its connection.
@@ -124,6 +143,8 @@ async def one_user(base: str, name: str, system_id: int, until: float, seed: int
         page = await client.get(f"/systems/{system_id}/questionnaire")
         token = _token(page)
         expected = result.expected.setdefault(system_id, {})
+        await clock.arrived()
+        await asyncio.sleep(rng.uniform(0, think[1]))  # not everyone clicks on the same tick
         while True:  # every user answers at least once, however long signing in took
             path = rng.choice(sorted(QUESTIONS))
             value = rng.choice(QUESTIONS[path])
@@ -141,9 +162,9 @@ async def one_user(base: str, name: str, system_id: int, until: float, seed: int
                     result.errors.append(f"{response.status_code} {response.text[:120]}")
             except httpx.HTTPError as exc:
                 result.errors.append(f"{type(exc).__name__}: {exc}")
-            if time.monotonic() >= until:
+            if time.monotonic() >= clock.until:
                 break
-            await asyncio.sleep(rng.uniform(0.5, 1.5))
+            await asyncio.sleep(rng.uniform(*think))
 
 
 def lost_answers(url: str, result: Result) -> list[str]:
@@ -187,7 +208,8 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def run(users: int, seconds: float, url: str | None = None, workers: int = 1) -> dict[str, Any]:
+def run(users: int, seconds: float, url: str | None = None, workers: int = 1,
+        think: tuple[float, float] = (2.0, 6.0)) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="secreview-load-") as folder:
         database = url or f"sqlite:///{Path(folder) / 'register.db'}"
         people = prepare(database, users)
@@ -195,20 +217,19 @@ def run(users: int, seconds: float, url: str | None = None, workers: int = 1) ->
         server = start_server(database, Path(folder), port, workers)
         result = Result()
         try:
-            until = time.monotonic() + seconds
             base = f"http://127.0.0.1:{port}"
 
             async def everyone() -> None:
-                await asyncio.gather(*(one_user(base, name, system_id, until, index, result)
+                clock = Clock(len(people), seconds)
+                await asyncio.gather(*(one_user(base, name, system_id, clock, index, result,
+                                                think)
                                        for index, (name, system_id) in enumerate(people)))
 
-            started = time.perf_counter()
             try:
                 asyncio.run(everyone())
             except Exception:
                 sys.stderr.write((Path(folder) / "server.log").read_text(errors="replace")[-3000:])
                 raise
-            wall = time.perf_counter() - started
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -216,17 +237,19 @@ def run(users: int, seconds: float, url: str | None = None, workers: int = 1) ->
     times = result.latencies or [0.0]
     return {
         "users": users, "seconds": seconds, "database": database.split(":", 1)[0],
-        "answers": len(result.latencies), "per_second": len(result.latencies) / wall,
+        "answers": len(result.latencies), "per_second": len(result.latencies) / seconds,
         "p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 0.95),
         "p99_ms": 1000 * percentile(times, 0.99), "max_ms": 1000 * max(times),
         "errors": len(result.errors), "error_samples": result.errors[:5],
-        "lost": len(lost), "lost_samples": lost[:5], "workers": workers,
+        "lost": len(lost), "lost_samples": lost[:5], "workers": workers, "think": think,
+        "load_average": os.getloadavg(),
     }
 
 
 def render(summary: dict[str, Any]) -> str:
-    return (f"| {summary['users']} users, {summary['seconds']:g} s, {summary['database']}, "
-            f"{summary['workers']} workers "
+    low, high = summary["think"]
+    return (f"| {summary['users']} users, {summary['seconds']:g} s, think {low:g}-{high:g} s, "
+            f"{summary['database']}, {summary['workers']} workers "
             f"| {summary['answers']} | {summary['per_second']:.1f} | {summary['p50_ms']:.1f} "
             f"| {summary['p95_ms']:.1f} | {summary['p99_ms']:.1f} | {summary['max_ms']:.1f} "
             f"| {summary['errors']} | {summary['lost']} |\n")
@@ -244,12 +267,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--workers", type=int, default=2,
                         help="server processes (secreview serve --workers; default 2: one a core)")
+    parser.add_argument("--think", default="2,6",
+                        help="seconds between a user's answers, MIN,MAX (default 2,6)")
     parser.add_argument("--quick", action="store_true", help="5 users for 5 s (CI mode)")
     args = parser.parse_args(argv)
     users, seconds = (5, 5.0) if args.quick else (args.users, args.seconds)
     print(machine.render(machine.describe()), end="", flush=True)
-    summary = run(users, seconds, args.db, args.workers)
+    low, high = (float(x) for x in args.think.split(","))
+    summary = run(users, seconds, args.db, args.workers, (low, high))
     print(HEADER + render(summary), end="")
+    print(f"load average at the end: {summary['load_average']}")
     for sample in summary["error_samples"] + summary["lost_samples"]:
         print(f"  {sample}", file=sys.stderr)
     return 1 if summary["errors"] or summary["lost"] else 0

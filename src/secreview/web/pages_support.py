@@ -24,7 +24,7 @@ def environment() -> Environment:
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["fact"] = lambda value, path, lang: format_fact(path, value, lang)
     env.globals["data_value"] = get_answer
     return env
