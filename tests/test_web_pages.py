@@ -64,6 +64,9 @@ def test_a_bad_answer_gets_the_clis_problem_and_is_not_stored(app: Any) -> None:
     assert "write a whole number without quotes" in problems[0]
     country = browser.answer(system_id, "vendor.country", "Sweden")
     assert "vendor.country" in country.json()["problems"]
+    # The engine's input checks hold for answers as for files: no bidi overrides, no NaN/inf.
+    assert browser.answer(system_id, "vendor.name", "Acme\u202eAB").status_code == 422
+    assert browser.answer(system_id, "continuity.rto_hours", "9" * 400).status_code == 422
     page = browser.post(f"/systems/{system_id}/questionnaire",
                         {"p:users.number_of_users": "1", "f:users.number_of_users": "x1",
                          "action": "save"})

@@ -239,7 +239,7 @@ def save_answers(session: Session, engine: Engine, system: System, user: User,
         base = draft.base_number
     for path, value in answers.items():
         data = set_answer(data, path, value)
-    model = engine.validate_data(data)
+    model = engine.validate_data(data, answers)
     text = dump_description(data)
     if draft is None:
         draft = Draft(system_id=system.id, user_id=user.id, base_number=base, yaml_text=text,

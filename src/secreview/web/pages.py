@@ -8,13 +8,15 @@ post plain HTML (they work without JavaScript); ``/answers`` is the script's aut
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -47,8 +49,24 @@ def _app(request: Request) -> App:
 
 
 async def _form(request: Request) -> FormValues:
+    """The posted fields (a dependency: read in the event loop, handlers run in threads)."""
     form = await request.form()
     return FormValues([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+
+
+Form = Annotated[FormValues, Depends(_form)]
+
+
+@contextlib.contextmanager
+def _acting(request: Request, form: FormValues,
+            allowed: Callable[[User], bool] | None = None) -> Iterator[tuple[Ctx, User]]:
+    """A state-changing request: signed in, carrying the CSRF token, in a role allowed to."""
+    with request_context(_app(request), request) as ctx:
+        user = ctx.require_user()
+        ctx.check_csrf(form.single)
+        if allowed is not None:
+            ctx.require(allowed(user))
+        yield ctx, user
 
 
 def _system(ctx: Ctx, system_id: int) -> System:
@@ -81,12 +99,7 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _login, form)
-
-
-def _login(request: Request, form: FormValues) -> Response:
+def login(request: Request, form: Form) -> Response:
     """Sign in. The password is checked between two short transactions, so no database lock
     is held while Argon2 works."""
     app = _app(request)
@@ -121,12 +134,7 @@ def _login(request: Request, form: FormValues) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _logout, form)
-
-
-def _logout(request: Request, form: FormValues) -> Response:
+def logout(request: Request, form: Form) -> Response:
     app = _app(request)
     with request_context(app, request) as ctx:
         ctx.check_csrf(form.single)
@@ -135,15 +143,8 @@ def _logout(request: Request, form: FormValues) -> Response:
 
 
 @router.post("/me/language")
-async def set_language(request: Request) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _set_language, form)
-
-
-def _set_language(request: Request, form: FormValues) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
+def set_language(request: Request, form: Form) -> Response:
+    with _acting(request, form) as (ctx, user):
         if form.get("lang") in ("sv", "en"):
             user.language = form.get("lang")
         back = form.get("back") or "/"
@@ -270,10 +271,7 @@ async def create_system(request: Request) -> Response:
 def _create_system(request: Request, form: FormValues, raw: bytes, filename: str) -> Response:
     from secreview.store.answers import dump_description, set_answer
 
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_create(user))
+    with _acting(request, form, roles.can_create) as (ctx, user):
         values = {k: form.get(k) for k in IDENTITY_FIELDS}
         try:
             if raw:
@@ -431,16 +429,8 @@ def report_pdf(request: Request, system_id: int, number: int) -> Response:
 # --- sign-off, decision, waivers ----------------------------------------------------------------
 
 @router.post("/systems/{system_id}/versions/{number}/sign")
-async def sign(request: Request, system_id: int, number: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _sign, system_id, number, form)
-
-
-def _sign(request: Request, system_id: int, number: int, form: FormValues) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_sign(user))
+def sign(request: Request, system_id: int, number: int, form: Form) -> Response:
+    with _acting(request, form, roles.can_sign) as (ctx, user):
         system = _system(ctx, system_id)
         found = _version(ctx, system, number)
         try:
@@ -451,26 +441,12 @@ def _sign(request: Request, system_id: int, number: int, form: FormValues) -> Re
 
 
 @router.post("/systems/{system_id}/versions/{number}/decision")
-async def decision(request: Request, system_id: int, number: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _decision, system_id, number, form)
-
-
-def _decision(request: Request, system_id: int, number: int, form: FormValues) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_decide(user))
+def decision(request: Request, system_id: int, number: int, form: Form) -> Response:
+    with _acting(request, form, roles.can_decide) as (ctx, user):
         system = _system(ctx, system_id)
         reg.decide(ctx.db, system, _version(ctx, system, number), user, form.get("outcome"),
                    form.get("note"))
         return ctx.redirect(f"/systems/{system.id}")
-
-
-@router.post("/systems/{system_id}/waivers")
-async def add_waiver(request: Request, system_id: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _add_waiver, system_id, form)
 
 
 def _date(text: str, field: str) -> dt.date:
@@ -481,11 +457,9 @@ def _date(text: str, field: str) -> dt.date:
                                 file=field) from None
 
 
-def _add_waiver(request: Request, system_id: int, form: FormValues) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_manage_waivers(user))
+@router.post("/systems/{system_id}/waivers")
+def add_waiver(request: Request, system_id: int, form: Form) -> Response:
+    with _acting(request, form, roles.can_manage_waivers) as (ctx, user):
         system = _system(ctx, system_id)
         owner = form.get("risk_owner_name")
         waiver = WaiverInput(
@@ -501,17 +475,8 @@ def _add_waiver(request: Request, system_id: int, form: FormValues) -> Response:
 
 
 @router.post("/systems/{system_id}/waivers/{waiver_id}/revoke")
-async def revoke_waiver(request: Request, system_id: int, waiver_id: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _revoke_waiver, system_id, waiver_id, form)
-
-
-def _revoke_waiver(request: Request, system_id: int, waiver_id: int,
-                   form: FormValues) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_manage_waivers(user))
+def revoke_waiver(request: Request, system_id: int, waiver_id: int, form: Form) -> Response:
+    with _acting(request, form, roles.can_manage_waivers) as (ctx, user):
         system = _system(ctx, system_id)
         reg.revoke_waiver(ctx.db, ctx.app.engine, system, user, waiver_id)
         return ctx.redirect(f"/systems/{system.id}#waivers")
@@ -529,9 +494,7 @@ async def upload_version(request: Request, system_id: int) -> Response:
 
 
 def _upload_version(request: Request, system_id: int, form: FormValues, raw: bytes) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
+    with _acting(request, form) as (ctx, user):
         system = _system(ctx, system_id)
         ctx.require(roles.can_edit(user, system))
         try:
@@ -592,7 +555,7 @@ def _render_questionnaire(ctx: Ctx, system: System, facts: _PageFacts, status: i
     questions = [q for s in sections for q in s.questions]
     data = facts.state.data
     engine = ctx.app.engine
-    review = engine.review(engine.validate_data(data), facts.waivers)
+    review = engine.review(engine.validate_data(data, {}), facts.waivers)
     return ctx.render(
         "questionnaire.html.j2", status=status, system=system, sections=sections,
         data=data, state=facts.state, hidden=hidden_paths(data, questions),
@@ -630,12 +593,7 @@ def _problems_by_question(exc: InputError, paths: list[str]) -> dict[str, list[s
 
 
 @router.post("/systems/{system_id}/questionnaire")
-async def questionnaire_submit(request: Request, system_id: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _questionnaire_submit, system_id, form)
-
-
-def _questionnaire_submit(request: Request, system_id: int, form: FormValues) -> Response:
+def questionnaire_submit(request: Request, system_id: int, form: Form) -> Response:
     """The whole form (works without JavaScript): save the answers to the draft, then, when
     asked, save the draft as the next version, merge it onto a newer one, or discard it."""
     with request_context(_app(request), request) as ctx:
@@ -680,12 +638,7 @@ def _questionnaire_submit(request: Request, system_id: int, form: FormValues) ->
 
 
 @router.post("/systems/{system_id}/answers")
-async def autosave(request: Request, system_id: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _autosave, system_id, form)
-
-
-def _autosave(request: Request, system_id: int, form: FormValues) -> Response:
+def autosave(request: Request, system_id: int, form: Form) -> Response:
     """The script's autosave of one question: store it in the draft, re-evaluate, and answer
     with the decision panel, the questions routing hides now, and any problems. Only the
     storing runs in the transaction; the review and the panel are made after it commits."""
@@ -731,16 +684,8 @@ def users_page(request: Request) -> Response:
 
 
 @router.post("/users")
-async def add_user(request: Request) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _add_user, form)
-
-
-def _add_user(request: Request, form: FormValues) -> Response:
-    with request_context(_app(request), request) as ctx:
-        user = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_manage_users(user))
+def add_user(request: Request, form: Form) -> Response:
+    with _acting(request, form, roles.can_manage_users) as (ctx, user):
         try:
             accounts.add_user(ctx.db, form.get("name"), form.get("role"),
                               form.single.get("password", ""), form.get("display_name") or None,
@@ -754,18 +699,10 @@ def _add_user(request: Request, form: FormValues) -> Response:
 
 
 @router.post("/users/{user_id}/active")
-async def set_active(request: Request, user_id: int) -> Response:
-    form = await _form(request)
-    return await _threaded(request, _set_active, user_id, form)
-
-
-def _set_active(request: Request, user_id: int, form: FormValues) -> Response:
+def set_active(request: Request, user_id: int, form: Form) -> Response:
     from secreview.store.audit import record
 
-    with request_context(_app(request), request) as ctx:
-        admin = ctx.require_user()
-        ctx.check_csrf(form.single)
-        ctx.require(roles.can_manage_users(admin))
+    with _acting(request, form, roles.can_manage_users) as (ctx, admin):
         target = ctx.db.get(User, user_id)
         if target is None or target.id == admin.id:
             raise Refused(400, "web.error.not_allowed_on_self")
