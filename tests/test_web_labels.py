@@ -16,7 +16,7 @@ PREFIXED = re.compile(r"""["']((?:web|decision|status)\.[a-z0-9_.]*\.?)["']\s*\+
 def test_every_label_used_by_the_workspace_exists() -> None:
     used: set[str] = set()
     prefixes: set[str] = set()
-    for file in [*WEB.glob("templates/*.j2"), *WEB.glob("*.py")]:
+    for file in [*WEB.glob("templates/*.j2"), *WEB.rglob("*.py")]:
         text = file.read_text(encoding="utf-8")
         prefixes |= set(PREFIXED.findall(text))
         used |= {m for m in LITERAL.findall(text) if m not in prefixes and not m.endswith(".")}

@@ -245,7 +245,7 @@ async def post_version(request: Request, system_id: int, credentials: Credential
     response_class=Response, summary="The decision report as PDF")
 def get_report_pdf(request: Request, system_id: int, number: int, credentials: Credentials,
                    lang: Annotated[str, Query(pattern="^(sv|en)$")] = "sv") -> Response:
-    from secreview.web.pages import pdf_bytes, pdf_response
+    from secreview.web.pages.system import pdf_bytes, pdf_response
 
     _user(request, credentials)
     state = _state(request)

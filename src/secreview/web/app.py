@@ -48,7 +48,8 @@ def create_app(settings: Settings, migrate: bool = True) -> FastAPI:
     app.state.database = database
     app.include_router(api.router)
     api.install_openapi(app)
-    app.include_router(pages.router)
+    for router in pages.ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/fonts", StaticFiles(directory=templates_dir() / "fonts"), name="fonts")
     _handlers(app)
