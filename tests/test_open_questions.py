@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from secreview.api import Reviewer, review_file
 from secreview.cli import main
-from secreview.open_questions import csv_document, group_questions, render_questions
+from secreview.open_questions import group_questions, render_questions
+from secreview.report.csvout import csv_document
 
 
 def _template_review(tmp_path: Path, rules: list[Path]):  # type: ignore[no-untyped-def]

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from hostile import NON_REGULAR, make_non_regular, no_hang
 from secreview.cli import main
 from secreview.errors import InputError
-from secreview.portfolio import Register, build_register, discover, render_html, write_register
+from secreview.portfolio import Register, build_register, discover, write_register
+from secreview.report.register import render_html
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "rules"
@@ -158,6 +159,29 @@ def test_cli_portfolio(folder: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 2
     same = runner.invoke(main, ["portfolio", str(folder), "-o", str(folder)])
     assert same.exit_code == 2
+
+
+def test_the_register_links_each_system_to_its_report(folder: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "reg"
+    args = ["portfolio", str(folder), "-o", str(out), "--rules", str(MINI), "--today",
+            "2027-03-01", "--jobs", "1", "--lang", "en", "--reports", "html"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["register.csv", "register.html", "register.json", "report-a_clean.html",
+                     "report-b_overlap-yml.html", "report-c_min.html"]
+    page = (out / "register.html").read_text(encoding="utf-8")
+    assert '<a href="report-a_clean.html">Elevregister</a>' in page
+    assert '<a href="report-b_overlap-yml.html">&lt;b&gt;Lärportal&lt;/b&gt;</a>' in page
+    report = (out / "report-c_min.html").read_text(encoding="utf-8")
+    assert "The waiver for &#39;test.processor_agreement&#39; expired" in report  # its waivers
+    assert json.loads((out / "register.json").read_text(encoding="utf-8"))["entries"][0][
+        "report"].startswith("report-")
+    (folder / "a_clean.yaml").unlink()  # a system gone: its old report goes with the old set
+    again = runner.invoke(main, args)
+    assert again.exit_code == 1, again.output
+    assert "report-a_clean.html" not in [p.name for p in out.iterdir()]
 
 
 # --- truthfulness and the register written as one set (issue 17, classes 3 and 7) --------------

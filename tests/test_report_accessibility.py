@@ -25,9 +25,9 @@ from pypdf import PdfReader
 from secreview.api import review_file
 from secreview.i18n import LANGUAGES, Lang
 from secreview.portfolio import build_register
-from secreview.portfolio import render_html as render_register
 from secreview.report.html import render_html
 from secreview.report.pdf import render_pdf
+from secreview.report.register import render_html as render_register
 from secreview.review import Review
 
 pytestmark = pytest.mark.slow

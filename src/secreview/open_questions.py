@@ -9,16 +9,13 @@ Markdown, CSV or plain text. Every text from an input is escaped for the target 
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from secreview.addressees import addressee_name
 from secreview.i18n import Lang, Text, label
 from secreview.questionnaire import fact_why, section_of, section_title
 from secreview.report.common import level_label
-from secreview.report.csvout import BOM, DELIMITER, neutralise
+from secreview.report.csvout import csv_document
 from secreview.report.markdown_text import md
 from secreview.review import Question, Review
 from secreview.rules.loader import Catalog
@@ -90,15 +87,6 @@ def _core_why(fact: str) -> Text | None:
 
     entry = core_questions().get(fact)
     return entry["why"] if entry else None
-
-
-def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV the way the findings report writes it: BOM, ``;``, CRLF, formulas neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
-    for row in [header, *rows]:
-        writer.writerow([neutralise("" if cell is None else str(cell)) for cell in row])
-    return BOM + buffer.getvalue()
 
 
 def _answered_by(question: VendorQuestion, lang: Lang) -> str:

@@ -20,7 +20,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from secreview.errors import InputError
@@ -202,7 +202,8 @@ def _remove_stale(parent: Path, name: str) -> None:
 
 
 def _check_set_folder(target: Path, names: Iterable[str],
-                      protected: Iterable[str | Path]) -> os.stat_result | None:
+                      protected: Iterable[str | Path],
+                      owned: Callable[[str], bool] | None = None) -> os.stat_result | None:
     """The existing target folder's status, after checking it may be replaced as a whole."""
     where = str(target)
     if any(_is_input(target, Path(item)) or real_path(item).is_relative_to(real_path(target))
@@ -226,7 +227,8 @@ def _check_set_folder(target: Path, names: Iterable[str],
     except OSError as exc:
         raise InputError.single(f"cannot read the output folder: {exc.strerror}",
                                 file=where) from None
-    others = [e.name for e in entries if e.name not in allowed]
+    others = [e.name for e in entries
+              if e.name not in allowed and not (owned is not None and owned(e.name))]
     if others:
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5
                                          else "")
@@ -240,14 +242,17 @@ def _check_set_folder(target: Path, names: Iterable[str],
 
 
 def write_folder_atomic(target: str | Path, files: Mapping[str, bytes | str],
-                        protected: Iterable[str | Path] = ()) -> list[Path]:
+                        protected: Iterable[str | Path] = (),
+                        owned: Callable[[str], bool] | None = None) -> list[Path]:
     """Write ``files`` (name → content) as the folder ``target``, replacing it in one step.
 
     The new set is built in a hidden folder beside the target and exchanged with it atomically
     (``renameat2``; elsewhere two renames), then the old set is removed. A run killed before the
     exchange leaves the old set untouched, and its hidden folder is removed by the next run.
     The target may hold only these files (nothing else of the user's is ever deleted), none of
-    them a link, a device or read-only.
+    them a link, a device or read-only; ``owned`` names more files that are ours although this
+    set does not rewrite them (the report of a system no longer in the folder), which go with
+    the old set.
     """
     path = Path(os.path.abspath(target))
     where = str(target)
@@ -258,7 +263,7 @@ def write_folder_atomic(target: str | Path, files: Mapping[str, bytes | str],
     except OSError as exc:
         raise InputError.single(f"cannot create output folder: {exc.strerror}",
                                 file=where) from None
-    status = _check_set_folder(path, files, protected)
+    status = _check_set_folder(path, files, protected, owned)
     _remove_stale(parent, path.name)
     building = parent / f".{path.name}{_TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
     try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
-import json
 import os
 import signal
 import sys
@@ -32,7 +31,7 @@ from typing import Any
 from secreview.errors import InputError, Problem
 from secreview.i18n import Lang, Text, label
 from secreview.loading import check_regular_file, real_path
-from secreview.vocabulary import DECISION_COLOURS, NO_LEVEL_COLOUR, OUTCOME_SEVERITY
+from secreview.vocabulary import OUTCOME_SEVERITY
 
 SYSTEM_SUFFIXES = (".yaml", ".yml", ".json")
 WAIVER_MARK = ".waivers"
@@ -70,6 +69,8 @@ class RegisterEntry:
     closed_integrations: tuple[ClosedIntegration, ...]
     findings: int
     open_questions: int
+    report: str | None = None
+    """The file name of this system's report in the register's folder, when one was written."""
 
     def sort_key(self) -> tuple[Any, ...]:
         return (-OUTCOME_SEVERITY[self.decision], -self.level_rank, not self.overdue,
@@ -95,6 +96,8 @@ class Register:
     profile_title: Text | None = None
     entries: list[RegisterEntry] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    reports: dict[str, str | bytes] = field(default_factory=dict)
+    """Each system's report by file name (``--reports html|pdf``), written beside the register."""
 
     def by_capability(self) -> list[tuple[str | None, list[RegisterEntry]]]:
         """Systems grouped by capability (named ones first, alphabetically), risk order inside."""
@@ -209,12 +212,40 @@ def _init_worker(profile: str | None, rules: Sequence[str], parent: int | None =
     _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
 
 
-def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
+@dataclass(frozen=True)
+class ReportRequest:
+    """Write each system's report beside the register: in which format and language."""
+
+    fmt: str
+    lang: Lang | None = None
+
+
+REPORT_PREFIX = "report-"
+REPORT_FORMATS = ("html", "pdf")
+
+
+def report_name(system_file: Path, fmt: str) -> str:
+    """``report-NAME.html`` for ``NAME.yaml``: flat beside the register files, and the suffix of
+    the description kept where two descriptions share a stem (``report-x-json.pdf``)."""
+    return f"{REPORT_PREFIX}{system_file.name.replace('.', '-')}.{fmt}" \
+        if system_file.suffix != ".yaml" else f"{REPORT_PREFIX}{system_file.stem}.{fmt}"
+
+
+def is_report_name(name: str) -> bool:
+    """A file an earlier run may have written into the register's folder."""
+    return name.startswith(REPORT_PREFIX) and name.rsplit(".", 1)[-1] in REPORT_FORMATS
+
+
+def _review_one(job: _Job, today: dt.date, reports: ReportRequest | None = None
+                ) -> tuple[RegisterEntry, str | bytes | None] | list[Problem]:
+    """Review one file; with ``reports``, render its report too (in the worker, in parallel)."""
     reviewer = _STATE["reviewer"]
     try:
         inputs = reviewer.load(job.system, waivers=job.waivers)
         system, waivers = inputs.system, inputs.waivers
         review = reviewer.review(inputs, system.review.date or today)
+        report = (reviewer.render(review, reports.fmt, reports.lang)
+                  if reports is not None else None)
     except InputError as exc:
         return exc.problems
     except Exception as exc:  # one broken file must never stop the register
@@ -224,6 +255,7 @@ def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
     level = review.summary.overall_level
     ident = system.system
     return RegisterEntry(
+        report=report_name(job.system, reports.fmt) if reports is not None else None,
         file=job.system.name, system=ident.name, vendor=system.vendor.name,
         capability=ident.capability, decision=review.decision.outcome, level=level,
         level_rank=matrix.rank(level) if level else -1,
@@ -240,13 +272,18 @@ def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
             for i in (system.integrations or ()) if i.open_standard is False),
         findings=sum(1 for f in review.findings if f.counts_as_risk and f.status == "finding"),
         open_questions=len(review.questions),
-    )
+    ), report
 
 
 def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
                    profile: str | None = None, jobs: int | None = None,
-                   today: dt.date | None = None) -> Register:
-    """Review every system description in ``folder``; bad files become register errors."""
+                   today: dt.date | None = None,
+                   reports: ReportRequest | None = None) -> Register:
+    """Review every system description in ``folder``; bad files become register errors.
+
+    With ``reports``, each system's decision report is rendered too (by the same worker that
+    reviewed it) and kept in :attr:`Register.reports` for :func:`write_register`.
+    """
     from secreview.api import Reviewer
 
     day = today or dt.date.today()
@@ -255,15 +292,16 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     loaded = reviewer.profile
     rule_paths = [str(r) for r in rules]
     workers = min(jobs or os.cpu_count() or 1, max(len(found), 1))
-    results: list[RegisterEntry | list[Problem]]
+    results: list[tuple[RegisterEntry, str | bytes | None] | list[Problem]]
     if workers == 1:
         _STATE["reviewer"] = reviewer
-        results = [_review_one(job, day) for job in found]
+        results = [_review_one(job, day, reports) for job in found]
     else:
         pool = ProcessPoolExecutor(workers, initializer=_init_worker,
                                    initargs=(profile, rule_paths, os.getpid()))
         try:
-            results = list(pool.map(_review_one, found, [day] * len(found)))
+            results = list(pool.map(_review_one, found, [day] * len(found),
+                                    [reports] * len(found)))
         except BaseException:
             # Interrupted (Ctrl-C, SIGTERM): drop the jobs not started rather than wait for all
             # of them; the workers end with this process.
@@ -274,8 +312,11 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
                         profile_title=loaded.profile.title,
                         levels={lv.id: lv.label for lv in loaded.matrix.levels})
     for result in results:
-        if isinstance(result, RegisterEntry):
-            register.entries.append(result)
+        if isinstance(result, tuple):
+            entry, report = result
+            register.entries.append(entry)
+            if report is not None and entry.report is not None:
+                register.reports[entry.report] = report
         else:
             problems.extend(result)
     register.entries.sort(key=RegisterEntry.sort_key)
@@ -305,61 +346,6 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-# --- rendering ----------------------------------------------------------------------------------
-
-def _level(register: Register, level: str | None, lang: Lang) -> str:
-    if level is None:
-        return label("label.no_level", lang)
-    return register.levels[level].get(lang) if level in register.levels else level
-
-
-def _missing(entry: RegisterEntry, lang: Lang) -> str:
-    return ", ".join(label(f"workflow.portfolio.col.{k}", lang) for k in entry.missing)
-
-
-def render_csv(register: Register, lang: Lang) -> str:
-    from secreview.open_questions import csv_document
-
-    columns = ("system", "file", "capability", "vendor", "decision", "level", "owner_board",
-               "system_owner", "information_owner", "management_object", "review_date",
-               "next_review", "overdue", "expired_waivers", "missing", "findings",
-               "open_questions")
-    header = [label(f"workflow.portfolio.col.{c}", lang) for c in columns]
-    yes, no = label("workflow.portfolio.yes", lang), label("workflow.portfolio.no", lang)
-    rows = [[
-        e.system or "", e.file, e.capability or "", e.vendor or "",
-        label(f"decision.{e.decision}", lang), _level(register, e.level, lang),
-        e.owner_board or "", e.system_owner or "", e.information_owner or "",
-        e.management_object or "",
-        e.review_date.isoformat() + (f" ({label('workflow.portfolio.date_assumed', lang)})"
-                                     if e.review_date_assumed else ""),
-        e.next_review.isoformat() if e.next_review else "", yes if e.overdue else no,
-        " ".join(e.expired_waivers), _missing(e, lang), e.findings, e.open_questions,
-    ] for e in register.entries]
-    return csv_document(header, rows)
-
-
-def render_json(register: Register) -> str:
-    return json.dumps(register.as_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def render_html(register: Register, lang: Lang) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from secreview.bundled import templates_dir
-
-    env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    template = env.get_template("register.html.j2")
-    return template.render(
-        r=register, lang=lang, today=register.today.isoformat(),
-        label=lambda key, **values: label(key, lang, **values),
-        level=lambda value: _level(register, value, lang),
-        missing=lambda entry: _missing(entry, lang),
-        colour=lambda decision: DECISION_COLOURS.get(decision, NO_LEVEL_COLOUR),
-    )
-
-
 def check_output_folder(folder: str | Path, outdir: str | Path, lang: Lang) -> None:
     """Refuse to write the register among the inputs, where the next run would read it."""
     if real_path(outdir) == real_path(folder):
@@ -369,10 +355,13 @@ def check_output_folder(folder: str | Path, outdir: str | Path, lang: Lang) -> N
 
 def write_register(register: Register, outdir: str | Path, lang: Lang,
                    protected: Sequence[str | Path] = ()) -> list[Path]:
-    """Write register.csv, register.json and register.html as the folder ``outdir``, in one
-    step: a killed run leaves the previous register or the new one, never a mix of the two."""
+    """Write register.csv, register.json, register.html and any reports as the folder
+    ``outdir``, in one step: a killed run leaves the previous register or the new one, never a
+    mix of the two. Reports an earlier run wrote (``report-*.html|pdf``) belong to the set."""
     from secreview.output import write_folder_atomic
+    from secreview.report.register import render_csv, render_html, render_json
 
     contents = (render_csv(register, lang), render_json(register), render_html(register, lang))
-    return write_folder_atomic(outdir, dict(zip(REGISTER_FILES, contents, strict=True)),
-                               protected)
+    files: dict[str, str | bytes] = dict(zip(REGISTER_FILES, contents, strict=True))
+    files.update(register.reports)
+    return write_folder_atomic(outdir, files, protected, owned=is_report_name)

@@ -157,16 +157,22 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date that overdue reviews and expired waivers are judged against "
               "(YYYY-MM-DD). Default: today.")
+@click.option("--reports", type=click.Choice(["html", "pdf"]), default=None,
+              help="Also write each system's decision report (report-NAME.html or .pdf) beside "
+              "the register, which links to it.")
 def portfolio(folder: Path, outdir: Path, lang: Lang | None, profile: str | None,
-              rules: tuple[Path, ...], jobs: int | None, today: dt.datetime | None) -> None:
+              rules: tuple[Path, ...], jobs: int | None, today: dt.datetime | None,
+              reports: str | None) -> None:
     """Review every system description in FOLDER and write a register sorted by risk.
 
     Files named NAME.waivers.yaml are applied to NAME.yaml. A file that cannot be reviewed (bad
     content, or not a regular file: a FIFO, a broken link, a folder named x.yaml) is listed in
     the register's errors and skipped; the register is still written, and the exit code is 1.
-    The output folder is replaced as a whole, in one step, and may hold only the register.
+    The output folder is replaced as a whole, in one step, and may hold only the register
+    (and the reports an earlier run wrote with --reports).
     """
     from secreview.portfolio import (
+        ReportRequest,
         build_register,
         check_output_folder,
         terminate_as_interrupt,
@@ -176,7 +182,8 @@ def portfolio(folder: Path, outdir: Path, lang: Lang | None, profile: str | None
     check_output_folder(folder, outdir, lang or "en")
     with terminate_as_interrupt():
         register = build_register(folder, rules, profile, jobs,
-                                  today.date() if today else dt.date.today())
+                                  today.date() if today else dt.date.today(),
+                                  ReportRequest(reports, lang) if reports else None)
         language: Lang = lang or register.language
         write_register(register, outdir, language, protected=[folder, *rules])
     for error in register.errors:

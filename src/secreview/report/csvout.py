@@ -72,7 +72,7 @@ def _row(review: Review, finding: Finding, conditions: set[str], lang: Lang) -> 
 
 
 def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """The one CSV writer: BOM, ``;``, CRLF, each cell on one line with formulas neutralised.
+    """The one CSV writer: BOM, ``;``, CRLF, RFC 4180 quoting, formulas neutralised.
 
     The findings, the vendor's question list and the register are all written through it, so a
     spreadsheet opens every one of them the same way.
@@ -81,7 +81,7 @@ def csv_document(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str
     writer = csv.writer(buffer, delimiter=DELIMITER, quoting=csv.QUOTE_MINIMAL,
                         lineterminator="\r\n")
     for row in [header, *rows]:
-        writer.writerow([neutralise(_one_line("" if cell is None else str(cell))) for cell in row])
+        writer.writerow([neutralise("" if cell is None else str(cell)) for cell in row])
     return BOM + buffer.getvalue()
 
 
@@ -89,5 +89,5 @@ def render_csv(review: Review, lang: Lang) -> str:
     """One row per reviewed requirement (DPIA screening rules left out), risks by their id."""
     conditions = {c.rule_id for c in review.decision.conditions}
     return csv_document([label(key, lang) for key in COLUMNS],
-                        [_row(review, finding, conditions, lang)
+                        [[_one_line(cell) for cell in _row(review, finding, conditions, lang)]
                          for finding in view.listed_findings(review)])

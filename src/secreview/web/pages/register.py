@@ -71,7 +71,7 @@ def register_page(request: Request) -> Response:
 
 @router.get("/register.csv")
 def register_csv(request: Request) -> Response:
-    from secreview.open_questions import csv_document
+    from secreview.report.csvout import csv_document
 
     with request_context(app_of(request), request) as ctx:
         ctx.require_user()
