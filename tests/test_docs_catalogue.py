@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from secreview.report.rules_docs import render_catalogue
 from secreview.rules.loader import load_catalog
-from secreview.toolkit.catalogue import render_catalogue
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 

@@ -10,15 +10,9 @@ from click.testing import CliRunner
 
 from secreview.cli import main
 from secreview.errors import InputError
+from secreview.report.rules_docs import render_catalogue, write_catalogue
 from secreview.rules.loader import Catalog, load_catalog
-from secreview.toolkit.catalogue import (
-    catalogue_json,
-    catalogue_table,
-    find_rule,
-    render_catalogue,
-    show_rule,
-    write_catalogue,
-)
+from secreview.toolkit.catalogue import catalogue_json, catalogue_table, find_rule, show_rule
 
 RULES = Path(__file__).resolve().parent / "fixtures" / "rule_tests" / "passing"
 

@@ -109,8 +109,8 @@ def show(rule_id: str, rules: tuple[Path, ...], lang: Lang) -> None:
 @_lang
 def docs(output: Path, rules: tuple[Path, ...], lang: Lang) -> None:
     """Write a rule catalogue per aspect, in Markdown and HTML."""
+    from secreview.report.rules_docs import write_catalogue
     from secreview.rules.loader import load_catalog
-    from secreview.toolkit.catalogue import write_catalogue
 
     catalog = load_catalog(rules)
     written = write_catalogue(catalog, output, lang, protected=[Path(r.source)
