@@ -157,6 +157,16 @@ def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
     from secreview.api import Reviewer
 
     _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
+    _freeze()
+
+
+def _freeze() -> None:
+    """Move everything loaded so far (rules, closures, models) out of the garbage collector's
+    sight: it is kept to the end, and every collection during the reviews would walk it again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
@@ -208,6 +218,7 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     results: list[RegisterEntry | list[Problem]]
     if workers == 1:
         _STATE["reviewer"] = reviewer
+        _freeze()
         results = [_review_one(job, day) for job in found]
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker,

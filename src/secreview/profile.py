@@ -5,6 +5,7 @@ All of it is data, so an organisation sets its own risk appetite without touchin
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,8 +106,15 @@ class RiskMatrix(_Strict):
                 raise ValueError(f"rule_scale.{axis} must not decrease")
         return self
 
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        """Each level's position from the lowest (0). Every finding's level is ranked several
+        times per review, so this is worked out once (pydantic keeps it out of ``==``)."""
+        return {level.id: i for i, level in enumerate(self.levels)}
+
     def rank(self, level_id: str) -> int:
-        return next(i for i, level in enumerate(self.levels) if level.id == level_id)
+        """Position of a level from the lowest (0); a KeyError for an id the matrix lacks."""
+        return self.ranks[level_id]
 
     def level(self, level_id: str) -> RiskLevel:
         return self.levels[self.rank(level_id)]

@@ -36,7 +36,7 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
-from secreview.vocabulary import FINDING_STATUSES
+from secreview.vocabulary import FINDING_STATUSES, OPEN_STATUSES
 
 
 def _evidence(outcome: RuleOutcome) -> list[Evidence]:
@@ -45,7 +45,11 @@ def _evidence(outcome: RuleOutcome) -> list[Evidence]:
 
 
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+    """One rule's finding. Evidence and the explanation trail are kept for open findings and
+    unknowns only: a pass or a rule that does not apply explains nothing to a reader, and
+    building them for every rule was a third of a portfolio review's time."""
     rule = outcome.rule.rule
+    is_open = outcome.status in OPEN_STATUSES
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
         rule_id=rule.id,
@@ -57,10 +61,11 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         message=fill_text(rule.message, facts),
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
-        evidence=_evidence(outcome),
+        evidence=_evidence(outcome) if is_open else [],
         inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
         residual=RiskPoint(**scored.residual.__dict__) if scored else None,
-        explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
+        explanation=[ExplanationStep(**step.__dict__) for step in scored.steps]
+        if scored and is_open else [],
         mitigations=[
             AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
                               steps=by_id[m].steps)
