@@ -85,6 +85,7 @@ def test_schema_lines_point_at_the_right_committed_schema() -> None:
         assert resolved.name == schema_file_name(kind or ""), f"{file}: expected {kind} schema"
 
 
+@pytest.mark.slow
 def test_bundled_files_validate_against_the_committed_schemas() -> None:
     """What an editor shows while typing must agree with what secreview accepts."""
     jsonschema = pytest.importorskip("jsonschema")
