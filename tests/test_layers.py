@@ -16,13 +16,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "secreview"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("secreview", "secreview.__init__", "secreview.vocabulary", "secreview.errors",
+                    "secreview.strict",
                     "secreview.tristate", "secreview.bundled", "secreview.cache",
                     "secreview.loading", "secreview.validation", "secreview.labels",
                     "secreview.i18n", "secreview.output", "secreview.system", "secreview.facts")),
     ("rules", ("secreview.rules", "secreview.profile", "secreview.waivers", "secreview.review",
+               "secreview.review_fields",
                "secreview.questions", "secreview.inputs")),
     ("engine", ("secreview.engine",)),
     ("toolkit/report", ("secreview.toolkit", "secreview.report", "secreview.api",
+                        "secreview.documents",
                         "secreview.open_questions", "secreview.questionnaire",
                         "secreview.review_diff", "secreview.schemas")),
     ("cli", ("secreview.cli", "secreview.portfolio", "secreview.__main__")),

@@ -15,7 +15,6 @@ Output order is deterministic (sorted by risk, then name and file), whatever ord
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -272,7 +271,9 @@ def render_csv(register: Register, lang: Lang) -> str:
 
 
 def render_json(register: Register) -> str:
-    return json.dumps(register.as_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    from secreview.documents import dump
+
+    return dump("register", register.as_dict(), sort_keys=True)
 
 
 def render_html(register: Register, lang: Lang) -> str:

@@ -11,8 +11,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     model_validator,
@@ -24,14 +22,15 @@ from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import PathKey, load_document
 from secreview.rules.model import Identifier, RuleId
+from secreview.strict import InputModel
 from secreview.system import one_line
 from secreview.vocabulary import OUTCOME_SEVERITY, DecisionOutcome, OpenStatus, Remedy
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class _Strict(InputModel):
+    """Every part of a profile: the input policy of :mod:`secreview.strict`."""
 
 
 class AxisStep(_Strict):

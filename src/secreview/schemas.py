@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = ("system", "ruleset", "profile", "waivers", "review")
+SCHEMAS = ("system", "ruleset", "profile", "waivers", "review", "lint", "rules-test", "rules-diff",
+           "review-diff", "register")
+"""Documents secreview reads (system, ruleset, profile, waivers) and writes (the rest)."""
 
 
 def schema_for(kind: str) -> dict[str, Any]:
@@ -33,6 +35,9 @@ def schema_for(kind: str) -> dict[str, Any]:
     if kind == "review":
         from secreview.review import review_json_schema
         return review_json_schema()
+    if kind in SCHEMAS:
+        from secreview.documents import document_json_schema
+        return document_json_schema(kind)
     raise ValueError(f"unknown schema kind {kind!r}; expected one of {', '.join(SCHEMAS)}")
 
 

@@ -14,10 +14,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
 )
+
+from secreview.strict import INPUT_POLICY
 
 Country = Annotated[
     str,
@@ -64,7 +65,7 @@ SecurityEvent = Literal[
 class Section(BaseModel):
     """Base for every part of the description: strict types, no unknown keys, all optional."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = INPUT_POLICY
 
 
 class SystemIdentity(Section):
@@ -395,7 +396,7 @@ class SystemDescription(Section):
         description="Answers to facts declared by rulesets (extension facts)",
     )
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = INPUT_POLICY
 
 
 def system_json_schema() -> dict[str, Any]:
