@@ -153,10 +153,12 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
-    from secreview.api import Reviewer
+    """Load once per worker; a forked worker already has the parent's Reviewer."""
+    if "reviewer" not in _STATE:
+        from secreview.api import Reviewer
 
-    _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
-    _freeze()
+        _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
+        _freeze()
 
 
 def _freeze() -> None:
@@ -215,14 +217,16 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     rule_paths = [str(r) for r in rules]
     workers = min(jobs or os.cpu_count() or 1, max(len(found), 1))
     results: list[RegisterEntry | list[Problem]]
+    _STATE["reviewer"] = reviewer  # inherited by forked workers: no second load
+    _freeze()
     if workers == 1:
-        _STATE["reviewer"] = reviewer
-        _freeze()
         results = [_review_one(job, day) for job in found]
     else:
+        # A few chunks per worker: one round trip per file cost more than some reviews.
+        chunk = max(1, len(found) // (workers * 8))
         with ProcessPoolExecutor(workers, initializer=_init_worker,
                                  initargs=(profile, rule_paths)) as pool:
-            results = list(pool.map(_review_one, found, [day] * len(found)))
+            results = list(pool.map(_review_one, found, [day] * len(found), chunksize=chunk))
     register = Register(today=day, language=loaded.language, profile=loaded.profile.id,
                         profile_title=loaded.profile.title,
                         levels={lv.id: lv.label for lv in loaded.matrix.levels})

@@ -15,7 +15,7 @@ from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
-from secreview.engine.scoring import Scored, score
+from secreview.engine.scoring import MatrixCell, Scored, Step, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
@@ -44,7 +44,36 @@ def _evidence(outcome: RuleOutcome) -> list[Evidence]:
             for path, value in outcome.evidence]
 
 
-def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+class _Parts:
+    """The frozen parts that repeat across one review's findings (a matrix cell, a step such as
+    "the rule's defaults: 3, 2"), each built once: they were half of the pydantic objects a
+    review built, and being immutable they can be shared."""
+
+    def __init__(self) -> None:
+        self._points: dict[tuple[int, int, str], RiskPoint] = {}
+        self._steps: dict[tuple[Any, ...], ExplanationStep] = {}
+
+    def point(self, cell: MatrixCell) -> RiskPoint:
+        key = (cell.likelihood, cell.consequence, cell.level)
+        found = self._points.get(key)
+        if found is None:
+            found = self._points[key] = RiskPoint(likelihood=cell.likelihood,
+                                                  consequence=cell.consequence, level=cell.level)
+        return found
+
+    def step(self, step: Step) -> ExplanationStep:
+        key = (step.kind, step.axis, step.before, step.after, step.ref, step.value)
+        try:
+            found = self._steps.get(key)
+        except TypeError:  # a list value: not hashable, not shared
+            return ExplanationStep(**step.__dict__)
+        if found is None:
+            found = self._steps[key] = ExplanationStep(**step.__dict__)
+        return found
+
+
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
+             parts: _Parts) -> Finding:
     """One rule's finding. Evidence and the explanation trail are kept for open findings and
     unknowns only: a pass or a rule that does not apply explains nothing to a reader, and
     building them for every rule was a third of a portfolio review's time."""
@@ -62,10 +91,9 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
         evidence=_evidence(outcome) if is_open else [],
-        inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
-        residual=RiskPoint(**scored.residual.__dict__) if scored else None,
-        explanation=[ExplanationStep(**step.__dict__) for step in scored.steps]
-        if scored and is_open else [],
+        inherent=parts.point(scored.inherent) if scored else None,
+        residual=parts.point(scored.residual) if scored else None,
+        explanation=[parts.step(step) for step in scored.steps] if scored and is_open else [],
         mitigations=[
             AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
                               steps=by_id[m].steps)
@@ -107,7 +135,8 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
+    parts = _Parts()
+    findings = [_finding(o, scored.get(o.rule.id), facts, parts) for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
