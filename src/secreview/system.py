@@ -8,6 +8,8 @@ the question a project lead answers live in ``data/questions.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,18 +27,71 @@ Country = Annotated[
     StringConstraints(pattern=r"^[A-Z]{2}$"),
     Field(description="ISO 3166-1 alpha-2 country code, e.g. SE, US"),
 ]
-Level = Annotated[int, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
+Number = Annotated[float, Field(strict=True)]
+"""A number: whole or decimal, never a boolean (``true`` is not 1) and never text ("24")."""
+WholeNumber = Annotated[int, Field(strict=True)]
+"""A whole number, never a boolean and never text; every model uses it, strict or not."""
+Level = Annotated[WholeNumber, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
+
+# Characters that end a line or a paragraph wherever the text is shown: besides newline and
+# carriage return, the vertical tab, form feed, the information separators, NEL and the Unicode
+# line and paragraph separators (U+2028, U+2029), which PDF, HTML and many terminals break on.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Invisible characters that are not formatting (category Cf) but show as nothing all the same.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+# Scripts whose letters look alike ("а" Cyrillic, "a" Latin): one word mixing two of them reads
+# as a word it is not (a vendor "Micrоsoft" with a Cyrillic о).
+_CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def one_line(value: str) -> str:
     """Names and labels are one line: a line break in a name could fake a line of a report."""
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be one line, without line breaks")
+    found = next((c for c in value if c in _LINE_BREAKS), None)
+    if found is not None:
+        raise ValueError(f"must be one line, without line breaks (found U+{ord(found):04X})")
+    return value
+
+
+def _character(c: str) -> str:
+    return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+
+
+def _script(letter: str) -> str:
+    return unicodedata.name(letter, "?").split(" ", 1)[0]
+
+
+def plain_name(value: str) -> str:
+    """A name reads as what it is: no invisible characters, no look-alike letters.
+
+    Refused: zero-width and other invisible formatting characters (a name that looks the same
+    as another but is not), compatibility look-alikes such as fullwidth or mathematical letters
+    ("Ｍ", "𝐌"), and words that mix look-alike scripts (a Latin word with a Cyrillic "о").
+    Words in different scripts side by side ("Tjänst Москва") are fine.
+    """
+    one_line(value)
+    for c in value:
+        if c in _INVISIBLE or unicodedata.category(c) == "Cf":
+            raise ValueError(f"contains the invisible character {_character(c)}; remove it")
+    for word in _LETTERS.findall(value):
+        scripts: dict[str, str] = {}
+        for c in word:
+            if unicodedata.normalize("NFKC", c) != c:
+                raise ValueError(f"'{c}' ({_character(c)}) in '{word}' is a look-alike of "
+                                 f"'{unicodedata.normalize('NFKC', c)}'; write the plain letter")
+            scripts.setdefault(_script(c), c)
+        mixed = sorted(set(scripts) & _CONFUSABLE_SCRIPTS)
+        if len(mixed) > 1:
+            odd = scripts[mixed[0]]  # the first of them alphabetically; Latin sorts last
+            raise ValueError(
+                f"the word '{word}' mixes {' and '.join(m.title() for m in mixed)} letters "
+                f"('{odd}' is {unicodedata.name(odd, '?')}): it looks like a word it is not")
     return value
 
 
 FreeText = Annotated[str, StringConstraints(max_length=2000)]
-ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(one_line)]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(plain_name)]
+"""Names, labels and other one-line texts: one line, nothing invisible, no look-alike letters."""
 
 
 def _not_a_number(value: Any) -> Any:
@@ -120,8 +175,8 @@ class Users(Section):
     pupils: bool | None = None
     children: bool | None = Field(None, description="Children under 18 use it or are data subjects")
     patients: bool | None = None
-    number_of_users: Annotated[int, Field(ge=0)] | None = None
-    number_of_data_subjects: Annotated[int, Field(ge=0)] | None = None
+    number_of_users: Annotated[WholeNumber, Field(ge=0)] | None = None
+    number_of_data_subjects: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
 class Purpose(Section):
@@ -274,14 +329,14 @@ class Access(Section):
     sso_protocol: Literal["saml", "oidc", "other", "none"] | None = None
     mfa_users: bool | None = None
     mfa_admins: bool | None = None
-    assurance_level: Annotated[int, Field(ge=1, le=4)] | None = Field(
+    assurance_level: Annotated[WholeNumber, Field(ge=1, le=4)] | None = Field(
         None, description="Authentication assurance level (LoA 1–4; eIDAS substantial = 3)"
     )
     staff_eid: list[Literal["siths", "freja_plus", "bankid", "skatteverket", "other"]] | None = None
     accepts_foreign_eid: bool | None = None
     role_based: bool | None = None
     time_limited_rights: bool | None = None
-    review_interval_months: Annotated[int, Field(ge=0, le=120)] | None = None
+    review_interval_months: Annotated[WholeNumber, Field(ge=0, le=120)] | None = None
     separate_admin_identities: bool | None = None
     separate_test_identities: bool | None = None
     admin_interface_internet_exposed: bool | None = None
@@ -289,7 +344,7 @@ class Access(Section):
 
 class Logging(Section):
     security_events: list[SecurityEvent] | None = None
-    retention_days: Annotated[int, Field(ge=0)] | None = None
+    retention_days: Annotated[WholeNumber, Field(ge=0)] | None = None
     tamper_protected: bool | None = None
     access_restricted: bool | None = None
     customer_access: bool | None = None
@@ -298,11 +353,11 @@ class Logging(Section):
 
 
 class Continuity(Section):
-    availability_target: Annotated[float, Field(ge=0, le=100, strict=False)] | None = Field(
+    availability_target: Annotated[Number, Field(ge=0, le=100)] | None = Field(
         None, description="Contracted availability in percent"
     )
-    rto_hours: Annotated[float, Field(ge=0, strict=False)] | None = None
-    rpo_hours: Annotated[float, Field(ge=0, strict=False)] | None = None
+    rto_hours: Annotated[Number, Field(ge=0)] | None = None
+    rpo_hours: Annotated[Number, Field(ge=0)] | None = None
     backups: bool | None = None
     restore_tested: bool | None = None
     continuity_plan: bool | None = None
@@ -310,9 +365,9 @@ class Continuity(Section):
 
 class SecurityTesting(Section):
     penetration_tests: bool | None = None
-    interval_months: Annotated[int, Field(ge=0, le=120)] | None = None
+    interval_months: Annotated[WholeNumber, Field(ge=0, le=120)] | None = None
     vulnerability_management: bool | None = None
-    incident_notification_hours: Annotated[int, Field(ge=0)] | None = None
+    incident_notification_hours: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
 class Integration(Section):

@@ -16,6 +16,8 @@ from secreview.errors import InputError
 from secreview.labels import Lang, label
 
 _file = click.Path(dir_okay=False, path_type=Path)
+EXIT_INCOMPLETE = 1
+"""portfolio: some file could not be reviewed (the register was written without it)."""
 _lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
                             help="Language. Default: the profile's (sv for the bundled one).")
 _profile_option = click.option(
@@ -115,7 +117,8 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None)
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("register"), show_default=True,
-              help="Folder for register.csv, register.json and register.html.")
+              help="Folder for register.csv, register.json and register.html; replaced as a "
+              "whole, so it may hold nothing else.")
 @_lang_option
 @_profile_option
 @_rules_option
@@ -128,20 +131,30 @@ def portfolio(folder: Path, outdir: Path, lang: Lang | None, profile: str | None
               rules: tuple[Path, ...], jobs: int | None, today: dt.datetime | None) -> None:
     """Review every system description in FOLDER and write a register sorted by risk.
 
-    Files named NAME.waivers.yaml are applied to NAME.yaml. A bad file is listed in the
-    register's errors and skipped; it never stops the register.
+    Files named NAME.waivers.yaml are applied to NAME.yaml. A file that cannot be reviewed (bad
+    content, or not a regular file: a FIFO, a broken link, a folder named x.yaml) is listed in
+    the register's errors and skipped; the register is still written, and the exit code is 1.
+    The output folder is replaced as a whole, in one step, and may hold only the register.
     """
-    from secreview.portfolio import build_register, check_output_folder, write_register
+    from secreview.portfolio import (
+        build_register,
+        check_output_folder,
+        terminate_as_interrupt,
+        write_register,
+    )
 
     check_output_folder(folder, outdir, lang or "en")
-    register = build_register(folder, rules, profile, jobs,
-                              today.date() if today else dt.date.today())
-    language: Lang = lang or register.language
-    write_register(register, outdir, language)
+    with terminate_as_interrupt():
+        register = build_register(folder, rules, profile, jobs,
+                                  today.date() if today else dt.date.today())
+        language: Lang = lang or register.language
+        write_register(register, outdir, language, protected=[folder, *rules])
     for error in register.errors:
         click.echo(error.format(), err=True)
     click.echo(label("workflow.portfolio.summary", language, reviewed=len(register.entries),
                      errors=len(register.errors), folder=str(outdir)), err=True)
+    if register.errors:
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 def register(group: click.Group) -> None:

@@ -18,6 +18,7 @@ from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import MatrixCell, Scored, Step, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
+from secreview.errors import InputError
 from secreview.facts import json_value
 from secreview.i18n import Lang, bilingual, fill_text
 from secreview.inputs import Inputs
@@ -188,6 +189,12 @@ def _add_months(date: dt.date, months: int) -> dt.date:
     """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        raise InputError.single(
+            f"the next review, {months} months after {date.isoformat()}, would fall after the "
+            f"year {dt.MAXYEAR}", expected="a review date at least a review interval before "
+            "the year 10000", suggestion="give the real review date (--date or review.date), "
+            "or set review.next_review in the description")
     for day in (date.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)

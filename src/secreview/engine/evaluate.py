@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from secreview.engine.dpia import derive_facts
 from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
+from secreview.rules.regex_safety import match_budget
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
 from secreview.vocabulary import OPEN_STATUSES, RuleStatus
@@ -104,11 +105,15 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutco
 
 
 def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
-    """Run every rule of the catalogue against ``system``; screening rules first."""
+    """Run every rule of the catalogue against ``system``; screening rules first.
+
+    The regular expressions of all rules share one work budget for the whole review.
+    """
     facts = flatten(system)
-    screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening))
-    screened = iter(screening)  # in catalogue order, like the rules they came from
-    outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
-                      for r in catalog.rules])
+    with match_budget():
+        screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
+        facts.update(derive_facts(screening))
+        screened = iter(screening)  # in catalogue order, like the rules they came from
+        outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
+                          for r in catalog.rules])
     return Evaluation(outcomes=outcomes, facts=facts)

@@ -63,10 +63,10 @@ class Leaf(_Strict):
     ne: Scalar | None = None
     in_: SetValue | None = Field(None, alias="in")
     not_in: SetValue | None = None
-    gt: int | float | dt.date | None = None
-    gte: int | float | dt.date | None = None
-    lt: int | float | dt.date | None = None
-    lte: int | float | dt.date | None = None
+    gt: int | float | Date | None = None
+    gte: int | float | Date | None = None
+    lt: int | float | Date | None = None
+    lte: int | float | Date | None = None
     exists: Literal[True] | None = None
     missing: Literal[True] | None = None
     matches: Annotated[str, StringConstraints(max_length=200)] | None = Field(
