@@ -40,11 +40,6 @@ from secreview.rules.loader import Catalog
 from secreview.vocabulary import FINDING_STATUSES, OPEN_STATUSES
 
 
-def _evidence(outcome: RuleOutcome) -> list[Evidence]:
-    return [Evidence(fact=path, value=json_value(value), known=value is not None)
-            for path, value in outcome.evidence]
-
-
 class _Parts:
     """The frozen parts that repeat across one review's findings (a matrix cell, a step such as
     "the rule's defaults: 3, 2"), each built once: they were half of the pydantic objects a
@@ -53,6 +48,20 @@ class _Parts:
     def __init__(self) -> None:
         self._points: dict[tuple[int, int, str], RiskPoint] = {}
         self._steps: dict[tuple[Any, ...], ExplanationStep] = {}
+        self._evidence: dict[str, Evidence] = {}
+
+    def evidence(self, outcome: RuleOutcome) -> list[Evidence]:
+        """The facts a rule looked at. A fact has one value per review, and many rules read
+        the same facts (``personal_data.processed``), so each fact's evidence is built once."""
+        shared = self._evidence
+        found = []
+        for path, value in outcome.evidence:
+            item = shared.get(path)
+            if item is None:
+                item = shared[path] = Evidence(fact=path, value=json_value(value),
+                                               known=value is not None)
+            found.append(item)
+        return found
 
     def point(self, cell: MatrixCell) -> RiskPoint:
         key = (cell.likelihood, cell.consequence, cell.level)
@@ -91,7 +100,7 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         message=fill_text(rule.message, facts),
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
-        evidence=_evidence(outcome) if is_open else [],
+        evidence=parts.evidence(outcome) if is_open else [],
         inherent=parts.point(scored.inherent) if scored else None,
         residual=parts.point(scored.residual) if scored else None,
         explanation=[parts.step(step) for step in scored.steps] if scored and is_open else [],
