@@ -19,6 +19,7 @@ PAIRS = [
     (v.DueKind, v.DUE_KINDS, "due"),
     (v.StepKind, v.STEP_KINDS, "report.step"),
     (v.TailoringChange, v.TAILORING_CHANGES, None),
+    (v.Addressee, v.ADDRESSEES, None),  # named in data/addressees.yaml (test_addressees)
 ]
 
 

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from secreview.strict import INPUT_POLICY
+from secreview.vocabulary import Addressee
 
 Country = Annotated[
     str,
@@ -420,6 +421,51 @@ class ReviewInfo(Section):
     next_review: Date | None = None
 
 
+class PreviousAnswer(Section):
+    """An answer that a later one replaced, kept so that a change can be traced."""
+
+    value: Any = Field(None, description="The answer before the change; null means unknown")
+    who: ShortText | None = None
+    role: Addressee | None = None
+    when: Date | None = None
+    source: ShortText | None = None
+    comment: FreeText | None = None
+
+
+class Provenance(Section):
+    """Who gave one answer, when, and where it is documented.
+
+    Kept beside the answers (``provenance:`` keyed by fact path) rather than inside them, so the
+    answers stay plain values a person reads and edits; a decision can then tell the vendor's
+    word from a clause someone verified in the contract.
+    """
+
+    who: ShortText | None = Field(None, description="Who answered: a name, or the vendor's name")
+    role: Addressee = Field(description="In which role: vendor, information_owner, "
+                            "system_owner, dpo, security_protection_officer, procurement")
+    when: Date = Field(description="When the answer was given (YYYY-MM-DD)")
+    source: ShortText | None = Field(
+        None, description="Where it is documented: contract clause, certificate, DPA annex")
+    comment: FreeText | None = None
+    history: list[PreviousAnswer] = Field(
+        default_factory=list, description="Earlier answers to the same question, oldest first")
+
+
+def _known_fact(path: str) -> str:
+    """A provenance key names a fact of the model (or an extension fact, checked on loading)."""
+    from secreview.errors import did_you_mean
+    from secreview.facts import core_facts
+
+    if path.startswith("extensions.") or (path in core_facts()
+                                          and not path.startswith("derived.")):
+        return path
+    hint = did_you_mean(path, [p for p in core_facts() if not p.startswith("derived.")])
+    raise ValueError(f"'{path}' is not a fact of the system description"
+                     + (f"; {hint}" if hint else ""))
+
+
+FactPath = Annotated[str, AfterValidator(_known_fact)]
+
 ExtensionValue = bool | int | float | str | list[str] | None
 
 
@@ -449,6 +495,11 @@ class SystemDescription(Section):
     extensions: dict[str, ExtensionValue] = Field(
         default_factory=dict,
         description="Answers to facts declared by rulesets (extension facts)",
+    )
+    provenance: dict[FactPath, Provenance] = Field(
+        default_factory=dict,
+        description="Who gave each answer, keyed by fact path (written by 'secreview answers "
+        "import'); answers without an entry were written by the author of the description",
     )
 
     model_config = INPUT_POLICY

@@ -14,6 +14,7 @@ import click
 
 from secreview.errors import InputError
 from secreview.labels import Lang, label
+from secreview.vocabulary import ADDRESSEES
 
 _file = click.Path(dir_okay=False, path_type=Path)
 EXIT_INCOMPLETE = 1
@@ -79,22 +80,51 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 
 @click.command()
 @click.argument("system", type=_file)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv"]), default="text",
-              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv", "xlsx"]),
+              default="text",
+              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet, "
+              "xlsx for a workbook the addressee fills in (needs -o; read it back with "
+              "'secreview answers import').")
 @click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
 @_lang_option
 @_profile_option
 @_rules_option
 @click.option("--waivers", type=_file, default=None, help="Waiver file with accepted risks.")
+@click.option("--for", "addressee", type=click.Choice(ADDRESSEES), default=None,
+              help="Only the questions this role answers (vendor for the vendor). "
+              "Default: everyone's, each naming who answers it; the vendor's for xlsx.")
+@click.option("--all", "include_answered", is_flag=True,
+              help="xlsx only: also every question already answered, to confirm or correct.")
 def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
-              profile: str | None, rules: tuple[Path, ...], waivers: Path | None) -> None:
-    """List the unknown facts of SYSTEM that change the outcome, worst first, for the vendor."""
+              profile: str | None, rules: tuple[Path, ...], waivers: Path | None,
+              addressee: str | None, include_answered: bool) -> None:
+    """List the unknown facts of SYSTEM that change the outcome, worst first.
+
+    With --for vendor, only the vendor's questions: the municipality's own (classification,
+    DPIA, prior consultation, säkerhetsskydd, the Article 9 exception) never reach the vendor.
+    """
     from secreview.api import Reviewer
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give the file with -o")
+    if include_answered and fmt != "xlsx":
+        raise click.UsageError("--all is for --format xlsx")
     reviewer = Reviewer(profile, rules, waivers, lang)
-    review = reviewer.review(system)
-    text = reviewer.questions(review, fmt)
-    _emit(text, output, review.language, [system, *reviewer.input_files(), *rules])
+    inputs = reviewer.load(system)
+    review = reviewer.review(inputs)
+    protected = [system, *reviewer.input_files(), *rules]
+    if fmt == "xlsx":
+        from secreview.exchange import workbook_for
+        from secreview.output import write_atomic
+
+        assert output is not None
+        data = workbook_for(review, inputs, addressee or "vendor", review.language,
+                            include_answered, exported_on=dt.date.today())
+        write_atomic(output, data, protected)
+        click.echo(label("cli.written", review.language, file=str(output)), err=True)
+        return
+    text = reviewer.questions(review, fmt, addressee=addressee)
+    _emit(text, output, review.language, protected)
 
 
 @click.command()

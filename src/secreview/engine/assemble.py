@@ -17,6 +17,7 @@ from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import MatrixCell, Scored, Step, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
+from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
@@ -37,6 +38,7 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES, OPEN_STATUSES
 
 
@@ -45,7 +47,8 @@ class _Parts:
     "the rule's defaults: 3, 2"), each built once: they were half of the pydantic objects a
     review built, and being immutable they can be shared."""
 
-    def __init__(self) -> None:
+    def __init__(self, provenance: Mapping[str, Provenance]) -> None:
+        self._provenance = provenance
         self._points: dict[tuple[int, int, str], RiskPoint] = {}
         self._steps: dict[tuple[Any, ...], ExplanationStep] = {}
         self._evidence: dict[str, Evidence] = {}
@@ -59,7 +62,8 @@ class _Parts:
             item = shared.get(path)
             if item is None:
                 item = shared[path] = Evidence(fact=path, value=json_value(value),
-                                               known=value is not None)
+                                               known=value is not None,
+                                               provenance=self._provenance.get(path))
             found.append(item)
         return found
 
@@ -145,7 +149,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    parts = _Parts()
+    parts = _Parts(system.provenance)
     findings = [_finding(o, scored.get(o.rule.id), facts, parts) for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
@@ -182,7 +186,10 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
         ),
-        decision=decide(findings, profile.decision, matrix),
+        decision=with_verification(
+            decide(findings, profile.decision, matrix),
+            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+            profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),

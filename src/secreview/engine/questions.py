@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from secreview.addressees import fact_addressee
 from secreview.engine.scoring import max_level
 from secreview.profile import Profile
 from secreview.questions import question_for
@@ -39,6 +40,7 @@ def rank_questions(findings: list[Finding], catalog: Catalog,
         hidden[fact] = sum(weights[level] for level in levels)
         questions.append(Question(
             fact=fact, question=question_for(fact, catalog),
+            addressee=fact_addressee(fact, catalog),
             rule_ids=sorted(f.rule_id for f in by), highest_level=max_level(levels, matrix),
         ))
     questions.sort(key=lambda q: (-(matrix.rank(q.highest_level) if q.highest_level else -1),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from secreview.i18n import Lang, label
+from secreview.addressees import attribution
+from secreview.i18n import Lang, format_fact, label
 from secreview.report.common import criteria_text, dpia_verdict, level_label
 from secreview.review import Finding, Review
 
@@ -15,6 +16,11 @@ def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     head = f"  {marker} [{level_label(review, level, lang).upper()}] {finding.title.get(lang)}"
     lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
     lines.append(f"      {finding.message.get(lang)}")
+    for evidence in finding.evidence:
+        if evidence.provenance is not None:
+            lines.append(f"      {evidence.fact} = "
+                         f"{format_fact(evidence.fact, evidence.value, lang)} "
+                         f"({attribution(evidence.provenance, lang)})")
     if finding.status == "unknown" and finding.open_questions:
         facts = ", ".join(finding.open_questions)
         lines.append(f"      {label('heading.questions', lang)}: {facts}")

@@ -26,7 +26,7 @@ from secreview.i18n import Text
 from secreview.rules.operators import OPERATOR_NAMES
 from secreview.strict import InputModel
 from secreview.system import Date
-from secreview.vocabulary import Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
+from secreview.vocabulary import Addressee, Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
 
 Scalar = bool | int | float | str | dt.date
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
@@ -269,6 +269,10 @@ class ExtensionFact(_Strict):
     values: list[str] | None = Field(None, description="Allowed values (makes it an enumeration)")
     question: Text
     why: Text | None = None
+    addressee: Addressee | None = Field(
+        None, description="Who answers it (vendor, information_owner, system_owner, dpo, "
+        "security_protection_officer, procurement); default: system_owner, so that nothing "
+        "reaches the vendor unless the ruleset says so")
 
 
 class RulesetInfo(_Strict):
