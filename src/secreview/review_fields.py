@@ -135,6 +135,13 @@ DESCRIPTIONS: dict[str, str] = {
     "WaiverApplied.accepted_on": "When",
     "WaiverApplied.expires": "Until when the acceptance holds",
     "WaiverApplied.risk_owner": "Who owns the risk",
+    # Provenance of an answer (the description's own model, carried on evidence)
+    "Provenance.comment": "A note on the answer, as its author gave it",
+    "PreviousAnswer.who": "Who gave the earlier answer",
+    "PreviousAnswer.role": "In which role",
+    "PreviousAnswer.when": "When it was given",
+    "PreviousAnswer.source": "Where it was documented",
+    "PreviousAnswer.comment": "A note on the earlier answer",
     # Questions, shared models
     "Question.fact": "The unknown fact",
     "Question.question": "The question to put to the vendor, in both languages",
