@@ -97,3 +97,4 @@ def test_adding_a_finding_never_gives_a_milder_decision(items: list[tuple[str, s
         smaller = decide(findings[:cut], POLICY, MATRIX).outcome
         larger = decide(findings[: cut + 1], POLICY, MATRIX).outcome
         assert OUTCOME_SEVERITY[larger] >= OUTCOME_SEVERITY[smaller]
+

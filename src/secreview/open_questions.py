@@ -68,7 +68,7 @@ def group_questions(review: Review, catalog: Catalog | None = None,
     selected = for_addressee(review, addressee)
     areas: dict[str, list[tuple[int, str]]] = {}
     for rank, question in enumerate(selected):
-        areas.setdefault(section_of(question.fact), []).append((rank, question.fact))
+        areas.setdefault(section_of(question.fact, catalog), []).append((rank, question.fact))
     by_fact = {q.fact: q for q in selected}
     groups: list[QuestionGroup] = []
     number = 0

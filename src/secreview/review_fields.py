@@ -135,6 +135,21 @@ DESCRIPTIONS: dict[str, str] = {
     "WaiverApplied.accepted_on": "When",
     "WaiverApplied.expires": "Until when the acceptance holds",
     "WaiverApplied.risk_owner": "Who owns the risk",
+    # The review per requirement of an external catalogue (review --catalogue)
+    "CatalogueView.title": "The external catalogue's title",
+    "CatalogueView.ids": "Ids of the catalogue (a framework library may hold several)",
+    "CatalogueView.source": "The catalogue file",
+    "CatalogueView.sha256": "SHA-256 of the catalogue file",
+    "CatalogueView.mappings": "Mapping files that linked its requirements to rules",
+    "CatalogueView.requirements": "Every assessable requirement with its result",
+    "RequirementOutcome.ref_id": "The requirement's reference in the catalogue (e.g. AC-2)",
+    "RequirementOutcome.name": "The requirement's name",
+    "RequirementOutcome.section": "The section it belongs to",
+    "RequirementOutcome.coverage": "How far the loaded rules cover it: covered, partly_covered, "
+                                   "not_covered or out_of_scope",
+    "RequirementOutcome.result": "What the rules found for it: not_met, unverified, met, "
+                                 "partly_assessed, not_applicable, ...",
+    "RequirementOutcome.rule_ids": "The rules that assess it (their findings are in findings)",
     # Provenance of an answer (the description's own model, carried on evidence)
     "Provenance.comment": "A note on the answer, as its author gave it",
     "PreviousAnswer.who": "Who gave the earlier answer",

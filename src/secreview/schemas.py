@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = ("system", "ruleset", "profile", "waivers", "review", "lint", "rules-test", "rules-diff",
-           "review-diff", "register")
-"""Documents secreview reads (system, ruleset, profile, waivers) and writes (the rest)."""
+SCHEMAS = ("system", "ruleset", "profile", "waivers", "review", "mapping", "coverage", "lint",
+           "rules-test", "rules-diff", "review-diff", "register")
+"""Documents secreview reads (system, ruleset, profile, waivers, mapping) and writes (the rest)."""
 
 
 def schema_for(kind: str) -> dict[str, Any]:
@@ -35,6 +35,12 @@ def schema_for(kind: str) -> dict[str, Any]:
     if kind == "review":
         from secreview.review import review_json_schema
         return review_json_schema()
+    if kind == "mapping":
+        from secreview.catalogues.mapping import mapping_json_schema
+        return mapping_json_schema()
+    if kind == "coverage":
+        from secreview.catalogues.coverage import coverage_json_schema
+        return coverage_json_schema()
     if kind in SCHEMAS:
         from secreview.documents import document_json_schema
         return document_json_schema(kind)

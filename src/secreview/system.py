@@ -21,11 +21,13 @@ from pydantic import (
 )
 
 from secreview.strict import INPUT_POLICY
+from secreview.validation import described
 from secreview.vocabulary import Addressee
 
 Country = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    StringConstraints(pattern=described(
+        r"^[A-Z]{2}$", "a country is a two-letter ISO 3166 code in capitals, e.g. SE or US")),
     Field(description="ISO 3166-1 alpha-2 country code, e.g. SE, US"),
 ]
 Number = Annotated[float, Field(strict=True)]
@@ -124,6 +126,20 @@ class Section(BaseModel):
     model_config = INPUT_POLICY
 
 
+ExtensionValue = bool | int | float | str | dt.date | list[str] | None
+
+
+class Entry(Section):
+    """One item of a list in the description (an integration, a sub-processor, a certificate, a
+    purpose). Rulesets may ask more about each item than the model does."""
+
+    extensions: dict[str, ExtensionValue] = Field(
+        default_factory=dict,
+        description="Answers for this item to facts declared by rulesets (extension facts "
+        "with 'for_each:' this list)",
+    )
+
+
 class SystemIdentity(Section):
     name: ShortText | None = Field(None, description="Name of the system or service")
     purpose: FreeText | None = Field(
@@ -146,7 +162,7 @@ class SystemIdentity(Section):
     )
 
 
-class Certification(Section):
+class Certification(Entry):
     standard: Literal["iso27001", "iso27701", "iso27017", "iso27018", "soc2", "c5", "other"]
     covers_service: bool | None = Field(
         None, description="The certificate's scope includes this service"
@@ -180,7 +196,7 @@ class Users(Section):
     number_of_data_subjects: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
-class Purpose(Section):
+class Purpose(Entry):
     purpose: FreeText
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
@@ -272,7 +288,7 @@ class Classification(Section):
     )
 
 
-class Subprocessor(Section):
+class Subprocessor(Entry):
     name: ShortText
     country: Country | None = None
     service: ShortText | None = None
@@ -371,7 +387,7 @@ class SecurityTesting(Section):
     incident_notification_hours: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
-class Integration(Section):
+class Integration(Entry):
     counterpart: ShortText
     protocol: ShortText | None = None
     open_standard: bool | None = None
@@ -465,9 +481,6 @@ def _known_fact(path: str) -> str:
 
 
 FactPath = Annotated[str, AfterValidator(_known_fact)]
-
-ExtensionValue = bool | int | float | str | list[str] | None
-
 
 class SystemDescription(Section):
     """The whole description. Sections that are left out are entirely unknown."""

@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from secreview import __version__
+from secreview.dates import add_months
 from secreview.engine.decide import decide
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
+from secreview.engine.items import quoted_facts, unknown_item_facts
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import MatrixCell, Scored, Step, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
@@ -21,7 +23,7 @@ from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
-from secreview.i18n import Lang, bilingual, fill_text
+from secreview.i18n import Labels, Lang, Text, bilingual, fill_text, label
 from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
@@ -38,6 +40,7 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.rules.regex_safety import match_budget
 from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES, OPEN_STATUSES
 
@@ -86,14 +89,30 @@ class _Parts:
         return found
 
 
+def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
+             labels: Labels) -> Text:
+    """What the finding says: the rule's message, or while facts are missing its
+    ``message_unknown``, or else the message introduced as something to verify, never as a
+    proven problem."""
+    rule = outcome.rule.rule
+    if outcome.status != "unknown":
+        return fill_text(rule.message, quoted, labels)
+    if rule.message_unknown is not None:
+        return fill_text(rule.message_unknown, quoted, labels)
+    message = fill_text(rule.message, quoted, labels)
+    return Text(sv=label("finding.unverified_intro", "sv", message=message.sv),
+                en=label("finding.unverified_intro", "en", message=message.en))
+
+
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
-             parts: _Parts) -> Finding:
+             parts: _Parts, labels: Labels) -> Finding:
     """One rule's finding. Evidence and the explanation trail are kept for open findings and
     unknowns only: a pass or a rule that does not apply explains nothing to a reader, and
     building them for every rule was a third of a portfolio review's time."""
     rule = outcome.rule.rule
     is_open = outcome.status in OPEN_STATUSES
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
+    quoted = quoted_facts(outcome.rule, outcome.status, facts)
     return Finding(
         rule_id=rule.id,
         ruleset_id=outcome.rule.ruleset_id,
@@ -101,8 +120,8 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         status=outcome.status,
         screening=rule.dpia_criterion,
         title=rule.title,
-        message=fill_text(rule.message, facts),
-        remediation=fill_text(rule.remediation, facts),
+        message=_message(outcome, quoted, labels),
+        remediation=fill_text(rule.remediation, quoted, labels),
         references=list(rule.references),
         evidence=parts.evidence(outcome) if is_open else [],
         inherent=parts.point(scored.inherent) if scored else None,
@@ -116,7 +135,8 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         remedy=rule.remedy,
         owner_role=rule.owner_role,
         due=rule.due,
-        open_questions=list(outcome.unknown_facts) if outcome.status == "unknown" else [],
+        open_questions=[*outcome.unknown_facts, *unknown_item_facts(outcome.rule, facts)]
+        if outcome.status == "unknown" else [],
     )
 
 
@@ -141,7 +161,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     """
     system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
     date = review_date
-    evaluation: Evaluation = evaluate(system, catalog)
+    evaluation: Evaluation = evaluate(system, catalog, date)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
@@ -149,15 +169,18 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
+    labels = catalog.value_labels()
     parts = _Parts(system.provenance)
-    findings = [_finding(o, scored.get(o.rule.id), facts, parts) for o in evaluation.outcomes]
+    with match_budget():  # naming the items that fail evaluates their 'where' once more
+        findings = [_finding(o, scored.get(o.rule.id), facts, parts, labels)
+                    for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
     interval = profile.review_interval_months
-    next_review = system.review.next_review or _add_months(date, interval)
+    next_review = system.review.next_review or _next_review(date, interval)
     ident = system.system
     return Review(
         engine_version=__version__,
@@ -175,7 +198,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                              title=r.model.ruleset.title) for r in catalog.rulesets],
         profile=ProfileRef(id=profile.profile.id, version=profile.profile.version,
                            sha256=inputs.profile_sha256, organisation=profile.organisation.name,
-                           matrix=matrix.id),
+                           matrix=matrix.id, extends=profile.extends),
         waivers_sha256=inputs.waivers_sha256,
         tailoring=inputs.tailoring,
         matrix=MatrixInfo(
@@ -201,19 +224,14 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     )
 
 
-def _add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    if year > dt.MAXYEAR:
+def _next_review(date: dt.date, months: int) -> dt.date:
+    """The review date plus the profile's interval, or a clear error when that passes the
+    year 9999 (a review dated at the end of time)."""
+    try:
+        return add_months(date, months)
+    except ValueError:
         raise InputError.single(
             f"the next review, {months} months after {date.isoformat()}, would fall after the "
             f"year {dt.MAXYEAR}", expected="a review date at least a review interval before "
             "the year 10000", suggestion="give the real review date (--date or review.date), "
-            "or set review.next_review in the description")
-    for day in (date.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+            "or set review.next_review in the description") from None

@@ -7,12 +7,13 @@ scores or decides: an :class:`RuleOutcome` says only what the rule found and on 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from secreview.engine.dpia import derive_facts
-from secreview.facts import flatten
+from secreview.facts import REVIEW_DATE_FACT, flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.rules.regex_safety import match_budget
 from secreview.system import SystemDescription
@@ -104,12 +105,16 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutco
     return _new_tuple(RuleOutcome, (compiled, status, facts, in_effect, unknown))
 
 
-def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
+def evaluate(system: SystemDescription, catalog: Catalog,
+             review_date: dt.date | None = None) -> Evaluation:
     """Run every rule of the catalogue against ``system``; screening rules first.
 
-    The regular expressions of all rules share one work budget for the whole review.
+    ``review_date`` is what conditions compare with as ``review_date`` (by default the
+    description's own ``review.date``; unknown when neither is given). The regular expressions
+    of all rules share one work budget for the whole review.
     """
     facts = flatten(system)
+    facts[REVIEW_DATE_FACT] = review_date or system.review.date
     with match_budget():
         screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
         facts.update(derive_facts(screening))

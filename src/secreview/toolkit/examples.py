@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from secreview.engine.dpia import derive_facts
 from secreview.engine.evaluate import evaluate_rule
 from secreview.errors import Problem
-from secreview.facts import flatten
+from secreview.facts import REVIEW_DATE_FACT, flatten
+from secreview.inputs import typed_extensions
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.validation import data_path
@@ -60,7 +61,20 @@ def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleR
                         f"{location}: {first['msg']}", rule_id=compiled.id, **where),
             ))
             continue
+        system, issues = typed_extensions(system, catalog)
+        if issues:  # answered as 'check' would refuse them in a description
+            path, message, found, hint = issues[0]
+            where = loaded.document.where(
+                ("rules", rule_index, "examples", index, "facts", *path))
+            results.append(ExampleResult(
+                compiled.id, example.name, example.expect, None,
+                Problem(f"example '{example.name}' is not a valid system description: "
+                        f"{message}", rule_id=compiled.id, suggestion=hint,
+                        found=None if found is None else repr(found), **where)))
+            continue
         facts = flatten(system)
+        # Only the example's own review date: an example must not pass today and fail next year.
+        facts[REVIEW_DATE_FACT] = system.review.date
         _derived_for(facts, catalog)
         outcome = evaluate_rule(compiled, facts)
         results.append(ExampleResult(compiled.id, example.name, example.expect, outcome.status))
