@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "secreview"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("secreview", "secreview.__init__", "secreview.vocabulary", "secreview.errors",
-                    "secreview.dates",
+                    "secreview.dates", "secreview.routing",
                     "secreview.strict",
                     "secreview.tristate", "secreview.bundled", "secreview.cache",
                     "secreview.loading", "secreview.validation", "secreview.labels",
@@ -30,7 +30,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "secreview.documents", "secreview.exchange", "secreview.catalogues",
                         "secreview.open_questions", "secreview.questionnaire",
                         "secreview.review_diff", "secreview.schemas")),
-    ("cli", ("secreview.cli", "secreview.portfolio", "secreview.__main__")),
+    ("cli", ("secreview.cli", "secreview.portfolio", "secreview.__main__", "secreview.store",
+             "secreview.web")),
 )
 
 
