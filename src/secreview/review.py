@@ -245,8 +245,10 @@ class RuleScaleInfo(_Model):
     """Where the rules' steps 1-4 land on the matrix axes (1-based positions), so an explanation
     step given on the rules' scale can be named by the matrix's own axis labels."""
 
-    likelihood: list[int] = Field(default_factory=lambda: [1, 2, 3, 4])
-    consequence: list[int] = Field(default_factory=lambda: [1, 2, 3, 4])
+    likelihood: list[int] = Field(default_factory=lambda: [1, 2, 3, 4],
+                                  description="The likelihood axis position of rule steps 1-4")
+    consequence: list[int] = Field(default_factory=lambda: [1, 2, 3, 4],
+                                   description="The consequence axis position of rule steps 1-4")
 
 
 class MatrixInfo(_Model):
@@ -258,7 +260,9 @@ class MatrixInfo(_Model):
     consequence: list[Text]
     levels: list[LevelInfo]
     grid: list[list[str]]
-    rule_scale: RuleScaleInfo = Field(default_factory=RuleScaleInfo)
+    rule_scale: RuleScaleInfo = Field(
+        default_factory=RuleScaleInfo,
+        description="Where the rules' steps land on the axes, to name explanation steps")
 
 
 class RequirementOutcome(_Model):
@@ -320,6 +324,8 @@ class Review(_Model):
 
 
 def review_json_schema() -> dict[str, Any]:
-    schema = Review.model_json_schema()
+    from secreview.review_fields import describe
+
+    schema = describe(Review.model_json_schema())
     schema["title"] = f"secreview review (schema {SCHEMA_VERSION})"
     return schema

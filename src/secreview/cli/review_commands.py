@@ -41,6 +41,14 @@ def _tell_once_without_harfbuzz_subset(language: Lang, missing: bool) -> None:
         click.echo(label("cli.harfbuzz_subset_missing", language), err=True)
 
 
+def _freeze_loaded() -> None:
+    """The loaded rules live until the process ends: keep the garbage collector from walking
+    them again at every collection during the review (benchmarks/scaling.py)."""
+    import gc
+
+    gc.freeze()
+
+
 @click.command()
 @click.argument("system", type=existing_file)
 @_rules_option
@@ -85,6 +93,7 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
 
     chosen = format_for(output, fmt)
     reviewer = Reviewer(profile, rules, waivers, lang)
+    _freeze_loaded()
     result = reviewer.review(system, review_date.date() if review_date else None)
     protected = [system, *reviewer.input_files(), *rules, *mappings]
     if catalogue is not None:

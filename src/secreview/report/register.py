@@ -8,7 +8,6 @@ portfolio wrote one (``--reports html`` or ``pdf``).
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from secreview.i18n import Lang, format_date, label
@@ -54,7 +53,10 @@ def render_csv(register: Register, lang: Lang) -> str:
 
 
 def render_json(register: Register) -> str:
-    return json.dumps(register.as_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    """register.json, checked against its published schema (``secreview schema register``)."""
+    from secreview.documents import dump
+
+    return dump("register", register.as_dict(), sort_keys=True)
 
 
 def render_html(register: Register, lang: Lang) -> str:
