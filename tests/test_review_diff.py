@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from hostile import make_non_regular, no_hang
 from secreview.api import review_file
 from secreview.cli import main
+from secreview.report.diff import render_diff
 from secreview.review import Review
 from secreview.review_diff import (
     FindingChange,
     ReviewDiff,
     diff_reviews,
     load_review,
-    render_diff,
 )
 from secreview.vocabulary import FINDING_STATUSES as STATUSES
 

@@ -136,7 +136,8 @@ def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
               help="Language. Default: the new review's.")
 def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None) -> None:
     """Compare two review JSON files (OLD, NEW): findings added, resolved, changed, decision."""
-    from secreview.review_diff import diff_reviews, load_review, render_diff
+    from secreview.report.diff import render_diff
+    from secreview.review_diff import diff_reviews, load_review
 
     before, after = load_review(old), load_review(new)
     language: Lang = lang or after.language
