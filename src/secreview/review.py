@@ -35,7 +35,7 @@ from secreview.vocabulary import (
     TailoringChange,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class _Model(BaseModel):
@@ -75,7 +75,7 @@ class ExplanationStep(_Model):
     ref: str | None = None
     value: Any = None
     label: Text | None = Field(None, description="What ``ref`` names, in words (a mitigation's "
-                               "title), so a step can be read without the ruleset; added in 1.1")
+                               "title), so a step can be read without the ruleset; added in 1.2")
 
 
 class AppliedMitigation(_Model):
