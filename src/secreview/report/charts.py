@@ -26,11 +26,11 @@ LABEL_INK = "#374151"
 """Text on the tinted matrix cells: at least 7:1 on every tint of the default level colours."""
 WAIVED_INK = "#4b5563"
 CELL_TINT = 0.28
-CELL_W, CELL_H = 64, 46
+CELL_W, CELL_H = 64, 44
 AXIS_LABELS = 74
 PANEL_GAP = 26
-TOP, BOTTOM = 22, 46
-CHIP_W, CHIP_H, CHIP_GAP = 19, 12, 2
+TOP, BOTTOM = 20, 40
+CHIP_W, CHIP_H, CHIP_GAP = 19, 11, 2
 CHIPS_PER_LINE = 3
 CHIP_LINES = 3
 
