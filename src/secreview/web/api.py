@@ -200,6 +200,14 @@ def _system_or_404(db: Any, system_id: int) -> System:
     return system
 
 
+def _editable(db: Any, system_id: int, user: User) -> System:
+    """The system, when the token's user may change it (403 otherwise)."""
+    system = _system_or_404(db, system_id)
+    if not roles.can_edit(user, system):
+        raise Refused(403, "web.error.forbidden")
+    return system
+
+
 @router.get("/systems/{system_id}", response_model=SystemDetailOut, responses=ERRORS,
             summary="One system and its versions")
 def get_system(request: Request, system_id: int, credentials: Credentials) -> dict[str, Any]:
@@ -229,9 +237,7 @@ async def post_version(request: Request, system_id: int, credentials: Credential
     def save() -> dict[str, Any]:
         state = _state(request)
         with state.sessions() as db, db.begin():
-            system = _system_or_404(db, system_id)
-            if not roles.can_edit(user, system):
-                raise Refused(403, "web.error.forbidden")
+            system = _editable(db, system_id, user)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -371,9 +377,7 @@ async def post_answers(request: Request, system_id: int, credentials: Credential
     def read() -> tuple[workbooks.Upload, dict[str, Any] | None]:
         state = _state(request)
         with state.sessions() as db, db.begin():
-            system = _system_or_404(db, system_id)
-            if not roles.can_edit(user, system):
-                raise Refused(403, "web.error.forbidden")
+            system = _editable(db, system_id, user)
             try:
                 done = workbooks.import_workbook(db, state.engine, system, user, raw, name,
                                                  force=force, today=dt.date.today())

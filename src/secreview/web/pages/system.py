@@ -25,6 +25,7 @@ from secreview.web.handlers import (
     Form,
     acting,
     app_of,
+    form_with_file,
     level_labels,
     system_or_404,
     t_for,
@@ -231,11 +232,7 @@ def revoke_waiver(request: Request, system_id: int, waiver_id: int, form: Form) 
 
 @router.post("/systems/{system_id}/upload")
 async def upload_version(request: Request, system_id: int) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    raw = await upload.read() if upload is not None and not isinstance(upload, str) else b""
-    name = getattr(upload, "filename", "") or ""
-    values = FormValues([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    values, raw, name = await form_with_file(request)
     return await threaded(request, _upload_version, system_id, values, raw, name)
 
 

@@ -18,7 +18,7 @@ from secreview.web import roles
 from secreview.web.context import Ctx, Refused, request_context
 from secreview.web.decision_view import DecisionView, decision_view
 from secreview.web.form import FormValues
-from secreview.web.handlers import acting, app_of, system_or_404, threaded
+from secreview.web.handlers import acting, app_of, form_with_file, system_or_404, threaded
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,11 +39,7 @@ def download(request: Request, system_id: int) -> Response:
 
 @router.post("/systems/{system_id}/workbook")
 async def upload(request: Request, system_id: int) -> Response:
-    form = await request.form()
-    sent = form.get("file")
-    raw = await sent.read() if sent is not None and not isinstance(sent, str) else b""
-    name = getattr(sent, "filename", "") or ""
-    values = FormValues([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    values, raw, name = await form_with_file(request)
     return await threaded(request, _upload, system_id, values, raw, name)
 
 
