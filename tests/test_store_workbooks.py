@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.exchange_support import fill
@@ -42,9 +43,13 @@ def _workbook(sessions: Any, engine: Any, system_id: int, **options: Any) -> byt
 
 def _import(sessions: Any, engine: Any, system_id: int, data: bytes, name: str = "svar.xlsx",
             force: bool = False) -> workbooks.Upload:
+    """An upload as the workspace makes it: the basis, the file read, the result stored."""
     with sessions() as session, session.begin():
-        return workbooks.import_workbook(session, engine, reg.get_system(session, system_id),
-                                         require_user(session, "anna"), data, name, force, TODAY)
+        start = workbooks.basis(session, reg.get_system(session, system_id))
+    reading = workbooks.read(engine, start, data, name, force, TODAY)
+    with sessions() as session, session.begin():
+        return workbooks.store(session, engine, reg.get_system(session, system_id),
+                               require_user(session, "anna"), reading)
 
 
 def test_an_import_is_the_next_version_with_its_file_and_its_record(
@@ -109,6 +114,30 @@ def test_a_workbook_that_changes_nothing_makes_no_version(store: Any,
     with sessions() as session:
         assert reg.latest_version(session, system_id).number == 1  # type: ignore[union-attr]
         assert entries(session, system_id)[0].action == "workbook.import"
+
+
+def test_a_version_saved_while_the_file_was_read_is_not_overwritten(
+        store: Any, review_engine: Any) -> None:
+    _, sessions = store
+    _anna(sessions)
+    system_id = _system(sessions, review_engine, "Bokning")
+    filled = fill(_workbook(sessions, review_engine, system_id),
+                  {"hosting.encryption_in_transit": "ja"})
+    with sessions() as session, session.begin():
+        start = workbooks.basis(session, reg.get_system(session, system_id))
+    reading = workbooks.read(review_engine, start, filled, "svar.xlsx", today=TODAY)
+    with sessions() as session, session.begin():  # someone saves meanwhile
+        reg.save_version(session, review_engine, reg.get_system(session, system_id),
+                         require_user(session, "anna"),
+                         dump_description({"system": {"name": "Bokning", "purpose": "Lokaler"}}),
+                         "web", 1)
+    with sessions() as session, session.begin(), pytest.raises(reg.StaleVersion):
+        workbooks.store(session, review_engine, reg.get_system(session, system_id),
+                        require_user(session, "anna"), reading)
+    with sessions() as session:
+        latest = reg.latest_version(session, system_id)
+        assert latest is not None and latest.number == 2 and "Lokaler" in latest.yaml_text
+    assert _import(sessions, review_engine, system_id, filled).version == 3  # read again: fits
 
 
 @given(st.text(max_size=400))

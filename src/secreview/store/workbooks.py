@@ -1,11 +1,13 @@
 """The vendor workbook in the register: the questions of a system's latest version for one
 addressee, and a returned workbook read into the next version with who gave each answer.
 
-The exchange library (:mod:`secreview.exchange`) reads the workbook and never writes; here its
-new description becomes the next version (source ``workbook``, the file's name kept with it),
-and every upload, imported or refused, is an audit-log entry. The entry holds what the upload
-did (summary, refused answers with their cells, notes), so the result page is rendered from the
-register's own record and a reload never imports twice.
+An upload goes in three steps: :func:`basis` (the latest version, in a short transaction),
+:func:`read` (the exchange library reads the file; no database, so the second a large workbook
+takes holds no write lock) and :func:`store` (the new description becomes the next version,
+source ``workbook`` with the file's name, by compare-and-set on the basis). Every upload,
+imported or refused, is an audit-log entry holding what it did (summary, refused answers with
+their cells, notes), so the result page is rendered from the register's own record and a
+reload never imports twice.
 """
 
 from __future__ import annotations
@@ -148,24 +150,45 @@ class Upload:
             actor=entry.actor)
 
 
-def import_workbook(session: Session, engine: Engine, system: System, user: User, data: bytes,
-                    name: str | None, force: bool = False,
-                    today: dt.date | None = None) -> Upload:
-    """Read a returned workbook (or CSV) into the latest version; when it changes anything,
-    save the result as the next version by ``user`` (source ``workbook``, the file's name
-    kept). A file refused whole changes nothing but is recorded too. Raises
-    :class:`~secreview.store.register.StaleVersion` when another version was saved meanwhile."""
+@dataclass(frozen=True)
+class Basis:
+    """The version an upload is read against: the latest when the upload arrived."""
+
+    number: int
+    text: str
+    source: str
+    outcome: str | None
+
+
+def basis(session: Session, system: System) -> Basis:
     latest = _latest(session, system)
-    before = latest_review(session, latest.id)
-    upload = Upload(file=file_label(name), base=latest.number, forced=force,
-                    outcome_before=before.outcome if before else None)
+    review = latest_review(session, latest.id)
+    return Basis(latest.number, latest.yaml_text, export_name(system, latest),
+                 review.outcome if review else None)
+
+
+@dataclass
+class Reading:
+    """A returned file read against a :class:`Basis`: what the upload did so far, and the new
+    description when it changes anything (None: nothing to save)."""
+
+    upload: Upload
+    text: str | None = None
+
+
+def read(engine: Engine, start: Basis, data: bytes, name: str | None, force: bool = False,
+         today: dt.date | None = None) -> Reading:
+    """Read a returned workbook (or CSV) into ``start``'s text. Touches no database, so the
+    second or so a large workbook takes holds no lock; :func:`store` saves the result."""
+    upload = Upload(file=file_label(name), base=start.number, forced=force,
+                    outcome_before=start.outcome)
     try:
-        result = engine.import_answers(data, latest.yaml_text, answers_name=upload.file,
-                                       source=export_name(system, latest), force=force,
+        result = engine.import_answers(data, start.text, answers_name=upload.file,
+                                       source=start.source, force=force,
                                        today=today or dt.date.today())
     except InputError as exc:
         upload.refusal = exc.problems[:MAX_PROBLEMS]
-        return _recorded(session, system, user, REFUSED, upload)
+        return Reading(upload)
     summary = result.summary
     upload.summary = {"answered": summary.answered, "changed": summary.changed,
                       "confirmed": summary.confirmed, "still_unknown": summary.still_unknown,
@@ -178,13 +201,23 @@ def import_workbook(session: Session, engine: Engine, system: System, user: User
     statement = result.statement
     upload.who, upload.role = statement.who, statement.role
     upload.when = statement.when.isoformat()
-    if result.text != latest.yaml_text:
-        saved = save_version(session, engine, system, user, result.text, "workbook",
-                             latest.number, source_name=upload.file)
+    return Reading(upload, result.text if result.text != start.text else None)
+
+
+def store(session: Session, engine: Engine, system: System, user: User,
+          reading: Reading) -> Upload:
+    """Save what :func:`read` found: the new description as the next version by ``user``
+    (source ``workbook``, the file's name kept), and the upload's audit record, refused or
+    not. Raises :class:`~secreview.store.register.StaleVersion` when a version was saved
+    since the basis was read: nothing is overwritten."""
+    upload = reading.upload
+    if reading.text is not None:
+        saved = save_version(session, engine, system, user, reading.text, "workbook",
+                             upload.base, source_name=upload.file)
         after = latest_review(session, saved.id)
         upload.version = saved.number
         upload.outcome_after = after.outcome if after else None
-    return _recorded(session, system, user, IMPORTED, upload)
+    return _recorded(session, system, user, REFUSED if upload.refused else IMPORTED, upload)
 
 
 def _recorded(session: Session, system: System, user: User, action: str,

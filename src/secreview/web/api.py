@@ -376,11 +376,14 @@ async def post_answers(request: Request, system_id: int, credentials: Credential
 
     def read() -> tuple[workbooks.Upload, dict[str, Any] | None]:
         state = _state(request)
+        with state.sessions() as db, db.begin():  # short: who may, and what is read against
+            start = workbooks.basis(db, _editable(db, system_id, user))
+        reading = workbooks.read(state.engine, start, raw, name, force=force,
+                                 today=dt.date.today())  # no transaction: no lock held
         with state.sessions() as db, db.begin():
             system = _editable(db, system_id, user)
             try:
-                done = workbooks.import_workbook(db, state.engine, system, user, raw, name,
-                                                 force=force, today=dt.date.today())
+                done = workbooks.store(db, state.engine, system, user, reading)
             except reg.StaleVersion as stale:
                 raise Refused(409, "web.error.stale_upload", latest=stale.latest.number,
                               author=stale.author, base=stale.base) from None

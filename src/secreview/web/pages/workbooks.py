@@ -45,15 +45,23 @@ async def upload(request: Request, system_id: int) -> Response:
 
 def _upload(request: Request, system_id: int, form: FormValues, raw: bytes,
             name: str) -> Response:
+    """Check who uploads and read the latest version in one short transaction, read the file
+    with no transaction open (no lock held while it takes its second), then save the result
+    and the upload's record in a second transaction (409 if a version was saved between)."""
     with acting(request, form) as (ctx, user):
         system = system_or_404(ctx, system_id)
         ctx.require(roles.can_edit(user, system))
         if not raw:
             raise Refused(400, "web.exchange.no_file")
+        start = workbooks.basis(ctx.db, system)
+    reading = workbooks.read(app_of(request).engine, start, raw, name,
+                             force=form.get("force") == "1", today=dt.date.today())
+    with request_context(app_of(request), request) as ctx:
+        user = ctx.require_user()
+        system = system_or_404(ctx, system_id)
+        ctx.require(roles.can_edit(user, system))
         try:
-            done = workbooks.import_workbook(ctx.db, ctx.app.engine, system, user, raw, name,
-                                             force=form.get("force") == "1",
-                                             today=dt.date.today())
+            done = workbooks.store(ctx.db, ctx.app.engine, system, user, reading)
         except reg.StaleVersion as stale:
             raise Refused(409, "web.error.stale_upload", latest=stale.latest.number,
                           author=stale.author, base=stale.base) from None
