@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import cli_runs, comparison, machine, portfolio, rules_cost
+from benchmarks import cli_runs, comparison, machine, portfolio, rules_cost, scaling
 from benchmarks.inputs import Config, Portfolio, config_for, rule_source
 from benchmarks.results import Section, render_json, render_markdown, render_text
 from secreview.output import write_atomic
 
-SECTIONS = ("rules", "catalogue", "engines", "portfolio", "startup", "pdf")
+SECTIONS = ("rules", "catalogue", "engines", "portfolio", "scaling", "startup", "pdf")
 
 
 def run(config: Config, only: Sequence[str] = SECTIONS,
@@ -33,6 +33,7 @@ def run(config: Config, only: Sequence[str] = SECTIONS,
         "catalogue": lambda: rules_cost.whole_catalogue(catalog, systems, config),
         "engines": lambda: comparison.compare(systems, config),
         "portfolio": lambda: portfolio.run(source, catalog, systems, config),
+        "scaling": lambda: scaling.run(systems, config),
         "startup": lambda: cli_runs.startup(source, catalog, config),
         "pdf": lambda: cli_runs.pdf_reports(source, catalog, config),
     }

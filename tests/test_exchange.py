@@ -303,6 +303,7 @@ def test_cli_round_trip_and_exit_codes(tmp_path: Path) -> None:
 VENDOR_FACTS = sorted(f for f in FACTS if addressee_of(f) == "vendor")
 
 
+@pytest.mark.slow
 @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.data())
 def test_import_of_an_untouched_export_returns_the_same_description(data: Any) -> None:
