@@ -152,7 +152,7 @@ def test_markdown_shows_the_label_in_message_and_evidence(review: Review, lang: 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_html_shows_the_label_in_message_and_evidence(review: Review, lang: Lang) -> None:
     html = render_html(review, lang)
-    assert f"?</td><td>{LABELS[lang]}</td>" in html
+    assert f'?</td><td><span class="name">{LABELS[lang]}</span></td>' in html
     assert f"{LABELS[lang]}.</p>" in html
     assert "<td>saas</td>" not in html
     dpia = {"sv": "bedömd som inte nödvändig", "en": "assessed as not required"}[lang]

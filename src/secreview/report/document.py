@@ -25,7 +25,9 @@ Format = Literal["html", "md", "text"]
 class Span:
     """A run of text with one meaning.
 
-    ``name`` marks a proper name (a system, a vendor, a person, a board): never hyphenated.
+    ``name`` marks a proper name (a system, a vendor, a person, a board) or an answer as the
+    description gives it: never hyphenated by the document language's rules (a Swedish board
+    name or a vendor's name in an English report, "Mailrelay Inc.").
     ``badge`` is a risk level (``level`` is its id, for the colour); ``id`` a risk id such as R3;
     ``flag`` a warning the reader must not miss; ``code`` an identifier for officers.
     """

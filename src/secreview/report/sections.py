@@ -349,7 +349,7 @@ def signoff(ctx: Context) -> Section:
 
 def _evidence(ctx: Context, finding: Finding) -> Table:
     rows = tuple((spans(row.question),
-                  spans(Span(row.answer, "text" if row.known else "flag"),
+                  spans(Span(row.answer, "name" if row.known else "flag"),
                         Span(f" ({row.source})", "muted") if row.source else None))
                  for row in view.evidence_rows(finding, ctx.review, ctx.lang))
     return Table((ctx.label("report.question"), ctx.label("report.answer")), rows,
@@ -634,7 +634,8 @@ def annex_description(ctx: Context) -> Section:
     rows = view.description_rows(r, lang)
     blocks: list[Block] = [
         Para(spans(ctx.label("report.description_intro")), "muted"),
-        Items(tuple(Item(spans(Span(row.path, "code"), " ", row.text)) for row in rows),
+        Items(tuple(Item(spans(Span(row.path, "code"), " ", Span(row.text, "name")))
+                    for row in rows),
               style="description"),
     ]
     if view.description_truncated(rows):
