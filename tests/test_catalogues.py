@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from secreview.api import Reviewer
-from secreview.catalogues.coverage import catalogue_coverage, coverage_markdown, coverage_text
+from secreview.catalogues.coverage import catalogue_coverage
 from secreview.catalogues.read import load_catalogue
 from secreview.catalogues.view import with_catalogue
 from secreview.cli import main
 from secreview.errors import InputError
+from secreview.report.coverage import coverage_markdown, coverage_text
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "catalogues"
 CISO = HERE / "ciso-library.yaml"

@@ -156,11 +156,8 @@ def coverage(catalogue: str, rules: tuple[Path, ...], profile: str | None,
     CATALOGUE: a CISO Assistant framework library (YAML), an OSCAL catalog (JSON), or a bundled
     catalogue by name (nist-sp800-53r5-subset).
     """
-    from secreview.catalogues.coverage import (
-        catalogue_coverage,
-        coverage_markdown,
-        coverage_text,
-    )
+    from secreview.catalogues.coverage import catalogue_coverage
+    from secreview.report.coverage import coverage_markdown, coverage_text
 
     report = catalogue_coverage(catalogue, rules, profile, mappings)
     text = (report.to_json() if fmt == "json" else coverage_markdown(report, lang)
