@@ -172,3 +172,29 @@ def test_oversized_html_is_refused_before_layout(review: Review,
     monkeypatch.setattr(pdf, "MAX_HTML_BYTES", 1000)
     with pytest.raises(InputError, match="larger than"):
         render_pdf(review, "sv")
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", ["school-platform", "case-management-onprem", "hr-service-se"])
+def test_the_memo_and_its_sign_off_take_at_most_three_pages(name: str, lang: str) -> None:
+    """A board signs a memo: the examples' sign-off is on page 1-3, the annexes follow it."""
+    from secreview.api import review_file
+
+    review = review_file(EXAMPLES / f"{name}.yaml")
+    reader = PdfReader(io.BytesIO(render_pdf(review, lang)))  # type: ignore[arg-type]
+    pages = {item.title: reader.get_destination_page_number(item)  # type: ignore[union-attr]
+             for item in _flat(reader.outline)}
+    signoff = {"sv": "Underskrift", "en": "Sign-off"}[lang]
+    annex_a = next(title for title in pages if title.startswith(("Bilaga A.", "Annex A.")))
+    assert pages[signoff] <= 2, f"{name}: sign-off on page {pages[signoff] + 1}"
+    assert pages[annex_a] > pages[signoff]
+
+
+def _flat(items: list[object]) -> list[object]:
+    found: list[object] = []
+    for item in items:
+        found += _flat(item) if isinstance(item, list) else [item]  # type: ignore[arg-type]
+    return found
