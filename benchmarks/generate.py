@@ -239,7 +239,7 @@ def generate_system(seed: int, index: int,
         else:
             _nested_set(data, path, system.value(spec, name))
     if archetype.name == "on_premises" and "hosting" in data:
-        data["hosting"]["storage_countries"] = ["SE"]
+        data["hosting"]["content"] = {**data["hosting"].get("content", {}), "countries": ["SE"]}
     for name, fact in sorted((extensions or {}).items()):
         if rng.random() < system.answered:
             data.setdefault("extensions", {})[name] = _extension_value(rng, fact, system.maturity)

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secreview.engine.evaluate import check_extensions
+from secreview.facts import flatten
 from secreview.loading import Document, load_document
 from secreview.profile import Profile, load_profile
 from secreview.review import Tailored
+from secreview.routing import check_consistency
 from secreview.rules.loader import Catalog
 from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
@@ -54,6 +56,7 @@ def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, 
     doc = load_document(path)
     system = validate(SystemDescription, doc)
     check_extensions(system, doc, catalog)
+    check_consistency(flatten(system), doc)
     return system, doc
 
 

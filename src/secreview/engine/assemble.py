@@ -92,7 +92,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`."""
     system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
     date = review_date or system.review.date or dt.date.today()
-    evaluation: Evaluation = evaluate(system, catalog)
+    evaluation: Evaluation = evaluate(system, catalog, date)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,

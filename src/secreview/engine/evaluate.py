@@ -1,20 +1,25 @@
 """Evaluate compiled rules against one system description: outcomes with evidence.
 
-DPIA screening rules (``dpia_criterion``) run first; their result becomes the derived facts
+Before any rule runs, the facts that follow from routing answers are filled in where unanswered
+(``routing.apply_implications``: "no children" means no children's data) and the review date is
+the one the review is made on, so set membership follows the law in force that day. DPIA
+screening rules (``dpia_criterion``) run first; their result becomes the derived facts
 ``derived.dpia_criteria_met`` and ``derived.dpia_required`` that other rules may test. Nothing here
 scores or decides: an :class:`RuleOutcome` says only what the rule found and on which facts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from secreview.engine.dpia import derive_facts
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec, fits_kind, flatten
+from secreview.facts import FactSpec, classification_facts, fits_kind, flatten
 from secreview.loading import Document
+from secreview.routing import apply_implications
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
@@ -105,11 +110,26 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutco
     return _new_tuple(RuleOutcome, (compiled, status, facts, in_effect, unknown))
 
 
-def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
-    """Run every rule of the catalogue against ``system``; screening rules first."""
+def prepare_facts(system: SystemDescription, review_date: dt.date | None = None) -> dict[str, Any]:
+    """The facts rules see: the description flattened, the date the review is made on, and the
+    facts its routing answers imply (screening's derived facts are added by :func:`evaluate`)."""
     facts = flatten(system)
+    if review_date is not None:
+        facts["review.date"] = review_date
+    apply_implications(facts)
+    facts.update(classification_facts(facts))
+    return facts
+
+
+def evaluate(system: SystemDescription, catalog: Catalog,
+             review_date: dt.date | None = None) -> Evaluation:
+    """Run every rule of the catalogue against ``system``; screening rules first.
+
+    ``review_date`` is the date the review is made on, when it is not the description's own
+    (``--date``, or today for an undated description)."""
+    facts = prepare_facts(system, review_date)
     screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening))
+    facts.update(derive_facts(screening, facts))
     screened = iter(screening)  # in catalogue order, like the rules they came from
     outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
                       for r in catalog.rules])

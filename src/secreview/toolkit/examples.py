@@ -7,13 +7,13 @@ validated like real descriptions, so an example with a misspelt fact fails loudl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import evaluate_rule
+from secreview.engine.evaluate import evaluate_rule, prepare_facts
 from secreview.errors import Problem
-from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.validation import data_path
@@ -32,10 +32,12 @@ class ExampleResult:
         return self.problem is None and self.expected == self.actual
 
 
-def _derived_for(facts: dict[str, object], catalog: Catalog) -> None:
-    """Screening rules decide the derived DPIA facts; examples get them like a real review."""
+def with_derived_facts(facts: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """Screening rules decide the derived DPIA facts; examples (and the linter's trial
+    descriptions) get them like a real review."""
     screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening))
+    facts.update(derive_facts(screening, facts))
+    return facts
 
 
 def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleResult]:
@@ -60,8 +62,7 @@ def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleR
                         f"{location}: {first['msg']}", rule_id=compiled.id, **where),
             ))
             continue
-        facts = flatten(system)
-        _derived_for(facts, catalog)
+        facts = with_derived_facts(prepare_facts(system), catalog)
         outcome = evaluate_rule(compiled, facts)
         results.append(ExampleResult(compiled.id, example.name, example.expect, outcome.status))
     return results
