@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str, str]]]] = {
         ("logging.restore_tested", "finding", "high"),
     }),
     "hr-service-se": ("approve", set()),
+    "room-booking": ("approve", set()),
 }
 
 

@@ -51,6 +51,9 @@ class RoutingEntry:
         return any(path == b or (b.endswith(".") and path.startswith(b)) for b in self.branch)
 
     def closes_rule(self, rule_id: str, aspect: str) -> bool:
+        """Is the rule among those the answer decides on its own (``!id`` excludes one)?"""
+        if f"!{rule_id}" in self.closes:
+            return False
         return any(rule_id == c or aspect == c or (c.endswith("*") and rule_id.startswith(c[:-1]))
                    for c in self.closes)
 
