@@ -13,13 +13,14 @@ The linter uses the same data to check that every routing answer really closes i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from secreview.errors import InputError, Problem
-from secreview.facts import core_facts
+from secreview.facts import core_facts, flatten
 from secreview.loading import Document
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import Condition, Leaf
@@ -189,6 +190,28 @@ def contradictions(facts: Mapping[str, Any]) -> list[tuple[str, Any, Any, Implic
             if given is not None and not _consistent(given, implied):
                 found.append((path, given, implied, implication))
     return found
+
+
+def without_contradictions(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain description data with every answer that contradicts an implication left out, so
+    the implication fills it in instead. For generators (benchmarks, property tests) that draw
+    answers independently; a person's description is refused instead (:func:`check_consistency`).
+    """
+    from secreview.system import SystemDescription
+
+    cleaned: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    while True:
+        facts = flatten(SystemDescription.model_validate(cleaned, strict=False))
+        found = contradictions(facts)
+        if not found:
+            return cleaned
+        for path, *_rest in found:
+            *parents, name = path.split(".")
+            node: Any = cleaned
+            for part in parents:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict):
+                node.pop(name, None)
 
 
 def check_consistency(facts: Mapping[str, Any], doc: Document) -> None:

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from secreview.bundled import bundled_ruleset_files, load_data
+from secreview.cache import load_document_cached
 from secreview.errors import InputError, Problem
 from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
@@ -20,7 +21,6 @@ from secreview.loading import (
     Limits,
     PathKey,
     configured_limits,
-    load_document,
 )
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
@@ -127,7 +127,8 @@ def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def parse_ruleset(path: str | Path, limits: Limits | None = None) -> LoadedRuleset:
-    doc = load_document(path, configured_limits(RULESET_LIMITS) if limits is None else limits)
+    doc = load_document_cached(path, configured_limits(RULESET_LIMITS) if limits is None
+                               else limits)
     model = validate(Ruleset, doc)
     return LoadedRuleset(model=model, source=str(path), sha256=doc.sha256, document=doc)
 
