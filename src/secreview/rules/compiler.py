@@ -9,7 +9,9 @@ them all.
 Soundness: for every value operator, a result that is known despite unknown facts stays the same
 whatever the answers turn out to be (tested as a property). ``exists`` and ``missing`` are the
 deliberate exception: they ask whether a fact was answered at all, for rules where absence is
-itself the problem (e.g. no Art. 9(2) exception named).
+itself the problem (e.g. no Art. 9(2) exception named). With ``strict_presence`` they are compiled
+the Kleene way instead (an unanswered fact makes them unknown): the engine uses that second
+compilation to tell a finding established by the answers from one that rests on a blank.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from secreview.tristate import Tri, tri_at_least
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], Tri]
 PathKey = tuple[str | int, ...]
+Test = tuple[str, str, Any]
 
 
 @dataclass
@@ -51,6 +54,12 @@ class CompileContext:
     rule_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    strict_presence: bool = False
+    presence: bool = False
+    """Set when an ``exists`` or ``missing`` test was compiled."""
+    tests: list[Test] = field(default_factory=list)
+    """Every top-level test as (fact, operator, operand with sets resolved): what the engine
+    needs to know which answers could change a condition (:mod:`secreview.engine.answers`)."""
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
@@ -176,6 +185,7 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
         return _never
     if top_level:
         ctx.used.add(name)
+        ctx.tests.append((name, key, None))
     if spec.kind != "objects":
         ctx.problem((*path, key), f"'{key}' needs a list of objects, but '{name}' is {spec.kind}",
                     suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
@@ -286,7 +296,8 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
             for i, item in enumerate(operand):
                 _check_value(spec, item, ctx, (*op_path, i), as_item=is_list)
         operand = resolved
-
+    if top_level:
+        ctx.tests.append((name, op, operand))
     return _leaf_predicate(name, op, operand, ctx, op_path)
 
 
@@ -332,9 +343,13 @@ def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
             value = f.get(name)
             return None if value is None else value <= operand
         return lte
-    if op == "exists":
-        return lambda f: f.get(name) is not None
-    if op == "missing":
+    if op in ("exists", "missing"):
+        ctx.presence = True
+        answered: Tri = op == "exists"
+        if ctx.strict_presence:
+            return lambda f: None if f.get(name) is None else answered
+        if answered:
+            return lambda f: f.get(name) is not None
         return lambda f: f.get(name) is None
     if op == "matches":
         try:

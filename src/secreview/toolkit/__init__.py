@@ -1,1 +1,1 @@
-"""The security officer's tools over rulesets: lint, rule tests, catalogue and docs, ruleset diff."""
+"""The security officer's tools over rulesets: lint, rule tests, catalogue and docs, diff."""
