@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secreview.engine.ceiling import check_ceiling_fact
 from secreview.engine.evaluate import check_extensions
+from secreview.errors import InputError, did_you_mean
 from secreview.loading import Document, load_document
-from secreview.profile import Profile, load_profile
+from secreview.profile import Profile, load_profile, where_in_profile
 from secreview.review import Tailored
 from secreview.rules.loader import Catalog
 from secreview.rules.selection import tailored_catalog
@@ -57,6 +59,22 @@ def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, 
     return system, doc
 
 
+def check_ceiling(profile: Profile, profile_file: Path, catalog: Catalog) -> None:
+    """The profile's classification ceiling must name a classification level the loaded
+    rulesets know: checked once the rulesets are loaded, located in the profile."""
+    ceiling = profile.decision.classification_ceiling
+    if ceiling is None:
+        return
+    problem = check_ceiling_fact(ceiling, catalog)
+    if problem is not None:
+        raise InputError.single(
+            f"classification_ceiling: {problem}",
+            **where_in_profile(profile_file, ("decision", "classification_ceiling", "fact")),
+            suggestion=did_you_mean(ceiling.fact, catalog.facts)
+            or "use classification.confidentiality",
+        )
+
+
 def load_inputs(system_path: str | Path, rules: Sequence[str | Path] = (),
                 profile_path: str | Path | None = None,
                 waivers_path: str | Path | None = None) -> Inputs:
@@ -64,6 +82,7 @@ def load_inputs(system_path: str | Path, rules: Sequence[str | Path] = (),
     load, and the rulesets decide which extension facts the system description may answer."""
     profile, profile_sha, resolved = load_profile(profile_path)
     catalog, tailoring = tailored_catalog(profile, resolved, rules)
+    check_ceiling(profile, resolved, catalog)
     system, doc = load_system(system_path, catalog)
     waivers, waivers_sha = load_waivers(waivers_path) if waivers_path else (None, None)
     return Inputs(system, doc, catalog, profile, profile_sha, waivers, waivers_sha, tailoring,
