@@ -51,8 +51,8 @@ def group_questions(review: Review, catalog: Catalog | None = None) -> list[Ques
 
     The deciding facts come first, as a group of their own (their answers settle the
     decision); then areas in the order of their most important question; within an area the
-    review's ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts have theirs in
-    the question catalogue).
+    review's ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts
+    have theirs in the question catalogue).
     """
     areas: dict[str, list[tuple[int, str]]] = {}
     for rank, question in enumerate(review.questions):

@@ -54,8 +54,9 @@ def render_text(review: Review, lang: Lang) -> str:
     if decision.ceiling is not None:
         ceiling = decision.ceiling
         out.append(f"{label('heading.ceiling', lang)}: {ceiling.text.get(lang)}")
-        out.append(f"  {ceiling.enforcement.get(lang)} ({label('role.' + ceiling.owner_role, lang)};"
-                   f" {label('due.' + ceiling.due, lang)})")
+        who = label("role." + ceiling.owner_role, lang)
+        when = label("due." + ceiling.due, lang)
+        out.append(f"  {ceiling.enforcement.get(lang)} ({who}; {when})")
     out.append(f"{label('label.overall', lang)}: {overall_levels(review, lang)}")
     if review.summary.compliance_percent is not None:
         out.append(f"{label('label.compliance', lang)}: {review.summary.compliance_percent:g} %")
@@ -100,13 +101,13 @@ def render_text(review: Review, lang: Lang) -> str:
         deciding = [q for q in review.questions if q.deciding]
         if deciding:
             out.append("  " + deciding_intro(review, lang))
-        shown = max(MAX_QUESTIONS, len(deciding))
-        for number, question in enumerate(review.questions[:shown], 1):
+        listed = max(MAX_QUESTIONS, len(deciding))
+        for number, question in enumerate(review.questions[:listed], 1):
             if deciding and number == len(deciding) + 1:
                 out.append("  " + label("questions.other", lang))
             out.append(f"  {number}. {question.question.get(lang)} [{question.fact}]")
-        if len(review.questions) > shown:
-            out.append("  " + label("label.and_more", lang, n=len(review.questions) - shown))
+        if len(review.questions) > listed:
+            out.append("  " + label("label.and_more", lang, n=len(review.questions) - listed))
     if review.warnings:
         out.append("")
         out.append(label("heading.warnings", lang) + ":")
