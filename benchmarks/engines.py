@@ -27,9 +27,10 @@ from typing import Any
 
 import yaml
 
-from secreview.engine.evaluate import Status, evaluate_rule, rule_status
+from secreview.engine.evaluate import evaluate_rule, rule_status
 from secreview.facts import json_value
 from secreview.rules.loader import Catalog, builtin_sets, load_catalog
+from secreview.vocabulary import RuleStatus
 
 EQUIVALENTS = Path(__file__).resolve().parent / "equivalents"
 RULES_YAML = EQUIVALENTS / "rules.yaml"
@@ -71,7 +72,7 @@ class Ours:
         return {r.id: evaluate_rule(r, facts).status for r in self.rules}
 
     def status_only(self, facts: Mapping[str, Any]) -> Statuses:
-        """Only the two predicates and the status, without building an Outcome."""
+        """Only the two predicates and the status, without building an RuleOutcome."""
         return {r.id: rule_status(r, facts) for r in self.rules}
 
     def document(self, facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,8 +176,8 @@ def disagreements(reference: Sequence[Statuses], other: Sequence[Statuses]
     return found
 
 
-def status_counts(results: Sequence[Statuses]) -> dict[Status | str, int]:
-    counts: dict[Status | str, int] = {}
+def status_counts(results: Sequence[Statuses]) -> dict[RuleStatus | str, int]:
+    counts: dict[RuleStatus | str, int] = {}
     for statuses in results:
         for status in statuses.values():
             counts[status] = counts.get(status, 0) + 1

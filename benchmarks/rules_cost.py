@@ -1,8 +1,8 @@
 """Rule evaluation cost: each compiled rule on its own, and the whole catalogue on one system.
 
 Per rule, two figures: the full :func:`~secreview.engine.evaluate.evaluate_rule` (predicates,
-status, mitigations, the evidence tuple and the ``Outcome``), which is what a review pays, and the
-predicates plus status alone, which is the condition language's own cost. The facts are those of
+status, mitigations, the evidence tuple and the ``RuleOutcome``), which is what a review pays, and
+the predicates plus status alone, which is the condition language's own cost. The facts are those of
 the generated portfolio after :func:`~secreview.engine.evaluate.evaluate` has added the derived
 facts.
 """

@@ -210,3 +210,12 @@ def test_problems_carry_a_stable_code(condition: dict[str, Any], code: str) -> N
     """Tools read the code, not the wording: it is set where the problem is found."""
     _, ctx = compiled(condition)
     assert [p.code for p in ctx.problems] == [code]
+
+
+def test_every_operator_in_the_registry_is_a_leaf_key_and_back() -> None:
+    """The registry and the model's fields must name the same operators (one declaration each)."""
+    from secreview.rules.model import Leaf
+    from secreview.rules.operators import OPERATORS
+
+    keys = {field.alias or name for name, field in Leaf.model_fields.items()} - {"fact"}
+    assert keys == set(OPERATORS)

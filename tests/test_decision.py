@@ -11,8 +11,9 @@ from pydantic import ValidationError
 
 from secreview.engine.decide import decide
 from secreview.i18n import Text
-from secreview.profile import OUTCOME_SEVERITY, DecisionPolicy, load_profile
+from secreview.profile import DecisionPolicy, load_profile
 from secreview.review import Finding, RiskPoint
+from secreview.vocabulary import OUTCOME_SEVERITY
 
 PROFILE = load_profile()[0]
 MATRIX = PROFILE.matrix

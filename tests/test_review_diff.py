@@ -13,12 +13,12 @@ from secreview.cli import main
 from secreview.engine.assemble import review_file
 from secreview.review import SCHEMA_VERSION, Review
 from secreview.review_diff import diff_reviews, load_review, render_diff
+from secreview.vocabulary import FINDING_STATUSES as STATUSES
 
 ROOT = Path(__file__).resolve().parent
 MINI = ROOT / "fixtures" / "rules"
 SYSTEM = ROOT / "fixtures" / "system_min.yaml"
 _BASE = review_file(SYSTEM, [MINI])
-STATUSES = ("finding", "unknown", "waived", "pass", "not_applicable")
 
 
 def _variant(statuses: list[str], decision: str) -> Review:

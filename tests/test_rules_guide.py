@@ -65,7 +65,7 @@ def test_other_fragments_fit_the_model() -> None:
 
 
 def test_operator_table_covers_every_operator() -> None:
-    from secreview.rules.model import OPERATORS
+    from secreview.rules.operators import OPERATORS
 
     text = GUIDE.read_text(encoding="utf-8")
     table = text[text.index("| Operator |"):text.index("### Combining tests")]

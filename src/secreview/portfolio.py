@@ -25,7 +25,7 @@ from typing import Any
 
 from secreview.errors import InputError, Problem
 from secreview.i18n import Lang, Text, label
-from secreview.profile import OUTCOME_SEVERITY
+from secreview.vocabulary import DECISION_COLOURS, NO_LEVEL_COLOUR, OUTCOME_SEVERITY
 
 SYSTEM_SUFFIXES = (".yaml", ".yml", ".json")
 WAIVER_MARK = ".waivers"
@@ -282,14 +282,12 @@ def render_html(register: Register, lang: Lang) -> str:
     env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("register.html.j2")
-    colours = {"reject": "#c62828", "incomplete": "#6b7280",
-               "approve_with_conditions": "#ef6c00", "approve": "#2e7d32"}
     return template.render(
         r=register, lang=lang, today=register.today.isoformat(),
         label=lambda key, **values: label(key, lang, **values),
         level=lambda value: _level(register, value, lang),
         missing=lambda entry: _missing(entry, lang),
-        colour=lambda decision: colours.get(decision, "#6b7280"),
+        colour=lambda decision: DECISION_COLOURS.get(decision, NO_LEVEL_COLOUR),
     )
 
 

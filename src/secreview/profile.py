@@ -6,7 +6,7 @@ All of it is data, so an organisation sets its own risk appetite without touchin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -21,16 +21,19 @@ from secreview.bundled import profiles_dir
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import PathKey, load_document
-from secreview.rules.model import Due, FactPath, Identifier, OwnerRole, RuleId
+from secreview.rules.model import FactPath, Identifier, RuleId
 from secreview.system import one_line
+from secreview.vocabulary import (
+    OUTCOME_SEVERITY,
+    Basis,
+    DecisionOutcome,
+    DueKind,
+    OpenStatus,
+    OwnerRole,
+    Remedy,
+)
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-Outcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
-FilterStatus = Literal["finding", "unknown"]
-Basis = Literal["confirmed", "assumed"]
-OUTCOME_SEVERITY: dict[str, int] = {
-    "approve": 0, "approve_with_conditions": 1, "incomplete": 2, "reject": 3,
-}
 
 
 class _Strict(BaseModel):
@@ -126,7 +129,7 @@ class RiskMatrix(_Strict):
 class FindingFilter(_Strict):
     """Which findings a decision clause looks at; a clause fires when ``count`` of them match."""
 
-    status: list[FilterStatus] = Field(default_factory=lambda: list[FilterStatus](["finding"]))
+    status: list[OpenStatus] = Field(default_factory=lambda: list[OpenStatus](["finding"]))
     residual_at_least: Identifier | None = None
     basis: list[Basis] | None = Field(
         None,
@@ -134,13 +137,13 @@ class FindingFilter(_Strict):
         "only findings whose level rests on an assumption, at their worst case; unset: the "
         "worst case. A reject clause always compares confirmed levels",
     )
-    remedy: list[Literal["contract", "configuration", "procedure", "none"]] | None = None
+    remedy: list[Remedy] | None = None
     aspect: list[Identifier] | None = None
 
 
 class DecisionClause(_Strict):
     id: Identifier
-    outcome: Outcome
+    outcome: DecisionOutcome
     when: FindingFilter
     count: Annotated[int, Field(ge=1)] = 1
     reason: Text
@@ -173,14 +176,14 @@ class CeilingPolicy(_Strict):
     text: Text = Field(description="The restriction; {level} is replaced by the ceiling")
     enforcement: Text = Field(description="How the restriction is enforced and followed up")
     owner_role: OwnerRole = "information_owner"
-    due: Due = "before_go_live"
+    due: DueKind = "before_go_live"
 
 
 class DecisionPolicy(_Strict):
     """Clauses are tried from the top; the first that fires decides. Order them by severity."""
 
     clauses: list[DecisionClause]
-    default: Outcome = "approve"
+    default: DecisionOutcome = "approve"
     default_reason: Text
     conditions_from: FindingFilter = Field(
         description="Findings that become conditions to meet before signing"

@@ -13,12 +13,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from secreview.i18n import Text
 from secreview.rules.model import Reference
+from secreview.vocabulary import (
+    OPEN_STATUSES,
+    AssumptionEffect,
+    Axis,
+    Basis,
+    Comparison,
+    DecisionOutcome,
+    DueKind,
+    FindingStatus,
+    OwnerRole,
+    Remedy,
+    StepKind,
+    TailoringChange,
+)
 
 SCHEMA_VERSION = "1.1"
-
-FindingStatus = Literal["finding", "unknown", "waived", "pass", "not_applicable"]
-DecisionOutcome = Literal["approve", "approve_with_conditions", "incomplete", "reject"]
-Basis = Literal["confirmed", "assumed"]
 
 
 class _Model(BaseModel):
@@ -47,14 +57,14 @@ class Assumption(_Model):
         "'scaling': the lowest value from which it applies); null when they have no short "
         "description and the fact is only assumed not to be answered in the rule's favour",
     )
-    effect: Literal["finding", "scaling", "escalation", "mitigation"] = Field(
+    effect: AssumptionEffect = Field(
         description="finding: the rule is assumed to fire; scaling: the classification is "
         "assumed high enough to raise the consequence; escalation: an escalation is assumed to "
         "apply; mitigation: a mitigation is assumed not to be in place (no credit)",
     )
     ref: str | None = Field(
         None, description="The mitigation id, or the escalation's position in the rule (from 0)")
-    comparison: Literal["eq", "gte", "lte", "in"] = Field(
+    comparison: Comparison = Field(
         "eq", description="How 'assumed' reads: exactly (eq), that value or higher (gte), that "
         "value or lower (lte), one of the listed values (in)")
 
@@ -66,9 +76,7 @@ class Evidence(_Model):
 
 
 class ExplanationStep(_Model):
-    kind: str = Field(description="default | override | scaling | scaling_unknown | escalation | "
-                      "escalation_unknown | mitigation | mitigation_unknown | no_credit | matrix "
-                      "| waiver")
+    kind: StepKind
     axis: str | None = None
     before: int | None = None
     after: int | None = None
@@ -81,7 +89,7 @@ class ExplanationStep(_Model):
 class AppliedMitigation(_Model):
     id: str
     title: Text
-    lowers: str
+    lowers: Axis
     steps: int
 
 
@@ -118,16 +126,16 @@ class Finding(_Model):
         default_factory=list, description="The unknown facts the worst case rests on")
     explanation: list[ExplanationStep] = Field(default_factory=list)
     mitigations: list[AppliedMitigation] = Field(default_factory=list)
-    remedy: str
-    owner_role: str
-    due: str
+    remedy: Remedy
+    owner_role: OwnerRole
+    due: DueKind
     waiver: WaiverApplied | None = None
     open_questions: list[str] = Field(default_factory=list,
                                       description="Unknown facts that decide this rule")
 
     @property
     def counts_as_risk(self) -> bool:
-        return self.status in ("finding", "unknown") and self.screening is None
+        return self.status in OPEN_STATUSES and self.screening is None
 
     @property
     def open_level(self) -> str | None:
@@ -156,12 +164,12 @@ class Reason(_Model):
     rule_ids: list[str] = Field(default_factory=list)
 
 
-class Condition(_Model):
+class ApprovalCondition(_Model):
     rule_id: str
     title: Text
     remediation: Text
-    owner_role: str
-    due: str
+    owner_role: OwnerRole
+    due: DueKind
     level: str
     status: FindingStatus
 
@@ -184,8 +192,8 @@ class Ceiling(_Model):
     value: int = Field(description="The highest level that may be stored")
     text: Text = Field(description="The restriction as a condition of the decision")
     enforcement: Text = Field(description="How the restriction is enforced")
-    owner_role: str
-    due: str
+    owner_role: OwnerRole
+    due: DueKind
     rule_ids: list[str] = Field(description="Findings the ceiling keeps below a rejection")
 
 
@@ -193,7 +201,7 @@ class Decision(_Model):
     outcome: DecisionOutcome
     clause: str | None
     reasons: list[Reason]
-    conditions: list[Condition]
+    conditions: list[ApprovalCondition]
     deciding_facts: list[str] = Field(
         default_factory=list,
         description="Unanswered facts whose answers decide the outcome, most decisive first "
@@ -209,7 +217,7 @@ class Decision(_Model):
         None, description="A classification ceiling the approval is conditional on")
 
 
-class Dpia(_Model):
+class DpiaVerdict(_Model):
     criteria_met: list[str]
     criteria_unknown: list[str]
     criteria_not_met: list[str]
@@ -243,7 +251,7 @@ class ProfileRef(_Model):
 
 class Tailored(_Model):
     rule_id: str
-    change: Literal["disabled", "override", "not_applied"]
+    change: TailoringChange
     reason: str
     consequence: int | None = None
     likelihood: int | None = None
@@ -303,7 +311,7 @@ class Review(_Model):
     decision: Decision
     summary: Summary
     aspects: list[AspectSummary]
-    dpia: Dpia
+    dpia: DpiaVerdict
     findings: list[Finding]
     questions: list[Question]
     warnings: list[Text] = Field(

@@ -36,7 +36,7 @@ class FindingChange:
 
 
 @dataclass(frozen=True)
-class RulesetChange:
+class RulesetVersions:
     id: str
     version_before: str | None
     version_after: str | None
@@ -55,7 +55,7 @@ class ReviewDiff:
     added: list[FindingChange] = field(default_factory=list)
     resolved: list[FindingChange] = field(default_factory=list)
     changed: list[FindingChange] = field(default_factory=list)
-    rulesets: list[RulesetChange] = field(default_factory=list)
+    rulesets: list[RulesetVersions] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
     new_questions: list[str] = field(default_factory=list)
     level_labels: dict[str, Text] = field(default_factory=dict)
@@ -112,7 +112,7 @@ def diff_reviews(before: Review, after: Review) -> ReviewDiff:
     versions_old = {r.id: r.version for r in before.rulesets}
     versions_new = {r.id: r.version for r in after.rulesets}
     rulesets = [
-        RulesetChange(i, versions_old.get(i), versions_new.get(i))
+        RulesetVersions(i, versions_old.get(i), versions_new.get(i))
         for i in sorted(set(versions_old) | set(versions_new))
         if versions_old.get(i) != versions_new.get(i)
     ]

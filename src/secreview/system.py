@@ -34,7 +34,7 @@ def one_line(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(max_length=2000)]
+FreeText = Annotated[str, StringConstraints(max_length=2000)]
 ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(one_line)]
 
 
@@ -69,7 +69,8 @@ class Section(BaseModel):
 
 class SystemIdentity(Section):
     name: ShortText | None = Field(None, description="Name of the system or service")
-    purpose: Text | None = Field(None, description="What the system is for, in a sentence or two")
+    purpose: FreeText | None = Field(
+        None, description="What the system is for, in a sentence or two")
     capability: ShortText | None = Field(
         None, description="The capability it provides (e.g. 'learning platform'), for the register"
     )
@@ -123,7 +124,7 @@ class Users(Section):
 
 
 class Purpose(Section):
-    purpose: Text
+    purpose: FreeText
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
         None, description="Law giving the Art. 6(3) basis for 6.1(c)/(e), e.g. skollagen (2010:800)"

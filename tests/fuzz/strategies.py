@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from secreview.profile import Profile
-from secreview.rules.model import OPERATORS, Ruleset
+from secreview.rules.model import Ruleset
+from secreview.rules.operators import OPERATOR_NAMES as OPERATORS
 from secreview.system import SystemDescription
 from secreview.waivers import WaiverFile
 

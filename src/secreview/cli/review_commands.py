@@ -12,12 +12,10 @@ import click
 
 from secreview.i18n import Lang, label
 from secreview.schemas import SCHEMAS
+from secreview.vocabulary import OUTCOME_SEVERITY
 
-FAIL_ON = {
-    "reject": ("reject",),
-    "incomplete": ("reject", "incomplete"),
-    "conditions": ("reject", "incomplete", "approve_with_conditions"),
-}
+FAIL_ON = {"reject": "reject", "incomplete": "incomplete", "conditions": "approve_with_conditions"}
+"""``--fail-on`` choices: the mildest outcome that fails the run."""
 
 existing_file = click.Path(exists=False, dir_okay=False, path_type=Path)
 
@@ -76,7 +74,7 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
     else:
         write_atomic(output, rendered, [*inputs.source_files(), *rules])
         click.echo(label("cli.written", language, file=str(output)), err=True)
-    if fail_on and result.decision.outcome in FAIL_ON[fail_on]:
+    if fail_on and OUTCOME_SEVERITY[result.decision.outcome] >= OUTCOME_SEVERITY[FAIL_ON[fail_on]]:
         click.echo(label("cli.exit_fail_on", language,
                          outcome=label("decision." + result.decision.outcome, language),
                          threshold=fail_on), err=True)

@@ -16,10 +16,9 @@ from secreview.engine.ceiling import find_ceiling, with_ceiling
 from secreview.engine.decide import decide
 from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.dpia import dpia_screening
-from secreview.engine.evaluate import STATUSES, Evaluation, Outcome, evaluate
+from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
-from secreview.engine.scoring import RiskPoint as ScoredPoint
-from secreview.engine.scoring import Scored, score
+from secreview.engine.scoring import MatrixCell, Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
@@ -41,18 +40,19 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: Outcome) -> list[Evidence]:
+def _evidence(outcome: RuleOutcome) -> list[Evidence]:
     return [Evidence(fact=path, value=json_value(value), known=value is not None)
             for path, value in outcome.evidence]
 
 
-def _point(point: ScoredPoint | None) -> RiskPoint | None:
+def _point(point: MatrixCell | None) -> RiskPoint | None:
     return RiskPoint(**point.__dict__) if point is not None else None
 
 
-def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
@@ -87,7 +87,7 @@ def _finding(outcome: Outcome, scored: Scored | None, facts: Mapping[str, Any]) 
 
 def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tuple[Any, ...]]:
     """Sort key for findings: status, then worst residual level first, then aspect and id."""
-    status_order = {s: i for i, s in enumerate(STATUSES)}
+    status_order = {s: i for i, s in enumerate(FINDING_STATUSES)}
     level_rank = {level.id: i for i, level in enumerate(profile.matrix.levels)}
     aspect_order = {a: i for i, a in enumerate(catalog.aspects)}
 

@@ -21,7 +21,7 @@ from secreview.engine.deciding import Situation, State
 from secreview.errors import InputError
 from secreview.i18n import Text, label
 from secreview.profile import CeilingPolicy
-from secreview.review import Ceiling, Condition, Decision, Finding, Reason
+from secreview.review import ApprovalCondition, Ceiling, Decision, Finding, Reason
 from secreview.rules.loader import Catalog
 
 ACCEPTABLE = ("approve", "approve_with_conditions")
@@ -87,7 +87,7 @@ def with_ceiling(decision: Decision, found: CeilingFound, policy: CeilingPolicy,
                      if e is not None and situation.policy.conditions.actual(e)),
                     key=lambda e: (-e.worst, e.rule_id))
     conditions = [
-        Condition(rule_id=e.rule_id, title=by_id[e.rule_id].title,
+        ApprovalCondition(rule_id=e.rule_id, title=by_id[e.rule_id].title,
                   remediation=by_id[e.rule_id].remediation, owner_role=by_id[e.rule_id].owner_role,
                   due=by_id[e.rule_id].due, level=matrix.levels[e.worst].id,
                   status=e.status)

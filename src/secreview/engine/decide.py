@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from secreview.i18n import Lang, Text, format_fact, label
 from secreview.profile import DecisionClause, DecisionPolicy, FindingFilter, RiskMatrix
-from secreview.review import Assumption, Condition, Decision, Finding, Reason, WorstCase
+from secreview.review import ApprovalCondition, Assumption, Decision, Finding, Reason, WorstCase
 
 ASSUMED_PREFIX = "assumed_"
 """Clause id of an ``incomplete`` given because a reject clause fires only in the worst case."""
@@ -202,7 +202,7 @@ def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatr
     candidates = sorted((f for f, e in open_findings if compiled.conditions.actual(e)),
                         key=lambda f: _severity_key(f, matrix))
     conditions = [
-        Condition(rule_id=f.rule_id, title=f.title, remediation=f.remediation,
+        ApprovalCondition(rule_id=f.rule_id, title=f.title, remediation=f.remediation,
                   owner_role=f.owner_role, due=f.due,
                   level=f.residual.level if f.residual else "", status=f.status)
         for f in candidates

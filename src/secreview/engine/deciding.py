@@ -26,7 +26,7 @@ from typing import Any
 from secreview.engine.answers import candidates
 from secreview.engine.decide import Choice, Entry, Policy, Signature, add
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import Evaluation, Outcome, evaluate_rule
+from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate_rule
 from secreview.engine.scoring import rule_bounds
 from secreview.engine.waive import waiver_refusal
 from secreview.profile import Profile, RiskMatrix
@@ -122,7 +122,7 @@ class Situation:
         self.base = State(self.policy.choose(self.actual, self.worst), open_, {}, {},
                           tuple(self.actual), tuple(self.worst))
 
-    def entry(self, outcome: Outcome, facts: Mapping[str, Any]) -> Entry | None:
+    def entry(self, outcome: RuleOutcome, facts: Mapping[str, Any]) -> Entry | None:
         """The policy's view of one outcome; the same numbers :func:`score_outcome` gives."""
         compiled = outcome.rule
         if outcome.status not in ("finding", "unknown") or compiled.rule.dpia_criterion:

@@ -10,22 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from secreview.review import Dpia
+from secreview.review import DpiaVerdict
 from secreview.rules.model import WP248_CRITERIA
 from secreview.tristate import Tri
 
 if TYPE_CHECKING:
-    from secreview.engine.evaluate import Outcome
+    from secreview.engine.evaluate import RuleOutcome
 
 
-def derive_facts(screening: list[Outcome]) -> dict[str, Any]:
+def derive_facts(screening: list[RuleOutcome]) -> dict[str, Any]:
     met = sum(1 for o in screening if o.status == "finding")
     possible = sum(1 for o in screening if o.status == "unknown")
     required: Tri = True if met >= 2 else (False if met + possible < 2 else None)
     return {"derived.dpia_criteria_met": met, "derived.dpia_required": required}
 
 
-def dpia_screening(outcomes: Sequence[Outcome], facts: Mapping[str, Any]) -> Dpia:
+def dpia_screening(outcomes: Sequence[RuleOutcome], facts: Mapping[str, Any]) -> DpiaVerdict:
     """Which WP248 criteria are met; a DPIA is required at two or more (IMY's Art. 35(4) list)."""
     met: set[str] = set()
     unknown: set[str] = set()
@@ -48,7 +48,7 @@ def dpia_screening(outcomes: Sequence[Outcome], facts: Mapping[str, Any]) -> Dpi
         prior = True
     else:
         prior = None
-    return Dpia(
+    return DpiaVerdict(
         criteria_met=sorted(met, key=order.__getitem__),
         criteria_unknown=sorted(unknown, key=order.__getitem__),
         criteria_not_met=[c for c in WP248_CRITERIA if c not in met and c not in unknown],

@@ -2,14 +2,14 @@
 
 DPIA screening rules (``dpia_criterion``) run first; their result becomes the derived facts
 ``derived.dpia_criteria_met`` and ``derived.dpia_required`` that other rules may test. Nothing here
-scores or decides: an :class:`Outcome` says only what the rule found and on which facts.
+scores or decides: an :class:`RuleOutcome` says only what the rule found and on which facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from secreview.engine.dpia import derive_facts
 from secreview.errors import InputError, Problem, did_you_mean
@@ -18,12 +18,10 @@ from secreview.loading import Document
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
-
-Status = Literal["finding", "pass", "unknown", "not_applicable"]
-STATUSES: tuple[str, ...] = ("finding", "unknown", "waived", "pass", "not_applicable")
+from secreview.vocabulary import OPEN_STATUSES, RuleStatus
 
 
-class Outcome(NamedTuple):
+class RuleOutcome(NamedTuple):
     """What one rule found for one system.
 
     A named tuple rather than a frozen dataclass: it is built once per rule and system, and a
@@ -31,7 +29,7 @@ class Outcome(NamedTuple):
     """
 
     rule: CompiledRule
-    status: Status
+    status: RuleStatus
     facts: Mapping[str, Any]
     mitigations_in_effect: tuple[str, ...]
     mitigations_unknown: tuple[str, ...]
@@ -57,11 +55,11 @@ _new_tuple = tuple.__new__
 
 @dataclass(frozen=True)
 class Evaluation:
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[RuleOutcome, ...]
     facts: Mapping[str, Any]
 
 
-def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> Status:
+def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> RuleStatus:
     """Combine scope and finding conditions under Kleene logic into one status."""
     if applies is False:
         return "not_applicable"
@@ -76,15 +74,15 @@ def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> Status:
     return "unknown"
 
 
-def rule_status(compiled: CompiledRule, facts: Mapping[str, Any]) -> Status:
+def rule_status(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleStatus:
     """A rule's status alone: its scope and finding conditions, without mitigations or an
-    :class:`Outcome`. The benchmarks time this as the condition language's own cost."""
+    :class:`RuleOutcome`. The benchmarks time this as the condition language's own cost."""
     applies = compiled.applies(facts) if compiled.applies is not None else True
     finding = compiled.finding(facts) if applies is not False else False
     return decide_status(applies, finding, compiled.rule.on_unknown)
 
 
-def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
+def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutcome:
     """One rule against one system's facts. Mitigations are only looked at for a finding or an
     unknown: on a pass or an out-of-scope rule they would explain nothing."""
     # rule_status(), inlined: one call more costs a tenth of a typical rule's evaluation.
@@ -93,7 +91,7 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
     status = decide_status(applies, finding, compiled.rule.on_unknown)
     in_effect: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
-    if compiled.mitigations and status in ("finding", "unknown"):
+    if compiled.mitigations and status in OPEN_STATUSES:
         holding: list[str] = []
         undecided: list[str] = []
         for mitigation in compiled.mitigations:
@@ -103,8 +101,8 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> Outcome:
             elif holds is None:
                 undecided.append(mitigation.mitigation.id)
         in_effect, unknown = tuple(holding), tuple(undecided)
-    # What Outcome(...) does, without its Python-level __new__: half the cost of the call.
-    return _new_tuple(Outcome, (compiled, status, facts, in_effect, unknown))
+    # What RuleOutcome(...) does, without its Python-level __new__: half the cost of the call.
+    return _new_tuple(RuleOutcome, (compiled, status, facts, in_effect, unknown))
 
 
 def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:

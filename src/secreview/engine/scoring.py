@@ -18,20 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from secreview.engine.answers import candidate_values
-from secreview.engine.evaluate import Outcome, rule_status
+from secreview.engine.evaluate import RuleOutcome, rule_status
 from secreview.facts import FactSpec
 from secreview.i18n import Text
 from secreview.profile import RiskMatrix, RuleOverride
-from secreview.rules.compiler import Predicate
 from secreview.rules.loader import CompiledRule
+from secreview.rules.operators import Predicate
 from secreview.tristate import Tri
+from secreview.vocabulary import AssumptionEffect, Basis, Comparison, StepKind
 
-Basis = Literal["confirmed", "assumed"]
-Effect = Literal["finding", "scaling", "escalation", "mitigation"]
-Comparison = Literal["eq", "gte", "lte", "in"]
 ORDERED = ("int", "number", "date")
 
 
@@ -39,7 +37,7 @@ ORDERED = ("int", "number", "date")
 class Step:
     """One step in how a finding's level came about (rendered in either language later)."""
 
-    kind: str  # default | override | scaling | scaling_unknown | escalation | ...
+    kind: StepKind
     axis: str | None = None
     before: int | None = None
     after: int | None = None
@@ -49,7 +47,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class RiskPoint:
+class MatrixCell:
     likelihood: int  # position on the matrix axis, 1-based
     consequence: int
     level: str
@@ -69,7 +67,7 @@ class Assumption:
 
     fact: str
     assumed: Any
-    effect: Effect
+    effect: AssumptionEffect
     ref: str | None = None
     comparison: Comparison = "eq"
 
@@ -87,10 +85,10 @@ class Bounds:
 
 @dataclass(frozen=True)
 class Scored:
-    outcome: Outcome
-    inherent: RiskPoint
-    residual: RiskPoint
-    confirmed: RiskPoint | None = None
+    outcome: RuleOutcome
+    inherent: MatrixCell
+    residual: MatrixCell
+    confirmed: MatrixCell | None = None
     steps: tuple[Step, ...] = field(default_factory=tuple)
     assumptions: tuple[Assumption, ...] = field(default_factory=tuple)
 
@@ -121,7 +119,7 @@ def _predicates(compiled: CompiledRule) -> tuple[tuple[Predicate, ...], tuple[Pr
             tuple(e.predicate for e in compiled.escalations))
 
 
-def rule_bounds(outcome: Outcome, facts: Mapping[str, Any],
+def rule_bounds(outcome: RuleOutcome, facts: Mapping[str, Any],
                 override: RuleOverride | None = None, steps: list[Step] | None = None,
                 assumptions: list[Assumption] | None = None,
                 specs: Mapping[str, FactSpec] | None = None) -> Bounds:
@@ -178,7 +176,7 @@ def rule_bounds(outcome: Outcome, facts: Mapping[str, Any],
         new_l = max(worst_l, esc.likelihood or 0)
         new_c = max(worst_c, esc.consequence or 0)
         if steps is not None and (new_l, new_c) != (worst_l, worst_c):
-            kind = "escalation" if holds else "escalation_unknown"
+            kind: StepKind = "escalation" if holds else "escalation_unknown"
             for axis, before, after in (("likelihood", worst_l, new_l),
                                         ("consequence", worst_c, new_c)):
                 if after != before:
@@ -224,7 +222,7 @@ def rule_bounds(outcome: Outcome, facts: Mapping[str, Any],
 
 
 def _mitigation_states(compiled: CompiledRule, checks: tuple[Predicate, ...],
-                       facts: Mapping[str, Any], outcome: Outcome
+                       facts: Mapping[str, Any], outcome: RuleOutcome
                        ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Mitigations in effect and undecided, by the Kleene predicates where the rule has them."""
     if compiled.strict is None:
@@ -263,7 +261,7 @@ def _mitigated(compiled: CompiledRule, mitigation_ids: Iterable[str], start: tup
 
 def _witnesses(compiled: CompiledRule, facts: Mapping[str, Any], read: Iterable[str],
                specs: Mapping[str, FactSpec], check: Callable[[Mapping[str, Any]], Tri],
-               effect: Effect, ref: str | None = None) -> list[Assumption]:
+               effect: AssumptionEffect, ref: str | None = None) -> list[Assumption]:
     """Each unknown fact that ``read`` names, with the one answer for which ``check`` holds,
     when there is exactly one among the answers the rule can tell apart."""
     found: list[Assumption] = []
@@ -317,13 +315,13 @@ def _settles(predicate: Predicate, wanted: bool) -> Callable[[Mapping[str, Any]]
     return check
 
 
-def _point(matrix: RiskMatrix, scale: tuple[int, int], basis: Basis) -> RiskPoint:
+def _point(matrix: RiskMatrix, scale: tuple[int, int], basis: Basis) -> MatrixCell:
     likelihood = matrix.rule_scale.likelihood[scale[0]]
     consequence = matrix.rule_scale.consequence[scale[1]]
-    return RiskPoint(likelihood, consequence, matrix.lookup(likelihood, consequence), basis)
+    return MatrixCell(likelihood, consequence, matrix.lookup(likelihood, consequence), basis)
 
 
-def score_outcome(outcome: Outcome, matrix: RiskMatrix, facts: Mapping[str, Any],
+def score_outcome(outcome: RuleOutcome, matrix: RiskMatrix, facts: Mapping[str, Any],
                   override: RuleOverride | None = None,
                   specs: Mapping[str, FactSpec] | None = None) -> Scored:
     """Inherent and residual risk of one outcome, both bounds, with every step that led there."""
@@ -349,7 +347,7 @@ def score_outcome(outcome: Outcome, matrix: RiskMatrix, facts: Mapping[str, Any]
     return Scored(outcome, inherent, residual, confirmed, tuple(steps), tuple(assumptions))
 
 
-def score(outcomes: Iterable[Outcome], matrix: RiskMatrix, facts: Mapping[str, Any],
+def score(outcomes: Iterable[RuleOutcome], matrix: RiskMatrix, facts: Mapping[str, Any],
           overrides: Mapping[str, RuleOverride] | None = None,
           specs: Mapping[str, FactSpec] | None = None) -> list[Scored]:
     """Score every applicable outcome (pass included, for the compliance weighting)."""

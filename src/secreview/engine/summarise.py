@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from secreview.engine.evaluate import STATUSES
 from secreview.engine.scoring import compliance_percent, max_level
 from secreview.profile import Profile
 from secreview.review import AspectSummary, Finding, Summary
 from secreview.rules.loader import Catalog
+from secreview.vocabulary import FINDING_STATUSES
 
 
 def aspect_summaries(findings: list[Finding], catalog: Catalog,
@@ -27,7 +27,7 @@ def aspect_summaries(findings: list[Finding], catalog: Catalog,
         counts = {level.id: 0 for level in matrix.levels}
         for f in open_:
             counts[f.residual.level] += 1  # type: ignore[union-attr]
-        statuses = {s: sum(1 for f in mine if f.status == s) for s in STATUSES}
+        statuses = {s: sum(1 for f in mine if f.status == s) for s in FINDING_STATUSES}
         summaries.append(AspectSummary(
             id=aspect, title=catalog.aspects[aspect],
             level=max_level((f.residual.level for f in open_), matrix),  # type: ignore[union-attr]
@@ -65,7 +65,7 @@ def overall_summary(findings: list[Finding], aspects: list[AspectSummary],
     risk = [f for f in findings if f.screening is None]
     open_levels = [f.residual.level for f in risk if f.counts_as_risk and f.residual]
     return Summary(
-        statuses={s: sum(1 for f in risk if f.status == s) for s in STATUSES},
+        statuses={s: sum(1 for f in risk if f.status == s) for s in FINDING_STATUSES},
         aspects={a.id: a.statuses for a in aspects},
         levels={lv.id: sum(1 for x in open_levels if x == lv.id) for lv in matrix.levels},
         overall_level=max_level(open_levels, matrix),

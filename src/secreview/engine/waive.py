@@ -7,6 +7,7 @@ import datetime as dt
 from secreview.i18n import Text, bilingual
 from secreview.profile import Profile
 from secreview.review import ExplanationStep, Finding, WaiverApplied
+from secreview.vocabulary import OPEN_STATUSES
 from secreview.waivers import Waiver, WaiverFile
 
 CRITICAL_LEVEL_RANK = -1  # the matrix's top level is "critical" for waiver ownership
@@ -18,7 +19,7 @@ def waiver_refusal(waiver: Waiver | None, status: str, level: str | None, top: s
     it applies). The deciding-facts search asks the same of answers not yet given."""
     if waiver is None:
         return "none"
-    if status not in ("finding", "unknown"):
+    if status not in OPEN_STATUSES:
         return "not_needed"
     if waiver.expires < review_date:
         return "expired"

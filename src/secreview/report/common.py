@@ -9,6 +9,7 @@ import re
 
 from secreview.i18n import Lang, label
 from secreview.review import Finding, Review
+from secreview.vocabulary import NO_LEVEL_COLOUR
 
 MAX_TEXT = 2000
 """Longest free text printed anywhere; longer text is cut with an ellipsis."""
@@ -32,7 +33,6 @@ def level_label(review: Review, level: str | None, lang: Lang) -> str:
     return level
 
 
-NO_LEVEL_COLOUR = "#6b7280"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 

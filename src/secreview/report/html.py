@@ -19,6 +19,7 @@ from secreview.report.common import deciding_intro, dpia_verdict, overall_levels
 from secreview.report.environment import drawable, environment
 from secreview.report.logo import Logo
 from secreview.review import Review
+from secreview.vocabulary import DECISION_COLOURS
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
@@ -26,12 +27,6 @@ PDF_FONT_FAMILY = "Secreview Noto Sans"
 SCREEN_FONT_FAMILY = '"Noto Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif'
 LOGO_URL = "secreview-asset:logo"
 """The logo's address inside the PDF; only the PDF's URL fetcher answers it."""
-DECISION_COLOURS = {
-    "approve": "#2e7d32",
-    "approve_with_conditions": "#a15c00",
-    "incomplete": "#37474f",
-    "reject": "#b71c1c",
-}
 
 
 def css_string(text: str) -> str:

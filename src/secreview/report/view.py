@@ -12,9 +12,10 @@ from typing import Any
 
 from secreview.i18n import Lang, format_fact, label
 from secreview.review import ExplanationStep, Finding, Review
+from secreview.vocabulary import DUE_KINDS, OPEN_STATUSES
 
-DUE_ORDER = ("before_contract", "before_go_live", "within_6_months", "within_12_months")
-OPEN = ("finding", "unknown")
+DUE_ORDER = DUE_KINDS
+OPEN = OPEN_STATUSES
 KEY_LEVELS = 2
 """Findings at the matrix's two highest levels (high and critical) get a section each."""
 MAX_DESCRIPTION_ROWS = 400
@@ -84,7 +85,7 @@ def action_plan(review: Review) -> list[Action]:
     open questions), not yet an action.
     """
     conditions = {c.rule_id for c in review.decision.conditions}
-    order = {due: i for i, due in enumerate(DUE_ORDER)}
+    order: dict[str, int] = {due: i for i, due in enumerate(DUE_ORDER)}
     actions = [Action(finding=f, is_condition=f.rule_id in conditions, due=f.due)
                for f in open_findings(review)
                if f.rule_id in conditions or f.status == "finding"]

@@ -35,13 +35,14 @@ from secreview.rules.model import (
     Not,
     SetRef,
 )
-from secreview.rules.regex_safety import MATCH_TEXT_LIMIT, UnsafePattern, compile_safe
+from secreview.rules.operators import OPERATORS, Facts, Operator, Predicate
+from secreview.rules.operators import names as operator_names
+from secreview.rules.regex_safety import UnsafePattern, compile_safe
 from secreview.tristate import Tri, tri_at_least
 
-Facts = Mapping[str, Any]
-Predicate = Callable[[Facts], Tri]
 PathKey = tuple[str | int, ...]
 Test = tuple[str, str, Any]
+"""(fact, operator, operand with sets resolved): one test a rule makes on a fact."""
 
 
 @dataclass
@@ -58,8 +59,8 @@ class CompileContext:
     presence: bool = False
     """Set when an ``exists`` or ``missing`` test was compiled."""
     tests: list[Test] = field(default_factory=list)
-    """Every top-level test as (fact, operator, operand with sets resolved): what the engine
-    needs to know which answers could change a condition (:mod:`secreview.engine.answers`)."""
+    """Every top-level test: what the engine needs to know which answers could change a
+    condition (:mod:`secreview.engine.answers`)."""
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
@@ -255,138 +256,81 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
                   facts: Mapping[str, FactSpec], top_level: bool) -> Predicate:
     name = leaf.fact
     spec = _lookup(ctx, path, name, facts, "fact")
-    op = leaf.operator
+    op = OPERATORS[leaf.operator]
     operand = leaf.operand
-    op_path = (*path, op)
+    op_path = (*path, op.name)
     if spec is None:
         return _never
     if top_level:
         ctx.used.add(name)
-    is_list = spec.kind == "list"
-    if spec.kind == "objects" and op not in ("exists", "missing", "is_empty"):
-        ctx.problem(op_path, f"'{name}' is a list of objects; '{op}' cannot test it",
-                    suggestion=f"use for_any/for_all: {{for_any: {name}, where: ...}}")
-        return _never
-    if op in ("contains", "intersects", "subset_of", "is_empty") and not (
-            is_list or spec.kind == "objects"):
-        ctx.problem(op_path, f"'{op}' needs a list fact, but '{name}' is {spec.kind}",
-                    suggestion="use 'eq' or 'in' on a single value")
-        return _never
-    if op in ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "matches") and is_list:
-        ctx.problem(op_path, f"'{op}' tests one value, but '{name}' is a list",
-                    suggestion="use 'contains', 'intersects', 'subset_of' or 'is_empty'")
-        return _never
-    if op in ("gt", "gte", "lt", "lte") and not spec.ordered:
-        ctx.problem(op_path, f"'{op}' needs an ordered fact (number, level, date), but '{name}' "
-                    f"is {spec.kind}", suggestion="use 'eq' or 'in'")
-        return _never
-    if op == "matches" and spec.kind not in ("string", "enum"):
-        ctx.problem(op_path, f"'matches' needs a text fact, but '{name}' is {spec.kind}")
+    if not _fits_operator(op, spec, name, ctx, op_path):
         return _never
 
-    if op in ("eq", "ne", "gt", "gte", "lt", "lte"):
+    if op.operand == "value":
         _check_value(spec, operand, ctx, op_path)
-    elif op == "contains":
+    elif op.operand == "item":
         _check_value(spec, operand, ctx, op_path, as_item=True)
-    elif op in ("in", "not_in", "intersects", "subset_of"):
+    elif op.operand == "set":
         resolved = _resolve_set(operand, ctx, op_path)
         if resolved is None:
             return _never
         if not isinstance(operand, SetRef):
             for i, item in enumerate(operand):
-                _check_value(spec, item, ctx, (*op_path, i), as_item=is_list)
+                _check_value(spec, item, ctx, (*op_path, i), as_item=spec.kind == "list")
         operand = resolved
+    elif op.operand == "regex":
+        operand = _compile_pattern(operand, ctx, op_path)
+        if operand is None:
+            return _never
     if top_level:
-        ctx.tests.append((name, op, operand))
-    return _leaf_predicate(name, op, operand, ctx, op_path)
-
-
-def _leaf_predicate(name: str, op: str, operand: Any, ctx: CompileContext,
-                    op_path: PathKey) -> Predicate:
-    if op == "eq":
-        def eq(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value == operand
-        return eq
-    if op == "ne":
-        def ne(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value != operand
-        return ne
-    if op == "in":
-        def in_(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value in operand
-        return in_
-    if op == "not_in":
-        def not_in(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value not in operand
-        return not_in
-    if op == "gt":
-        def gt(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value > operand
-        return gt
-    if op == "gte":
-        def gte(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value >= operand
-        return gte
-    if op == "lt":
-        def lt(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value < operand
-        return lt
-    if op == "lte":
-        def lte(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else value <= operand
-        return lte
-    if op in ("exists", "missing"):
+        ctx.tests.append((name, op.name, operand))
+    if op.target == "any":  # exists / missing: was the fact answered at all?
         ctx.presence = True
-        answered: Tri = op == "exists"
         if ctx.strict_presence:
-            return lambda f: None if f.get(name) is None else answered
-        if answered:
-            return lambda f: f.get(name) is not None
-        return lambda f: f.get(name) is None
-    if op == "matches":
-        try:
-            pattern = compile_safe(operand)
-        except re.error as exc:
-            ctx.problem(op_path, f"invalid regular expression: {exc}", code="unsafe-regex")
-            return _never
-        except UnsafePattern as exc:
-            ctx.problem(op_path, f"unsafe regular expression: {exc}", code="unsafe-regex",
-                        suggestion="bound repetitions ({1,64} instead of +) and avoid nested "
-                        "quantifiers; see SECURITY.md")
-            return _never
+            return _answered(name, op.name == "exists")
+    return op.build(name, operand)
 
-        def matches(f: Facts) -> Tri:
-            value = f.get(name)
-            if value is None or len(text := str(value)) > MATCH_TEXT_LIMIT:
-                return None  # too long to search in bounded time: unknown, never a guess
-            return pattern.search(text) is not None
-        return matches
-    if op == "contains":
-        def contains(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else operand in value
-        return contains
-    if op == "intersects":
-        def intersects(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else not operand.isdisjoint(value)
-        return intersects
-    if op == "subset_of":
-        def subset_of(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else operand.issuperset(value)
-        return subset_of
-    if op == "is_empty":
-        def is_empty(f: Facts) -> Tri:
-            value = f.get(name)
-            return None if value is None else (len(value) == 0) == operand
-        return is_empty
-    raise AssertionError(op)  # pragma: no cover - OPERATORS is exhaustive
+
+def _answered(name: str, answered: bool) -> Predicate:
+    """``exists``/``missing`` in Kleene form: unknown while the fact is unanswered."""
+    return lambda f: None if f.get(name) is None else answered
+
+
+def _fits_operator(op: Operator, spec: FactSpec, name: str, ctx: CompileContext,
+                   op_path: PathKey) -> bool:
+    """Can ``op`` test this fact at all? Reports why not, with the operators that can."""
+    kind = spec.kind
+    if kind == "objects" and not op.objects:
+        ctx.problem(op_path, f"'{name}' is a list of objects; '{op.name}' cannot test it",
+                    suggestion=f"use for_any/for_all: {{for_any: {name}, where: ...}}")
+        return False
+    if op.target == "list" and kind not in ("list", "objects"):
+        ctx.problem(op_path, f"'{op.name}' needs a list fact, but '{name}' is {kind}",
+                    suggestion="use 'eq' or 'in' on a single value")
+        return False
+    if op.target == "value" and kind == "list":
+        *first, last = [f"'{n}'" for n in operator_names("list")]
+        listed = f"{', '.join(first)} or {last}"
+        ctx.problem(op_path, f"'{op.name}' tests one value, but '{name}' is a list",
+                    suggestion=f"use {listed}")
+        return False
+    if op.ordered and not spec.ordered:
+        ctx.problem(op_path, f"'{op.name}' needs an ordered fact (number, level, date), but "
+                    f"'{name}' is {kind}", suggestion="use 'eq' or 'in'")
+        return False
+    if op.text and kind not in ("string", "enum"):
+        ctx.problem(op_path, f"'{op.name}' needs a text fact, but '{name}' is {kind}")
+        return False
+    return True
+
+
+def _compile_pattern(pattern: str, ctx: CompileContext, op_path: PathKey) -> re.Pattern[str] | None:
+    try:
+        return compile_safe(pattern)
+    except re.error as exc:
+        ctx.problem(op_path, f"invalid regular expression: {exc}", code="unsafe-regex")
+    except UnsafePattern as exc:
+        ctx.problem(op_path, f"unsafe regular expression: {exc}", code="unsafe-regex",
+                    suggestion="bound repetitions ({1,64} instead of +) and avoid nested "
+                    "quantifiers; see SECURITY.md")
+    return None

@@ -23,8 +23,9 @@ from secreview.loading import (
     configured_limits,
     load_document,
 )
-from secreview.rules.compiler import CompileContext, Predicate, Test, compile_condition
+from secreview.rules.compiler import CompileContext, Test, compile_condition
 from secreview.rules.model import Condition, Escalation, ExtensionFact, Mitigation, Rule, Ruleset
+from secreview.rules.operators import Predicate
 from secreview.validation import validate
 
 RULESET_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_depth=60)

@@ -24,7 +24,9 @@ from pydantic import (
 )
 
 from secreview.i18n import Text
+from secreview.rules.operators import OPERATOR_NAMES
 from secreview.system import Date
+from secreview.vocabulary import Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
 
 Scalar = bool | int | float | str | dt.date
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
@@ -33,13 +35,6 @@ FactPath = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z0-
                                             max_length=200)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 
-OPERATORS = (
-    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "missing", "matches",
-    "contains", "intersects", "subset_of", "is_empty",
-)
-ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
-SET_OPERATORS = ("in", "not_in", "intersects", "subset_of")
-LIST_OPERATORS = ("contains", "intersects", "subset_of", "is_empty")
 WP248_CRITERIA = (
     "evaluation_or_scoring", "automated_decisions", "systematic_monitoring", "sensitive_data",
     "large_scale", "combined_datasets", "vulnerable_subjects", "innovative_technology",
@@ -86,7 +81,7 @@ class Leaf(_Strict):
     def _one_operator(self) -> Leaf:
         used = self.operators()
         if len(used) != 1:
-            names = ", ".join(OPERATORS)
+            names = ", ".join(OPERATOR_NAMES)
             if not used:
                 raise ValueError(f"a condition on a fact needs one operator: {names}")
             raise ValueError(f"a condition has one operator, found {len(used)}: {', '.join(used)}")
@@ -218,17 +213,12 @@ class Mitigation(_Strict):
 
     id: Identifier
     when: Condition
-    lowers: Literal["likelihood", "consequence"]
+    lowers: Axis
     steps: Annotated[int, Field(ge=1, le=3)] = 1
     title: Text
 
 
 Level4 = Annotated[int, Field(ge=1, le=4)]
-OwnerRole = Literal[
-    "project_lead", "procurement", "information_owner", "system_owner", "security_officer",
-    "data_protection_officer", "archivist", "legal", "vendor", "management",
-]
-Due = Literal["before_contract", "before_go_live", "within_6_months", "within_12_months"]
 
 
 class Escalation(_Strict):
@@ -255,7 +245,7 @@ class Example(_Strict):
     mitigations) and whether an escalation applies."""
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    expect: Literal["finding", "pass", "unknown", "not_applicable"]
+    expect: RuleStatus
     facts: dict[str, Any]
     consequence: Level4 | None = Field(
         None, description="Expected consequence after scaling and escalation (worst case)")
@@ -279,7 +269,7 @@ class Rule(_Strict):
     consequence_scaling: ConsequenceScaling | None = None
     applies_if: Condition | None = None
     finding_if: Condition
-    on_unknown: Literal["unknown", "finding", "pass"] = Field(
+    on_unknown: OnUnknown = Field(
         "unknown",
         description="What an undecidable rule reports: an unverified finding with a question "
         "(default), a finding, or a pass",
@@ -289,11 +279,11 @@ class Rule(_Strict):
         description="Levels that rise when harms compound (after classification scaling)",
     )
     mitigations: list[Mitigation] = Field(default_factory=list)
-    remedy: Literal["contract", "configuration", "procedure", "none"] = Field(
+    remedy: Remedy = Field(
         "procedure", description="How a finding is resolved; 'none' means it cannot be mitigated"
     )
     owner_role: OwnerRole = "project_lead"
-    due: Due = "before_contract"
+    due: DueKind = "before_contract"
     dpia_criterion: Literal[WP248_CRITERIA] | None = Field(  # type: ignore[valid-type]
         None, description="Marks a DPIA screening rule: a 'finding' means the criterion is met"
     )

@@ -18,6 +18,7 @@ from secreview.facts import FactSpec
 from secreview.loading import PathKey
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import AllOf, AnyOf, AtLeast, Condition, ForAny, Leaf, plain
+from secreview.rules.operators import OPERATORS
 
 _FINITE_RANGE = 1000
 
@@ -146,16 +147,16 @@ def _empty_interval(leaves: list[Leaf], spec: FactSpec) -> bool:
     low, low_open = (spec.minimum, False) if spec.minimum is not None else (None, False)
     high, high_open = (spec.maximum, False) if spec.maximum is not None else (None, False)
     for leaf in leaves:
-        op, value = leaf.operator, leaf.operand
-        if op not in ("gt", "gte", "lt", "lte") or isinstance(value, bool):
+        op, value = OPERATORS[leaf.operator], leaf.operand
+        if op.bound is None or isinstance(value, bool):
             continue
         try:
-            if op in ("gt", "gte") and (low is None or value > low or
-                                        (value == low and op == "gt")):
-                low, low_open = value, op == "gt"
-            if op in ("lt", "lte") and (high is None or value < high or
-                                        (value == high and op == "lt")):
-                high, high_open = value, op == "lt"
+            if op.bound == "low" and (low is None or value > low or
+                                      (value == low and op.strict)):
+                low, low_open = value, op.strict
+            if op.bound == "high" and (high is None or value < high or
+                                       (value == high and op.strict)):
+                high, high_open = value, op.strict
         except TypeError:
             return False
     if low is None or high is None:

@@ -1,1 +1,1 @@
-"""The security officer's tools over rulesets: lint, rule tests, catalogue and docs, diff."""
+"""The security officer's tools over rulesets: lint, rule tests, catalogue, docs, ruleset diff."""

@@ -34,20 +34,6 @@ LEVEL_NAMES: dict[int, Text] = {
     4: Text(sv="Maximal", en="Maximum"),
 }
 
-REMEDIES: dict[str, Text] = {
-    "contract": Text(sv="Avtal", en="Contract"),
-    "configuration": Text(sv="Konfiguration", en="Configuration"),
-    "procedure": Text(sv="Rutin", en="Procedure"),
-    "none": Text(sv="Kan inte åtgärdas", en="Cannot be remedied"),
-}
-
-ON_UNKNOWN: dict[str, Text] = {
-    "unknown": Text(sv="overifierad brist med fråga till leverantören",
-                    en="unverified finding with a question to the vendor"),
-    "finding": Text(sv="brist", en="finding"),
-    "pass": Text(sv="uppfylld", en="pass"),
-}
-
 WORDS: dict[str, Text] = {
     "catalogue": Text(sv="Regelkatalog", en="Rule catalogue"),
     "aspect": Text(sv="Område", en="Aspect"),
@@ -204,13 +190,13 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
     if rule.applies_if is not None:
         lines += [f"  {word('applies_if', lang)}:", _indent(condition_yaml(rule.applies_if))]
     lines += [f"  {word('finding_if', lang)}:", _indent(condition_yaml(rule.finding_if))]
-    lines.append(f"  {word('on_unknown', lang)}: {ON_UNKNOWN[rule.on_unknown].get(lang)}")
+    lines.append(f"  {word('on_unknown', lang)}: {_named('on_unknown', rule.on_unknown, lang)}")
     if rule.mitigations:
         lines.append(f"  {word('mitigations', lang)}:")
         for m in rule.mitigations:
             lines.append(f"    - {m.id}: {m.title.get(lang)} ({_lowers(m.lowers, m.steps, lang)})")
             lines.append(_indent(condition_yaml(m.when), "        "))
-    lines.append(f"  {word('remedy', lang)}: {REMEDIES[rule.remedy].get(lang)}")
+    lines.append(f"  {word('remedy', lang)}: {_named('remedy', rule.remedy, lang)}")
     lines.append(f"  {word('owner', lang)}: {_named('role', rule.owner_role, lang)}")
     lines.append(f"  {word('due', lang)}: {_named('due', rule.due, lang)}")
     if rule.dpia_criterion:
@@ -282,7 +268,7 @@ def _view(compiled: CompiledRule, catalog: Catalog, lang: Lang) -> RuleView:
         likelihood=_level(rule.likelihood, lang), scaling=_scaling_text(rule, lang),
         references=[(ref.label(), ref.url) for ref in rule.references],
         ruleset=f"{loaded.id} {loaded.model.ruleset.version}",
-        remedy=REMEDIES[rule.remedy].get(lang), owner=_named("role", rule.owner_role, lang),
+        remedy=_named("remedy", rule.remedy, lang), owner=_named("role", rule.owner_role, lang),
         due=_named("due", rule.due, lang),
         dpia=_named("criterion", rule.dpia_criterion, lang) if rule.dpia_criterion else None,
         applies_if=condition_yaml(rule.applies_if) if rule.applies_if else None,

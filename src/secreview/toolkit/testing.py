@@ -32,13 +32,13 @@ from secreview.rules.loader import Catalog, require_existing, ruleset_files
 from secreview.rules.model import RuleId
 from secreview.toolkit.examples import run_examples
 from secreview.validation import validate
+from secreview.vocabulary import RuleStatus
 
-Status = Literal["finding", "pass", "unknown", "not_applicable"]
 EXPECTED_SUFFIX = ".expected"
 FIXTURE_FOLDER = "fixtures"
 
 
-class Expectations(RootModel[dict[RuleId, Status]]):
+class Expectations(RootModel[dict[RuleId, RuleStatus]]):
     """``rule id -> expected status`` for one fixture system."""
 
 
