@@ -221,6 +221,20 @@ def rule_bounds(outcome: RuleOutcome, facts: Mapping[str, Any],
     return Bounds(certain, worst, low, residual_worst, residual_low)
 
 
+def escalated(compiled: CompiledRule, facts: Mapping[str, Any]) -> Tri:
+    """Does an escalation of the rule apply: true if one does for certain, unknown if one might,
+    false if none can."""
+    _mitigations, checks = _predicates(compiled)
+    result: Tri = False
+    for check in checks:
+        holds = check(facts)
+        if holds is True:
+            return True
+        if holds is None:
+            result = None
+    return result
+
+
 def _mitigation_states(compiled: CompiledRule, checks: tuple[Predicate, ...],
                        facts: Mapping[str, Any], outcome: RuleOutcome
                        ) -> tuple[tuple[str, ...], tuple[str, ...]]:
