@@ -7,13 +7,15 @@ them), and the decision follows from per-clause match counts adjusted for those 
 (:class:`~secreview.engine.decide.Policy`), never from a whole review per candidate.
 
 The search is greedy. An entry is *open* while a reject or incomplete clause sees it differently
-as the facts stand and in the worst case; the review is decided when nothing open is left that
-keeps it incomplete. Each round tries every unanswered fact of the open entries at each answer the
-rules can tell apart (:mod:`secreview.engine.answers`) and takes the fact whose least helpful
-answer still leaves the fewest open entries (then: the one more of whose answers decide, then the
-best average), assuming that least helpful answer before the next round. The list is therefore
-a sequence of questions that settles the review even if every answer is the unhelpful one, as far
-as the search looked; ``suffice`` says whether it got there within :data:`MAX_DECIDING` facts.
+as the facts stand and in the worst case; the review is decided once nothing open keeps it
+incomplete. Each round tries the unanswered facts of the open entries at each answer the rules can
+tell apart (:mod:`secreview.engine.answers`) and takes the fact that settles most: one whose every
+answer decides, else the one leaving the fewest entries open on average over its answers (a
+routing question that closes a whole branch ranks high), then the one with more deciding
+answers. Before the next round it assumes that fact's *least helpful* answer, so the list keeps
+covering the case where the answers go against a decision. ``suffice`` says whether, along that
+path, the review is decided within :data:`MAX_DECIDING` facts: a search result, not a proof over
+every combination of answers.
 """
 
 from __future__ import annotations
@@ -200,7 +202,7 @@ class Situation:
 
 @dataclass(frozen=True)
 class _Ranked:
-    key: tuple[bool, int, int, float]  # worst answer: undecided, open; -deciding answers; mean
+    key: tuple[bool, float, int, int]  # not always decided; mean open; -deciding answers; worst
     value: Any  # the least helpful answer, assumed for the next round
     state: State
 
@@ -211,28 +213,34 @@ def deciding_facts(situation: Situation, limit: int = MAX_DECIDING) -> DecidingF
     if state.decided:
         return DecidingFacts([], True, {})
     answers: dict[str, Any] = {}
-    shortlist: list[str] | None = None
+    shortlist: list[str] = []
     while not state.decided and len(answers) < limit:
         pool = situation.open_facts(state)
-        if shortlist is not None:
-            pool = [fact for fact in shortlist if fact in pool]
-        ranked = sorted(((rank, fact) for fact in pool
-                         if (rank := _rank(situation, fact, state)) is not None),
-                        key=lambda pair: (pair[0].key, pair[1]))
+        listed = [fact for fact in shortlist if fact in pool]
+        ranked = _ranked(situation, listed or pool, state)
+        if listed and not ranked:
+            ranked = _ranked(situation, pool, state)
+            listed = []
         if not ranked:
             break
-        if shortlist is None:
-            shortlist = [fact for _rank_, fact in ranked[:SHORTLIST]]
+        if not listed:
+            shortlist = [fact for _rank, fact in ranked[:SHORTLIST]]
         best, fact = ranked[0]
         answers[fact] = best.value
         state = best.state
     return DecidingFacts(list(answers), state.decided, answers)
 
 
+def _ranked(situation: Situation, facts: list[str], state: State) -> list[tuple[_Ranked, str]]:
+    found = [(rank, fact) for fact in facts if (rank := _rank(situation, fact, state)) is not None]
+    return sorted(found, key=lambda pair: (pair[0].key, pair[1]))
+
+
 def _rank(situation: Situation, fact: str, now: State) -> _Ranked | None:
-    """How well answering ``fact`` settles the review: its least helpful answer first (decided
-    or not, entries left open), then how many of its answers decide, then the average left
-    open. None when no answer to it changes anything."""
+    """How much answering ``fact`` settles: first a fact every answer of which decides the
+    review, then the fewest entries left open on average over its answers, then the most
+    answers that decide, then the fewest left open by its least helpful answer. None when no
+    answer to it changes anything."""
     results: list[tuple[tuple[bool, int], Any, State]] = []
     for value in candidates(situation.catalog, fact).values:
         state = situation.answer({fact: value}, now)
@@ -242,4 +250,4 @@ def _rank(situation: Situation, fact: str, now: State) -> _Ranked | None:
     worst_key, value, state = max(results, key=lambda r: r[0])
     deciding = sum(1 for key, _v, _s in results if not key[0])
     average = sum(key[1] for key, _v, _s in results) / len(results)
-    return _Ranked((worst_key[0], worst_key[1], -deciding, average), value, state)
+    return _Ranked((deciding < len(results), average, -deciding, worst_key[1]), value, state)
