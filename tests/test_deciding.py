@@ -235,3 +235,22 @@ def test_answering_the_deciding_facts_decides(system: SystemDescription) -> None
     changed = answered(inputs.system, search.answers)
     if changed is not None:
         assert core_outcome(with_system(inputs, changed)) != "incomplete"
+
+
+def test_a_ceiling_on_a_fact_that_cannot_carry_one_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from secreview.errors import InputError
+    from secreview.profile import bundled_profile_path
+    from secreview.toolkit.lint import lint_profile
+
+    text = bundled_profile_path().read_text(encoding="utf-8")
+    for fact, message in (("classification.confidentialty", "unknown fact"),
+                          ("personal_data.processed", "not a classification level")):
+        profile = tmp_path / "profile.yaml"
+        profile.write_text(text.replace("    fact: classification.confidentiality",
+                                        f"    fact: {fact}"), encoding="utf-8")
+        with pytest.raises(InputError, match=message) as caught:
+            load_inputs(EXAMPLES / "hr-service-se.yaml", profile_path=profile)
+        assert caught.value.problems[0].line is not None
+        assert [p.code for p in lint_profile(profile).problems] == ["ceiling"]

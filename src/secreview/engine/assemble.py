@@ -120,7 +120,7 @@ def build_review(inputs: Inputs, review_date: dt.date | None = None,
     decision = decide(findings, profile.decision, matrix)
     deciding: list[str] = []
     if decision.outcome == "incomplete":
-        situation = Situation(catalog, evaluation, profile, inputs.waivers, date)
+        situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
         search = deciding_facts(situation)
         deciding = search.facts
         decision = decision.model_copy(update={"deciding_facts": search.facts,

@@ -21,17 +21,18 @@ every combination of answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from secreview.engine.answers import candidates
-from secreview.engine.decide import Choice, Entry, Policy, Signature, add
+from secreview.engine.decide import Choice, Entry, Policy, Signature, add, entry_of
 from secreview.engine.dpia import derive_facts
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate_rule
 from secreview.engine.scoring import rule_bounds
 from secreview.engine.waive import waiver_refusal
 from secreview.profile import Profile, RiskMatrix
+from secreview.review import Finding
 from secreview.rules.loader import Catalog
 from secreview.waivers import WaiverFile
 
@@ -98,7 +99,9 @@ class Situation:
     """One review's evaluation, ready for hypothetical answers."""
 
     def __init__(self, catalog: Catalog, evaluation: Evaluation, profile: Profile,
-                 waivers: WaiverFile | None, review_date: dt.date) -> None:
+                 waivers: WaiverFile | None, review_date: dt.date,
+                 findings: Sequence[Finding] | None = None) -> None:
+        """``findings`` (the review's, when already scored) saves scoring every rule again."""
         self.catalog = catalog
         self.facts = evaluation.facts
         self.outcomes = evaluation.outcomes
@@ -116,7 +119,12 @@ class Situation:
         self.derived_readers = tuple(sorted({i for path, positions in
                                              catalog.rules_by_fact.items()
                                              if path.startswith(DERIVED) for i in positions}))
-        self.entries: list[Entry | None] = [self.entry(o, self.facts) for o in self.outcomes]
+        self._memo: dict[tuple[Any, ...], Entry | None] = {}
+        if findings is not None:
+            by_id = {f.rule_id: entry_of(f, matrix) for f in findings}
+            self.entries: list[Entry | None] = [by_id.get(r.id) for r in rules]
+        else:
+            self.entries = [self.entry(o, self.facts) for o in self.outcomes]
         self.signatures: list[Signature | None] = [
             self.policy.signature(e) if e is not None else None for e in self.entries]
         self.actual, self.worst = self.policy.tally(e for e in self.entries if e is not None)
@@ -145,6 +153,17 @@ class Situation:
         return Entry(compiled.id, outcome.status, confirmed, self.ranks[worst_level],
                      compiled.rule.remedy, compiled.aspect)
 
+    def _entry_at(self, position: int, facts: Mapping[str, Any]) -> Entry | None:
+        """The entry of the rule at ``position`` on these facts, memoised on the values of the
+        facts it reads: the search asks the same question of a rule round after round."""
+        compiled = self.catalog.rules[position]
+        key = _frozen((position, *[facts.get(path) for path in compiled.facts_used]))
+        if key is None:
+            return self.entry(evaluate_rule(compiled, facts), facts)
+        if key not in self._memo:
+            self._memo[key] = self.entry(evaluate_rule(compiled, facts), facts)
+        return self._memo[key]
+
     def answer(self, answers: Mapping[str, Any], start: State | None = None) -> State:
         """The decision if ``answers`` were given on top of ``start`` (the review as it is, by
         default); only the rules the new answers touch are evaluated again."""
@@ -167,7 +186,7 @@ class Situation:
         changed = dict(start.changed)
         for position in touched:
             before = changed.get(position, self.entries[position])
-            entry = self.entry(evaluate_rule(rules[position], facts), facts)
+            entry = self._entry_at(position, facts)
             if entry == before:
                 continue
             changed[position] = entry
@@ -198,6 +217,29 @@ class Situation:
         if any(path.startswith(DERIVED) for path in found):
             found.update(path for path in self.screening_facts if facts.get(path) is None)
         return sorted(path for path in found if not path.startswith(DERIVED))
+
+
+def _frozen(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """``values`` as a hashable key (lists become tuples); None when an item cannot be one."""
+    try:
+        hash(values)
+        return values
+    except TypeError:
+        pass
+    try:
+        frozen = tuple(_freeze(v) for v in values)
+        hash(frozen)
+    except TypeError:
+        return None
+    return frozen
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def rule_bounds(outcome: RuleOutcome, facts: Mapping[str, Any],
             floor = compiled.scaling_floor
             low_c = max([consequence, *(c for t, c in scaling.levels.items()
                                         if floor is not None and floor >= t)])
-            if steps is not None:
+            if steps is not None and worst_c > consequence:
                 steps.append(Step("scaling_unknown", "consequence", consequence, worst_c,
                                   ref=scaling.fact, value=low_c))
             if assumptions is not None and worst_c > low_c:

@@ -21,7 +21,8 @@ def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     level = finding.residual.level if finding.residual else None
     marker = {"finding": "✗", "unknown": "?", "waived": "~"}.get(finding.status, " ")
     shown = level_label(review, level, lang).upper()
-    if finding.residual is not None and finding.residual.basis == "assumed":
+    if finding.status != "unknown" and finding.residual is not None and (
+            finding.residual.basis == "assumed"):
         shown += f", {assumed_level_note(review, finding, lang)}"
     head = f"  {marker} [{shown}] {finding.title.get(lang)}"
     lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]

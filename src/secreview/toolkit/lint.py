@@ -87,6 +87,8 @@ HINTS: dict[str, str] = {
     "unused-fact": "remove the extension fact or use it in a rule",
     "tailoring": "tailor only rules that the profile's rulesets define; see "
                  "'secreview rules list'",
+    "ceiling": "name an integer classification fact with a small range, such as "
+               "classification.confidentiality",
 }
 
 
@@ -659,6 +661,22 @@ def _tailoring_problems(profile: Profile, doc: Document,
     return problems
 
 
+def _ceiling_problems(profile: Profile, doc: Document,
+                      catalog: Catalog | None) -> list[LintProblem]:
+    """A classification ceiling on a fact the selected rulesets cannot cap."""
+    from secreview.engine.ceiling import check_ceiling_fact
+
+    ceiling = profile.decision.classification_ceiling
+    if ceiling is None or catalog is None:
+        return []
+    problem = check_ceiling_fact(ceiling, catalog)
+    if problem is None:
+        return []
+    return [_new("ceiling", f"classification_ceiling: {problem}",
+                 doc.where(("decision", "classification_ceiling", "fact")),
+                 suggestion=did_you_mean(ceiling.fact, catalog.facts))]
+
+
 def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> LintReport:
     """Lint what an organisation profile selects (bundled and own rulesets, plus ``paths``)
     together, and check its tailoring against the rules that selection holds."""
@@ -681,6 +699,7 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
         selected = ruleset_files([file.parent / p for p in profile.tailoring.rulesets])
     report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
     report.problems += problems + _tailoring_problems(profile, doc, catalog)
+    report.problems += _ceiling_problems(profile, doc, catalog)
     report.files += 1
     return _sorted(report)
 
