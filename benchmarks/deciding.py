@@ -64,6 +64,12 @@ def _search(inputs: Inputs) -> Any:
     return deciding_facts(situation)
 
 
+def _cpu(stats: Stats) -> float:
+    """The CPU time of a measurement: on a shared machine the wall clock also counts the other
+    jobs' turns, and the budget is what the review itself costs."""
+    return stats.cpu_median_ns if stats.cpu_median_ns is not None else stats.median_ns
+
+
 def _measure_one(section: Section, name: str, inputs: Inputs, config: Config) -> Stats:
     review = measure(lambda: build_review(inputs, REVIEW_DATE), operations=1,
                      repeat=config.repeat, disable_gc=False)
@@ -85,10 +91,10 @@ def run(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
     examples = sorted((ROOT / "examples").glob("*.yaml"))
     for example in examples[:1] if config.quick else examples:
         inputs = load_inputs(example)
-        worst.append(_measure_one(section, f"examples/{example.name}", inputs, config).median_ns)
+        worst.append(_cpu(_measure_one(section, f"examples/{example.name}", inputs, config)))
     for name, data in (("empty description", {}), ("two answers (issue 12)", SPARSE)):
         inputs = _inputs(SystemDescription.model_validate(data), catalog, profile, sha)
-        worst.append(_measure_one(section, name, inputs, config).median_ns)
+        worst.append(_cpu(_measure_one(section, name, inputs, config)))
     _portfolio(section, catalog, portfolio, profile, sha, config)
     large = copied_catalogue(catalog, 2 if config.quick else COPIES)
     for name, data in (("empty description", {}), ("two answers (issue 12)", SPARSE)):
@@ -96,8 +102,8 @@ def run(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
         _measure_one(section, f"{name}, {len(large.rules)} rules", inputs, config)
     slowest = max(worst)
     section.targets.append(Target(
-        f"whole review with deciding facts ≤ {format_duration(TARGET_NS)} (slowest of the "
-        "examples, the empty and the two-answer description, bundled rulesets)",
+        f"whole review with deciding facts ≤ {format_duration(TARGET_NS)} of CPU (slowest of "
+        "the examples, the empty and the two-answer description, bundled rulesets)",
         format_duration(slowest), slowest <= TARGET_NS))
     section.notes.append(
         f"Each cell is the median [IQR] of {config.repeat} runs after a warm-up, garbage "
@@ -111,6 +117,7 @@ def _portfolio(section: Section, catalog: Catalog, portfolio: Portfolio, profile
     """Over the generated portfolio's incomplete reviews: the search's cost and result."""
     limit = 3 if config.quick else 100
     costs: list[float] = []
+    cpu: list[float] = []
     named: list[int] = []
     enough = 0
     for system in portfolio.systems:
@@ -122,6 +129,7 @@ def _portfolio(section: Section, catalog: Catalog, portfolio: Portfolio, profile
                         operations=1, repeat=1, disable_gc=False)
         found = _search(inputs)
         costs.append(stats.median_ns)
+        cpu.append(stats.cpu_median_ns or 0.0)
         named.append(len(found.facts))
         enough += found.suffice
         if len(costs) >= limit:
@@ -130,8 +138,9 @@ def _portfolio(section: Section, catalog: Catalog, portfolio: Portfolio, profile
         section.add("deciding facts, generated portfolio", value="no incomplete review")
         return
     section.add(f"deciding facts alone, {len(costs)} incomplete generated systems",
-                value=f"median {format_duration(statistics.median(costs))}, "
-                f"max {format_duration(max(costs))}",
+                value=f"median {format_duration(statistics.median(costs))} "
+                f"(CPU {format_duration(statistics.median(cpu))}), max "
+                f"{format_duration(max(costs))} (CPU {format_duration(max(cpu))})",
                 unit=f"median {statistics.median(named):g} facts named; {enough} of "
                 f"{len(costs)} decided by them")
 
