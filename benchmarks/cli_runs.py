@@ -215,18 +215,18 @@ def pdf_reports(source: RuleSource, catalog: Catalog, config: Config) -> Section
 
 def _render_in_process(path: Path, rule_options: list[str], config: Config
                        ) -> tuple[Stats, int]:
-    from secreview.engine.assemble import review_file
-    from secreview.report import render
+    from secreview import Reviewer
 
     rules = rule_options[1::2]  # ["--rules", PATH, ...] -> [PATH, ...]
-    review = review_file(path, rules, review_date=dt.date.fromisoformat(REVIEW_DATE))
-    output = render(review, "pdf", review.language)
+    reviewer = Reviewer(rules=rules)
+    review = reviewer.review(path, dt.date.fromisoformat(REVIEW_DATE))
+    output = reviewer.render(review, "pdf")
     if not isinstance(output, bytes):
         raise TypeError("the pdf renderer returned text")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(output)
         handle.flush()
         pages = _pdf_pages(Path(handle.name))
-    stats = measure(lambda: render(review, "pdf", review.language), operations=1,
+    stats = measure(lambda: reviewer.render(review, "pdf"), operations=1,
                     repeat=config.pdf_repeat, disable_gc=False)
     return stats, max(pages, 1)

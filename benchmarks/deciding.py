@@ -21,10 +21,11 @@ from typing import Any
 from benchmarks.inputs import ROOT, Config, Portfolio
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
+from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.evaluate import evaluate
-from secreview.inputs import Inputs, load_inputs
+from secreview.inputs import Inputs
 from secreview.loading import Document
 from secreview.profile import Profile, load_profile
 from secreview.rules.loader import Catalog, LoadedRuleset, build_catalog
@@ -89,8 +90,9 @@ def run(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
     profile, sha, _path = load_profile(None)
     worst: list[float] = []
     examples = sorted((ROOT / "examples").glob("*.yaml"))
+    reviewer = Reviewer()
     for example in examples[:1] if config.quick else examples:
-        inputs = load_inputs(example)
+        inputs = reviewer.load(example)
         worst.append(_cpu(_measure_one(section, f"examples/{example.name}", inputs, config)))
     for name, data in (("empty description", {}), ("two answers (issue 12)", SPARSE)):
         inputs = _inputs(SystemDescription.model_validate(data), catalog, profile, sha)

@@ -27,14 +27,9 @@ from dataclasses import dataclass
 from benchmarks.inputs import Config, Portfolio, RuleSource
 from benchmarks.results import Section, Target
 from benchmarks.timing import format_duration, measure
-from secreview.engine.assemble import build_review
+from secreview import Reviewer
 from secreview.engine.evaluate import Evaluation, evaluate
-from secreview.inputs import Inputs
-from secreview.loading import Document, load_bytes
-from secreview.profile import Profile, load_profile
 from secreview.rules.loader import Catalog
-from secreview.system import SystemDescription
-from secreview.validation import validate
 
 TARGET_NS = 1_000_000_000  # 1,000 systems in under 1 s
 REVIEW_DATE = dt.date(2026, 11, 26)  # fixed, so reviews do not depend on today's date
@@ -43,9 +38,7 @@ REVIEW_DATE = dt.date(2026, 11, 26)  # fixed, so reviews do not depend on today'
 @dataclass
 class _State:
     source: RuleSource
-    catalog: Catalog
-    profile: Profile
-    profile_sha256: str
+    reviewer: Reviewer
 
 
 _STATE: _State | None = None
@@ -55,8 +48,7 @@ def _initialise(source: RuleSource) -> None:
     """Load rulesets and the default profile once per process (worker initializer)."""
     global _STATE
     if _STATE is None or _STATE.source != source:
-        profile, sha256, _path = load_profile(None)
-        _STATE = _State(source, source.load(), profile, sha256)
+        _STATE = _State(source, Reviewer(rules=source.paths))
 
 
 def _summary(evaluation: Evaluation) -> tuple[int, int]:
@@ -69,19 +61,14 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _load(raw: bytes, index: int) -> tuple[SystemDescription, Document]:
-    doc = load_bytes(raw, f"portfolio-{index}.json")
-    return validate(SystemDescription, doc), doc
-
-
 def load_and_evaluate(chunk: tuple[int, list[bytes]]) -> list[str]:
     """Parse, validate and evaluate; one digest of the statuses per system."""
     assert _STATE is not None
-    start, raws = chunk
+    _start, raws = chunk
     digests = []
-    for offset, raw in enumerate(raws):
-        system, _doc = _load(raw, start + offset)
-        outcomes = evaluate(system, _STATE.catalog).outcomes
+    reviewer = _STATE.reviewer
+    for raw in raws:
+        outcomes = evaluate(reviewer.load(raw).system, reviewer.catalog).outcomes
         digests.append(_digest(",".join(f"{o.rule.id}={o.status}" for o in outcomes)))
     return digests
 
@@ -89,13 +76,11 @@ def load_and_evaluate(chunk: tuple[int, list[bytes]]) -> list[str]:
 def load_review_json(chunk: tuple[int, list[bytes]]) -> list[str]:
     """Parse, validate, build the review and serialise it; one digest of the JSON per system."""
     assert _STATE is not None
-    start, raws = chunk
+    _start, raws = chunk
     digests = []
-    for offset, raw in enumerate(raws):
-        system, doc = _load(raw, start + offset)
-        inputs = Inputs(system=system, system_doc=doc, catalog=_STATE.catalog,
-                        profile=_STATE.profile, profile_sha256=_STATE.profile_sha256)
-        digests.append(_digest(build_review(inputs, review_date=REVIEW_DATE).to_json()))
+    reviewer = _STATE.reviewer
+    for raw in raws:
+        digests.append(_digest(reviewer.review(raw, REVIEW_DATE).to_json()))
     return digests
 
 

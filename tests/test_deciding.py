@@ -12,16 +12,16 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from secreview.api import Reviewer
 from secreview.engine.answers import candidates
 from secreview.engine.assemble import build_review
 from secreview.engine.decide import decide
 from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.evaluate import evaluate
-from secreview.inputs import Inputs, load_inputs
-from secreview.loading import Document
+from secreview.inputs import Inputs
 from secreview.review import Review
 from secreview.system import SystemDescription
-from test_properties_review import _bundled, systems
+from test_properties_review import _reviewer, systems
 
 DATE = dt.date(2026, 11, 29)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -29,10 +29,7 @@ TWO_ANSWERS = {"personal_data": {"processed": True}, "vendor": {"third_country_l
 
 
 def inputs_for(data: dict[str, Any]) -> Inputs:
-    catalog, profile, sha, tailoring = _bundled()
-    system = SystemDescription.model_validate(data)
-    return Inputs(system, Document(data=data, source="t.yaml", sha256="0" * 64), catalog,
-                  profile, sha, tailoring=tailoring)
+    return _reviewer().load(data)
 
 
 def review_of(data: dict[str, Any]) -> Review:
@@ -104,7 +101,7 @@ def test_an_empty_description_is_incomplete_and_names_what_decides() -> None:
 
 def test_decided_reviews_have_no_deciding_facts() -> None:
     for name in ("school-platform", "hr-service-se", "case-management-onprem"):
-        review = build_review(load_inputs(EXAMPLES / f"{name}.yaml"))
+        review = Reviewer().review(EXAMPLES / f"{name}.yaml")
         assert review.decision.outcome != "incomplete"
         assert review.decision.deciding_facts == []
         assert not any(q.deciding for q in review.questions)
@@ -170,9 +167,8 @@ def core_outcome(inputs: Inputs) -> str:
     return decide(review.findings, inputs.profile.decision, inputs.profile.matrix).outcome
 
 
-def with_system(inputs: Inputs, system: SystemDescription) -> Inputs:
-    return Inputs(system, inputs.system_doc, inputs.catalog, inputs.profile,
-                  inputs.profile_sha256, tailoring=inputs.tailoring)
+def with_system(_inputs: Inputs, system: SystemDescription) -> Inputs:
+    return _reviewer().load(system)
 
 
 SETTINGS = settings(max_examples=25, deadline=None,
@@ -251,6 +247,6 @@ def test_a_ceiling_on_a_fact_that_cannot_carry_one_is_refused(tmp_path: Path) ->
         profile.write_text(text.replace("    fact: classification.confidentiality",
                                         f"    fact: {fact}"), encoding="utf-8")
         with pytest.raises(InputError, match=message) as caught:
-            load_inputs(EXAMPLES / "hr-service-se.yaml", profile_path=profile)
+            Reviewer(profile)
         assert caught.value.problems[0].line is not None
         assert [p.code for p in lint_profile(profile).problems] == ["ceiling"]

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from secreview.engine.evaluate import check_extensions, decide_status, evaluate
+from secreview.engine.evaluate import decide_status, evaluate
 from secreview.errors import InputError
+from secreview.inputs import check_extensions
 from secreview.loading import parse_yaml_text
 from secreview.rules.loader import Catalog, load_catalog
 from secreview.system import SystemDescription

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.review import Review
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -8,18 +8,16 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from secreview.api import Reviewer, review_file
 from secreview.cli import main
-from secreview.engine.assemble import build_review, review_file
-from secreview.inputs import load_inputs
 from secreview.open_questions import csv_document, group_questions, render_questions
-from secreview.questionnaire import questionnaire
 
 
 def _template_review(tmp_path: Path, rules: list[Path]):  # type: ignore[no-untyped-def]
     file = tmp_path / "system.yaml"
-    file.write_text(questionnaire(rules=rules), encoding="utf-8")
-    inputs = load_inputs(file, rules)
-    return build_review(inputs), inputs.catalog
+    reviewer = Reviewer(rules=rules)
+    file.write_text(reviewer.questionnaire(), encoding="utf-8")
+    return reviewer.review(file), reviewer.catalog
 
 
 def test_numbers_run_in_reading_order_and_keep_the_ranking(tmp_path: Path,
@@ -96,7 +94,7 @@ def test_no_questions_says_so(tmp_path: Path, mini_rules: Path) -> None:
 
 def test_cli_questions_formats(tmp_path: Path, mini_rules: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(questionnaire(rules=[mini_rules]), encoding="utf-8")
+    file.write_text(Reviewer(rules=[mini_rules]).questionnaire(), encoding="utf-8")
     runner = CliRunner()
     base = ["questions", str(file), "--rules", str(mini_rules)]
     md = runner.invoke(main, [*base, "--format", "md", "--lang", "en"])

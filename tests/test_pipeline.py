@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from secreview.engine.assemble import build_review, review_file
-from secreview.inputs import load_inputs
+from secreview.api import Reviewer, review_file
+from secreview.engine.assemble import build_review
 from secreview.review import SCHEMA_VERSION, Review
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -75,8 +75,8 @@ def test_review_date_from_description_and_next_review(tmp_path: Path) -> None:
 
 
 def test_language_override_and_profile() -> None:
-    assert mini_review(language="en").language == "en"
-    assert mini_review(profile_path="generic").language == "en"
+    assert mini_review(lang="en").language == "en"
+    assert mini_review(profile="generic").language == "en"
 
 
 def test_unanswered_description_is_incomplete_not_approved(tmp_path: Path) -> None:
@@ -88,5 +88,5 @@ def test_unanswered_description_is_incomplete_not_approved(tmp_path: Path) -> No
 
 
 def test_build_review_is_pure_given_loaded_inputs() -> None:
-    inputs = load_inputs(FIXTURES / "system_min.yaml", [FIXTURES / "rules"])
+    inputs = Reviewer(rules=[FIXTURES / "rules"]).load(FIXTURES / "system_min.yaml")
     assert build_review(inputs, DATE) == build_review(inputs, DATE)

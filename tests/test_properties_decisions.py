@@ -18,14 +18,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.facts import core_facts
-from secreview.inputs import Inputs
-from secreview.loading import Document
-from secreview.profile import load_profile
 from secreview.questionnaire import ROUTING
 from secreview.review import Review
-from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 from test_deciding import answered, inputs_for
 from test_properties_review import _value, systems
@@ -137,11 +134,7 @@ def test_closing_a_routing_branch_never_raises_a_level(
 @pytest.mark.parametrize("date", [dt.date(2019, 6, 1), dt.date(2022, 6, 1), dt.date(2026, 11, 29)])
 def test_a_description_where_every_fact_is_unknown_is_never_rejected(profile_name: str,
                                                                      date: dt.date) -> None:
-    profile, sha, path = load_profile(profile_name)
-    catalog, tailoring = tailored_catalog(profile, path)
-    inputs = Inputs(SystemDescription(), Document(data={}, source="empty.yaml", sha256="0" * 64),
-                    catalog, profile, sha, tailoring=tailoring)
-    result = build_review(inputs, date)
+    result = Reviewer(profile_name).review({}, date)
     assert result.decision.outcome != "reject"
     assert result.summary.confirmed_level is None
     assert all(f.confirmed is None for f in result.findings)

@@ -19,14 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.facts import FactSpec, core_facts
 from secreview.inputs import Inputs
-from secreview.loading import Document
-from secreview.profile import load_profile
 from secreview.review import Review
-from secreview.rules.loader import Catalog
-from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,16 +85,12 @@ def systems(draw: st.DrawFn) -> SystemDescription:
 
 
 @cache
-def _bundled() -> tuple[Catalog, Any, str, list[Any]]:
-    profile, sha, path = load_profile(None)
-    catalog, tailoring = tailored_catalog(profile, path)
-    return catalog, profile, sha, tailoring
+def _reviewer() -> Reviewer:
+    return Reviewer()
 
 
 def _inputs(system: SystemDescription) -> Inputs:
-    catalog, profile, sha, tailoring = _bundled()
-    doc = Document(data={}, source="generated.yaml", sha256="0" * 64)
-    return Inputs(system, doc, catalog, profile, sha, tailoring=tailoring)
+    return _reviewer().load(system)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -125,7 +118,7 @@ def test_same_inputs_give_the_same_review(system: SystemDescription) -> None:
 
 _RENDER_ALL = """
 import datetime, hashlib, sys
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report import render
 review = review_file(sys.argv[1], review_date=datetime.date(2026, 11, 26))
 for fmt in ("json", "md", "html", "csv", "text"):

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from secreview.api import Reviewer, review_file
 from secreview.cli import main
-from secreview.engine.assemble import review_file
 from secreview.facts import core_facts
-from secreview.questionnaire import ROUTING, SECTIONS, questionnaire, section_of
+from secreview.questionnaire import ROUTING, SECTIONS, section_of
 from secreview.system import SystemDescription
 
 
@@ -26,7 +26,7 @@ def _leaf_paths(data: object, prefix: str = "") -> set[str]:
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_every_fact_is_an_empty_key(mini_rules: Path, lang: str) -> None:
-    text = questionnaire(rules=[mini_rules], lang=lang)  # type: ignore[arg-type]
+    text = Reviewer(rules=[mini_rules], lang=lang).questionnaire()  # type: ignore[arg-type]
     data = yaml.safe_load(text)
     answerable = {p for p in core_facts() if not p.startswith("derived.")}
     assert _leaf_paths(data) == answerable | {"extensions.cloud_exit_tested"}
@@ -34,13 +34,13 @@ def test_every_fact_is_an_empty_key(mini_rules: Path, lang: str) -> None:
 
 
 def test_first_line_is_the_schema_hint(mini_rules: Path) -> None:
-    text = questionnaire(rules=[mini_rules], schema_ref="../docs/schemas/system.schema.json")
+    text = Reviewer(rules=[mini_rules]).questionnaire("../docs/schemas/system.schema.json")
     assert text.splitlines()[0] == \
         "# yaml-language-server: $schema=../docs/schemas/system.schema.json"
 
 
 def test_routing_questions_come_first_and_lead_their_sections(mini_rules: Path) -> None:
-    text = questionnaire(rules=[mini_rules], lang="en")
+    text = Reviewer(rules=[mini_rules], lang="en").questionnaire()
     first_key = next(i for i, line in enumerate(text.splitlines()) if line.endswith(":")
                      and not line.startswith("#"))
     header = "\n".join(text.splitlines()[:first_key])
@@ -55,12 +55,12 @@ def test_routing_questions_come_first_and_lead_their_sections(mini_rules: Path) 
 
 
 def test_questions_values_and_why_are_in_the_comments(mini_rules: Path) -> None:
-    sv = questionnaire(rules=[mini_rules], lang="sv")
+    sv = Reviewer(rules=[mini_rules], lang="sv").questionnaire()
     assert "Behandlas personuppgifter i systemet" in sv
     assert "Svar: ett av: saas\u00a0— molntjänst (SaaS); paas\u00a0— plattform som" in sv
     assert "Varför:" in sv and "GDPR art. 28.3" in sv
     assert "Har exit testats?" in sv and "test.mini" in sv
-    en = questionnaire(rules=[mini_rules], lang="en")
+    en = Reviewer(rules=[mini_rules], lang="en").questionnaire()
     assert "Answer: true (yes) or false (no)" in en
     assert "a list of country codes" in en
 
@@ -75,13 +75,13 @@ def test_every_top_level_key_has_a_section() -> None:
 
 def test_untouched_template_reviews_as_incomplete(tmp_path: Path, mini_rules: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(questionnaire(rules=[mini_rules]), encoding="utf-8")
+    file.write_text(Reviewer(rules=[mini_rules]).questionnaire(), encoding="utf-8")
     assert review_file(file, [mini_rules]).decision.outcome == "incomplete"
 
 
 def test_untouched_template_with_bundled_rulesets_is_incomplete(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(questionnaire(), encoding="utf-8")
+    file.write_text(Reviewer().questionnaire(), encoding="utf-8")
     review = review_file(file)
     assert review.decision.outcome == "incomplete"
     assert review.questions

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.facts import FactSpec, core_facts
 from secreview.report import FORMATS, render
 from secreview.review import Review

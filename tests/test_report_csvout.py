@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report.csvout import BOM, COLUMNS, DELIMITER, neutralise, render_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report import EXTENSIONS, FORMATS, format_for, render
 from secreview.report.common import NO_LEVEL_COLOUR, cap, level_colour
 from secreview.report.environment import drawable, environment
@@ -22,7 +22,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(scope="module")
 def review() -> Review:
     return review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
-                       waivers_path=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
+                       waivers=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
 
 
 def test_sections_in_the_agreed_order(review: Review) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from secreview.api import review_file
 from secreview.bundled import profiles_dir
-from secreview.engine.assemble import review_file
 from secreview.errors import InputError
 from secreview.profile import load_profile
 from secreview.report.html import render_html

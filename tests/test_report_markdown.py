@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report.markdown import md, render_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report.jsonout import render_json
 from secreview.report.pdf import render_pdf
 from secreview.review import Review
@@ -27,7 +27,7 @@ BUNDLED_FONT = re.compile(r"^[A-Z]{6}\+Secreview-Noto-Sans(-Bold)?$")
 @pytest.fixture(scope="module")
 def review() -> Review:
     return review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
-                       waivers_path=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
+                       waivers=FIXTURES / "waivers.yaml", review_date=dt.date(2026, 11, 26))
 
 
 @pytest.fixture(scope="module")

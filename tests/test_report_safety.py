@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report.csvout import render_csv
 from secreview.report.html import render_html
 from secreview.report.markdown import render_markdown

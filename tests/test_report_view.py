@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.report import view
 from secreview.review import Review
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from secreview.api import review_file
 from secreview.cli import main
-from secreview.engine.assemble import review_file
 from secreview.review import SCHEMA_VERSION, Review
 from secreview.review_diff import diff_reviews, load_review, render_diff
 from secreview.vocabulary import FINDING_STATUSES as STATUSES

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from secreview.api import review_file
 from secreview.cli import main
-from secreview.engine.assemble import review_file
 from secreview.schemas import write_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def test_pre_commit_hooks_run_clean(repository: Path) -> None:
 
 def test_review_records_the_tailoring(repository: Path) -> None:
     review = review_file(repository / "rulesets" / "fixtures" / "skolplattform.yaml",
-                         profile_path=repository / "profile.yaml")
+                         profile=repository / "profile.yaml")
     assert [(t.rule_id, t.change) for t in review.tailoring] == [
         ("access_control.foreign_eid", "disabled"), ("integration.exit_plan", "override")]
     assert "kommun.local" in [r.id for r in review.rulesets]

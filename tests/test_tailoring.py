@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from secreview.api import review_file
 from secreview.bundled import bundled_ruleset_files
-from secreview.engine.assemble import review_file
 from secreview.errors import InputError
 from secreview.profile import bundled_profile_path
 from secreview.report import render
@@ -36,7 +36,7 @@ def _profile(tmp_path: Path, tailoring: dict[str, Any]) -> Path:
 
 
 def _review(tmp_path: Path, tailoring: dict[str, Any]) -> Review:
-    return review_file(SYSTEM, profile_path=_profile(tmp_path, tailoring))
+    return review_file(SYSTEM, profile=_profile(tmp_path, tailoring))
 
 
 def _finding(review: Review, rule_id: str) -> Any:
@@ -159,7 +159,7 @@ def test_explicit_rules_keep_tailoring_that_applies(tmp_path: Path) -> None:
         "include_bundled": False,
         "disable": [{"rule": "fixture.exit_plan", "reason": "Exit handled elsewhere"}],
     })
-    review = review_file(SYSTEM, rules=[OWN_RULES], profile_path=profile)
+    review = review_file(SYSTEM, rules=[OWN_RULES], profile=profile)
     assert [f.rule_id for f in review.findings] == ["fixture.storage_outside_eea"]
     assert [t.rule_id for t in review.tailoring] == ["fixture.exit_plan"]
 
@@ -172,7 +172,7 @@ def test_explicit_rules_skip_tailoring_for_rules_not_loaded(tmp_path: Path) -> N
         "disable": [{"rule": "fixture.exit_plan", "reason": "Exit handled elsewhere"}],
     })
     other = FIXTURES / "rules_v1" / "logging.yaml"
-    review = review_file(SYSTEM.with_name("unanswered.yaml"), rules=[other], profile_path=profile)
+    review = review_file(SYSTEM.with_name("unanswered.yaml"), rules=[other], profile=profile)
     assert [(t.rule_id, t.change) for t in review.tailoring] == [("fixture.exit_plan",
                                                                   "not_applied")]
     assert any("fixture.exit_plan" in w.en and "not loaded" in w.en for w in review.warnings)

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from secreview.engine.assemble import review_file
+from secreview.api import review_file
 from secreview.facts import core_facts
 from secreview.i18n import LANGUAGES, Lang, format_fact, value_choices, value_labels
 from secreview.report.html import render_html

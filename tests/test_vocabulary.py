@@ -45,3 +45,11 @@ def test_rule_statuses_are_the_finding_statuses_but_waived() -> None:
 def test_severity_follows_the_outcome_order_and_every_outcome_has_a_colour() -> None:
     assert sorted(v.OUTCOMES, key=v.OUTCOME_SEVERITY.__getitem__) == list(v.OUTCOMES)
     assert set(v.DECISION_COLOURS) == set(v.OUTCOMES)
+
+
+def test_every_shared_label_has_both_languages() -> None:
+    from secreview.bundled import load_data
+
+    for key, text in load_data("labels.yaml").items():
+        assert set(text) == set(LANGUAGES), key
+        assert all(isinstance(text[lang], str) and text[lang].strip() for lang in LANGUAGES), key

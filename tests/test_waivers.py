@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -9,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.errors import InputError
-from secreview.inputs import load_inputs
 from secreview.loading import parse_yaml_text
 from secreview.validation import validate
 from secreview.waivers import WaiverFile, load_waivers
@@ -21,8 +22,8 @@ DATE = dt.date(2026, 11, 26)
 
 
 def review(waivers: Path | None = FIXTURES / "waivers.yaml"):  # type: ignore[no-untyped-def]
-    inputs = load_inputs(FIXTURES / "system_min.yaml", [FIXTURES / "rules"], None, waivers)
-    return build_review(inputs, DATE)
+    reviewer = Reviewer(rules=[FIXTURES / "rules"], waivers=waivers)
+    return reviewer.review(FIXTURES / "system_min.yaml", DATE)
 
 
 def test_waived_finding_keeps_its_place() -> None:
@@ -83,10 +84,9 @@ def test_a_waiver_never_removes_a_finding(rules: set[str]) -> None:
         "    accepted_on: 2026-01-01\n    expires: 2027-01-01\n" for rule in sorted(rules))
     text = "waivers:\n" + entries if entries else "waivers: []\n"
     waivers = validate(WaiverFile, parse_yaml_text(text, "w.yaml"))
-    inputs = load_inputs(FIXTURES / "system_min.yaml", [FIXTURES / "rules"])
+    inputs = Reviewer(rules=[FIXTURES / "rules"]).load(FIXTURES / "system_min.yaml")
     plain = build_review(inputs, DATE)
-    inputs.waivers = waivers
-    waived = build_review(inputs, DATE)
+    waived = build_review(dataclasses.replace(inputs, waivers=waivers), DATE)
     assert [f.rule_id for f in plain.findings] == sorted(
         (f.rule_id for f in waived.findings), key=[f.rule_id for f in plain.findings].index)
     assert len(waived.findings) == len(plain.findings)

@@ -38,10 +38,10 @@ def load_data(name: str) -> Any:
     Through secreview's own YAML loader rather than ``yaml.safe_load``: YAML 1.1 would read the
     country code NO as false and yes/no as booleans. Callers cache what they build from it.
     """
-    from secreview.loading import parse_yaml_text
+    from secreview.cache import load_document_cached
+    from secreview.loading import DEFAULT_LIMITS
 
-    file = data_dir() / name
-    return parse_yaml_text(file.read_text(encoding="utf-8"), str(file)).data
+    return load_document_cached(data_dir() / name, DEFAULT_LIMITS).data
 
 
 def bundled_ruleset_files() -> list[Path]:

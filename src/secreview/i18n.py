@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-Lang = Literal["sv", "en"]
-LANGUAGES: tuple[Lang, ...] = ("sv", "en")
+from secreview.labels import LANGUAGES, Lang, has_label, label
+
+__all__ = ["LANGUAGES", "Lang", "Text", "bilingual", "format_fact", "format_value", "has_label",
+           "label", "value_choices", "value_labels", "word"]
+
 
 _Line = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 
@@ -142,23 +145,6 @@ def fill_text(text: Text, facts: Mapping[str, object]) -> Text:
                 en=fill_placeholders(text.en, facts, "en"))
 
 
-@cache
-def _labels() -> dict[str, Text]:
-    from secreview.bundled import load_data
-
-    return {key: Text(**value) for key, value in load_data("labels.yaml").items()}
-
-
-def label(key: str, lang: Lang, **values: object) -> str:
-    """A shared label (``decision.reject``, ``heading.findings``, ...) in ``lang``."""
-    text = _labels()[key].get(lang)
-    return text.format(**values) if values else text
-
-
 def bilingual(key: str, **values: object) -> Text:
     """A shared label filled in both languages, for texts a Review carries (warnings)."""
     return Text(sv=label(key, "sv", **values), en=label(key, "en", **values))
-
-
-def has_label(key: str) -> bool:
-    return key in _labels()

@@ -1,26 +1,39 @@
-"""The load stage: every input of a review read and validated once, profile first.
+"""The load stage: a system description from any source, validated and checked against the
+loaded rulesets' extension facts, and the :class:`Inputs` a review is computed from.
 
 Only this stage (and rendering) touches files; everything after it is a pure function of an
-:class:`Inputs`.
+:class:`Inputs`. Callers get an :class:`Inputs` from :meth:`secreview.Reviewer.load`, never by
+building one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from secreview.engine.ceiling import check_ceiling_fact
-from secreview.engine.evaluate import check_extensions
-from secreview.errors import InputError, did_you_mean
-from secreview.loading import Document, load_document
-from secreview.profile import Profile, load_profile, where_in_profile
+from secreview.errors import InputError, Problem, did_you_mean
+from secreview.facts import FactSpec, fits_kind
+from secreview.loading import Document, load_bytes, load_document, parse_json_text
+from secreview.profile import Profile
 from secreview.review import Tailored
 from secreview.rules.loader import Catalog
-from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
-from secreview.waivers import WaiverFile, load_waivers
+from secreview.waivers import WaiverFile
+
+Source = str | Path | bytes | Mapping[str, Any] | SystemDescription
+"""What a review can be asked for: a file path (``str`` on one line, or :class:`~pathlib.Path`),
+YAML or JSON text (a ``str`` with a line break or starting with ``{``, or ``bytes``), a mapping
+of plain data, or an already validated :class:`SystemDescription`."""
+
+TEXT_SOURCE = "<text>"
+JSON_SOURCE = "<text>.json"
+DATA_SOURCE = "<data>"
 
 
 @dataclass
@@ -40,51 +53,106 @@ class Inputs:
 
     def source_files(self) -> list[Path]:
         """Every file the review was computed from: outputs must never be written over these."""
-        files = [Path(self.system_doc.source), *(Path(r.source) for r in self.catalog.rulesets)]
-        if self.profile_path is not None:
-            files.append(self.profile_path)
-            if self.profile.organisation.logo:
-                files.append(self.profile_path.parent / self.profile.organisation.logo)
-        if self.waivers_path is not None:
-            files.append(self.waivers_path)
-        return files
+        own = [] if self.system_doc.source.startswith("<") else [Path(self.system_doc.source)]
+        return own + context_files(self.catalog, self.profile, self.profile_path,
+                                   self.waivers_path)
 
 
-def load_system(path: str | Path, catalog: Catalog) -> tuple[SystemDescription, Document]:
-    """A validated system description and its document (kept for positions and the SHA-256);
-    its ``extensions:`` are checked against the facts the loaded rulesets declare."""
-    doc = load_document(path)
-    system = validate(SystemDescription, doc)
+def context_files(catalog: Catalog, profile: Profile, profile_path: Path | None,
+                  waivers_path: Path | None) -> list[Path]:
+    """The files besides the description a review reads: rulesets, profile, logo, waivers."""
+    files = [Path(r.source) for r in catalog.rulesets]
+    if profile_path is not None:
+        files.append(profile_path)
+        if profile.organisation.logo:
+            files.append(profile_path.parent / profile.organisation.logo)
+    if waivers_path is not None:
+        files.append(waivers_path)
+    return files
+
+
+def is_text(source: str) -> bool:
+    """Whether a ``str`` source is a document rather than a file path: paths are one line."""
+    return "\n" in source or source.lstrip().startswith("{")
+
+
+def load_source(source: Source) -> tuple[SystemDescription, Document]:
+    """A validated system description and its document (for positions and the SHA-256)."""
+    if isinstance(source, SystemDescription):
+        data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return source, Document(data=data, source=DATA_SOURCE,
+                                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if isinstance(source, bytes | str) and (isinstance(source, bytes) or is_text(source)):
+        raw = source.encode("utf-8") if isinstance(source, str) else source
+        # JSON is YAML too, but the JSON parser is several times faster and says JSON's errors.
+        doc = load_bytes(raw, JSON_SOURCE if raw.lstrip()[:1] == b"{" else TEXT_SOURCE)
+    elif isinstance(source, str | Path):
+        doc = load_document(source)
+    elif isinstance(source, Mapping):
+        doc = _data_document(source)
+    else:
+        raise InputError.single(f"cannot review a {type(source).__name__}",
+                                expected="a path, YAML or JSON text, bytes or a mapping")
+    return validate(SystemDescription, doc), doc
+
+
+def _data_document(data: Mapping[str, Any]) -> Document:
+    """A mapping checked like a JSON file (size, depth, plain values), so every source meets the
+    same limits; its SHA-256 is that of its canonical JSON."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_date_or_fail)
+    except (TypeError, ValueError) as exc:
+        raise InputError.single(f"the description is not plain data: {exc}",
+                                file=DATA_SOURCE) from None
+    doc = parse_json_text(text, DATA_SOURCE)
+    doc.positions = {}
+    doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return doc
+
+
+def _date_or_fail(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a YAML or JSON value")
+
+
+def load_system(source: Source, catalog: Catalog) -> tuple[SystemDescription, Document]:
+    """A validated system description whose ``extensions:`` fit the loaded rulesets' facts."""
+    system, doc = load_source(source)
     check_extensions(system, doc, catalog)
     return system, doc
 
 
-def check_ceiling(profile: Profile, profile_file: Path, catalog: Catalog) -> None:
-    """The profile's classification ceiling must name a classification level the loaded
-    rulesets know: checked once the rulesets are loaded, located in the profile."""
-    ceiling = profile.decision.classification_ceiling
-    if ceiling is None:
-        return
-    problem = check_ceiling_fact(ceiling, catalog)
-    if problem is not None:
-        raise InputError.single(
-            f"classification_ceiling: {problem}",
-            **where_in_profile(profile_file, ("decision", "classification_ceiling", "fact")),
-            suggestion=did_you_mean(ceiling.fact, catalog.facts)
-            or "use classification.confidentiality",
-        )
+def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog) -> None:
+    """Validate ``extensions:`` answers against the facts the loaded rulesets declare."""
+    problems: list[Problem] = []
+    declared = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
+    for name, value in system.extensions.items():
+        spec = declared.get(name)
+        where = doc.where(("extensions", name))
+        if spec is None:
+            hint = did_you_mean(name, declared) or (
+                "no loaded ruleset declares extension facts" if not declared
+                else f"declared facts: {', '.join(sorted(declared))}")
+            problems.append(Problem(f"unknown extension fact '{name}'", suggestion=hint, **where))
+            continue
+        error = _extension_type_error(spec, value)
+        if error:
+            problems.append(Problem(f"extensions.{name}: {error}", found=repr(value), **where))
+    if problems:
+        raise InputError(problems)
 
 
-def load_inputs(system_path: str | Path, rules: Sequence[str | Path] = (),
-                profile_path: str | Path | None = None,
-                waivers_path: str | Path | None = None) -> Inputs:
-    """Read and validate every input once, profile first: the profile decides which rulesets
-    load, and the rulesets decide which extension facts the system description may answer."""
-    profile, profile_sha, resolved = load_profile(profile_path)
-    catalog, tailoring = tailored_catalog(profile, resolved, rules)
-    check_ceiling(profile, resolved, catalog)
-    system, doc = load_system(system_path, catalog)
-    waivers, waivers_sha = load_waivers(waivers_path) if waivers_path else (None, None)
-    return Inputs(system, doc, catalog, profile, profile_sha, waivers, waivers_sha, tailoring,
-                  profile_path=resolved,
-                  waivers_path=Path(waivers_path) if waivers_path else None)
+def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not fits_kind(spec.kind, value):
+        return f"expected a {spec.kind} value"
+    allowed = spec.allowed
+    if allowed is not None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            return f"{bad[0]!r} is not one of {', '.join(map(str, allowed))}"
+    return None

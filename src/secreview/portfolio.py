@@ -154,32 +154,23 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
-    from secreview.profile import load_profile
-    from secreview.rules.selection import tailored_catalog
+    from secreview.api import Reviewer
 
-    loaded, sha, path = load_profile(profile)
-    catalog, tailoring = tailored_catalog(loaded, path, [Path(r) for r in rules])
-    _STATE.update(profile=loaded, sha=sha, catalog=catalog, tailoring=tailoring)
+    _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
 
 
 def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
-    from secreview.engine.assemble import build_review
-    from secreview.inputs import Inputs, load_system
-    from secreview.waivers import load_waivers
-
+    reviewer = _STATE["reviewer"]
     try:
-        catalog = _STATE["catalog"]
-        system, doc = load_system(job.system, catalog)
-        waivers, waivers_sha = load_waivers(job.waivers) if job.waivers else (None, None)
-        inputs = Inputs(system, doc, catalog, _STATE["profile"], _STATE["sha"], waivers,
-                        waivers_sha, _STATE["tailoring"])
-        review = build_review(inputs, system.review.date or today)
+        inputs = reviewer.load(job.system, waivers=job.waivers)
+        system, waivers = inputs.system, inputs.waivers
+        review = reviewer.review(inputs, system.review.date or today)
     except InputError as exc:
         return exc.problems
     except Exception as exc:  # one broken file must never stop the register
         return [Problem(f"internal error while reviewing: {type(exc).__name__}: {exc}",
                         file=str(job.system), suggestion="please report it")]
-    matrix = _STATE["profile"].matrix
+    matrix = reviewer.profile.matrix
     level = review.summary.overall_level
     ident = system.system
     return RegisterEntry(
@@ -206,18 +197,17 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
                    profile: str | None = None, jobs: int | None = None,
                    today: dt.date | None = None) -> Register:
     """Review every system description in ``folder``; bad files become register errors."""
-    from secreview.profile import load_profile
-    from secreview.rules.selection import tailored_catalog
+    from secreview.api import Reviewer
 
     day = today or dt.date.today()
     found, problems = discover(Path(folder))
-    loaded, _sha, path = load_profile(profile)
-    tailored_catalog(loaded, path, rules)  # bad rules or profile: fail now, not in every worker
+    reviewer = Reviewer(profile, rules)  # bad rules or profile: fail now, not in every worker
+    loaded = reviewer.profile
     rule_paths = [str(r) for r in rules]
     workers = min(jobs or os.cpu_count() or 1, max(len(found), 1))
     results: list[RegisterEntry | list[Problem]]
     if workers == 1:
-        _init_worker(profile, rule_paths)
+        _STATE["reviewer"] = reviewer
         results = [_review_one(job, day) for job in found]
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker,

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from secreview.bundled import profiles_dir
+from secreview.cache import load_document_cached
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import PathKey, load_document
@@ -290,7 +291,7 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
         file = Path(path)
         if not file.exists() and not file.suffix and bundled_profile_path(str(path)).exists():
             file = bundled_profile_path(str(path))
-    doc = load_document(file)
+    doc = load_document_cached(file)
     profile = validate(Profile, doc)
     seen: set[str] = set()
     for section, index, entry in tailoring_entries(profile):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from secreview.facts import FactSpec, core_facts
 from secreview.i18n import Lang, Text, has_label, label, value_choices
@@ -259,14 +258,3 @@ def build_template(catalog: Catalog, profile: Profile, lang: Lang,
         out.lines.append("# " + "=" * 94)
         _emit(out, {k: tree[k] for k in keys}, 0, "", catalog, profile)
     return "\n".join(out.lines).rstrip("\n") + "\n"
-
-
-def questionnaire(profile_path: str | Path | None = None, rules: Sequence[str | Path] = (),
-                  lang: Lang | None = None, schema_ref: str = SCHEMA_REF) -> str:
-    """Load the profile and its rulesets, then build the template (the library's front door)."""
-    from secreview.profile import load_profile
-    from secreview.rules.selection import tailored_catalog
-
-    profile, _sha, resolved = load_profile(profile_path)
-    catalog, _ = tailored_catalog(profile, resolved, rules)
-    return build_template(catalog, profile, lang or profile.language, schema_ref)

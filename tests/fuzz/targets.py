@@ -12,16 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
-from secreview.engine.evaluate import check_extensions
 from secreview.errors import InputError
-from secreview.inputs import Inputs
 from secreview.loading import Document, Limits, load_bytes
-from secreview.profile import Profile, load_profile
+from secreview.profile import Profile
 from secreview.rules.compiler import CompileContext, compile_condition
-from secreview.rules.loader import Catalog, LoadedRuleset, build_catalog, builtin_sets
+from secreview.rules.loader import LoadedRuleset, build_catalog, builtin_sets
 from secreview.rules.model import Condition, Ruleset
-from secreview.rules.selection import tailored_catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
 from secreview.waivers import WaiverFile
@@ -36,10 +34,8 @@ CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 
 
 @cache
-def _context() -> tuple[Profile, str, Catalog, list[Any]]:
-    profile, sha, path = load_profile(None)
-    catalog, tailoring = tailored_catalog(profile, path, [RULES])
-    return profile, sha, catalog, tailoring
+def _reviewer() -> Reviewer:
+    return Reviewer(rules=[RULES])
 
 
 def load(raw: bytes, source: str = "fuzz.yaml") -> Document | None:
@@ -75,9 +71,7 @@ def review_twice(system: SystemDescription, doc: Document) -> str:
     """Review a valid description; the JSON must round-trip and be the same the second time."""
     from secreview.review import Review
 
-    profile, sha, catalog, tailoring = _context()
-    check_extensions(system, doc, catalog)
-    inputs = Inputs(system, doc, catalog, profile, sha, tailoring=tailoring)
+    inputs = _reviewer().load(system)
     first = build_review(inputs, dt.date(2026, 11, 26))
     text = first.to_json()
     assert build_review(inputs, dt.date(2026, 11, 26)).to_json() == text
@@ -93,7 +87,7 @@ def condition(data: Any) -> Any:
         parsed = CONDITION.validate_python(data)
     except ValueError:  # pydantic's ValidationError; the loader turns it into InputError
         return None
-    _profile, _sha, catalog, _tailoring = _context()
+    catalog = _reviewer().catalog
     ctx = CompileContext(facts=catalog.facts, sets=builtin_sets())
     predicate = compile_condition(parsed, ctx)
     results = [predicate({}), predicate(_sample_facts())]
@@ -108,4 +102,4 @@ def _sample_facts() -> dict[str, Any]:
     from secreview.loading import load_document
 
     system = validate(SystemDescription, load_document(RULES.parent / "system_min.yaml"))
-    return dict(evaluate(system, _context()[2]).facts)
+    return dict(evaluate(system, _reviewer().catalog).facts)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 from secreview.schemas import SCHEMAS
 from secreview.vocabulary import OUTCOME_SEVERITY
 
@@ -53,18 +53,15 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
            fmt: str | None, output: Path | None, lang: Lang | None,
            review_date: dt.datetime | None, fail_on: str | None) -> None:
     """Review SYSTEM (a YAML or JSON system description) and report the decision."""
-    from secreview.engine.assemble import build_review
-    from secreview.inputs import load_inputs
+    from secreview.api import Reviewer
     from secreview.output import write_atomic
-    from secreview.report import LOGO_FORMATS, format_for, render
-    from secreview.report.logo import profile_logo
+    from secreview.report import format_for
 
     chosen = format_for(output, fmt)
-    inputs = load_inputs(system, rules, profile, waivers)
-    result = build_review(inputs, review_date.date() if review_date else None, lang)
-    language: Lang = lang or result.language
-    logo = profile_logo(inputs.profile, inputs.profile_path) if chosen in LOGO_FORMATS else None
-    rendered = render(result, chosen, language, logo=logo)
+    reviewer = Reviewer(profile, rules, waivers, lang)
+    result = reviewer.review(system, review_date.date() if review_date else None)
+    language: Lang = result.language
+    rendered = reviewer.render(result, chosen)
     if output is None:
         if isinstance(rendered, bytes):
             sys.stdout.buffer.write(rendered)
@@ -72,7 +69,7 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
         else:
             click.echo(rendered, nl=False)
     else:
-        write_atomic(output, rendered, [*inputs.source_files(), *rules])
+        write_atomic(output, rendered, [system, *reviewer.input_files(), *rules])
         click.echo(label("cli.written", language, file=str(output)), err=True)
     if fail_on and OUTCOME_SEVERITY[result.decision.outcome] >= OUTCOME_SEVERITY[FAIL_ON[fail_on]]:
         click.echo(label("cli.exit_fail_on", language,
@@ -89,18 +86,11 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
               help="Language of the message. Default: the profile's.")
 def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang | None) -> None:
     """Validate SYSTEM against the model and the rulesets' extension facts, without reviewing."""
-    from secreview.facts import flatten
-    from secreview.inputs import load_system
-    from secreview.profile import load_profile
-    from secreview.rules.selection import tailored_catalog
+    from secreview.api import Reviewer
 
-    loaded, _sha, path = load_profile(profile)
-    catalog, _ = tailored_catalog(loaded, path, rules)
-    description, _doc = load_system(system, catalog)
-    facts = flatten(description)
-    total = len([p for p in catalog.facts if not p.startswith("derived.")])
-    known = sum(1 for p, v in facts.items() if v is not None and p in catalog.facts)
-    click.echo(label("cli.checked", lang or loaded.language, file=str(system), known=known,
+    reviewer = Reviewer(profile, rules, lang=lang)
+    known, total = reviewer.answered(reviewer.load(system))
+    click.echo(label("cli.checked", reviewer.language, file=str(system), known=known,
                      total=total))
 
 

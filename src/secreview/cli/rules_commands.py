@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 
 EXIT_FOUND = 1
 

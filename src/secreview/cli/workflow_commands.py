@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from secreview.errors import InputError
-from secreview.i18n import Lang, label
+from secreview.labels import Lang, label
 
 _file = click.Path(dir_okay=False, path_type=Path)
 _lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
@@ -62,17 +62,17 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 
     Empty answers mean unknown, so the untouched template already reviews (as incomplete).
     """
-    from secreview.profile import load_profile
-    from secreview.questionnaire import questionnaire
+    from secreview.api import Reviewer
 
-    loaded, _sha, profile_path = load_profile(profile)
-    language: Lang = lang or loaded.language
+    reviewer = Reviewer(profile, rules, lang=lang)
+    language: Lang = reviewer.language
     if output is not None and output.exists() and not force:
         raise InputError.single(label("workflow.init.exists", language, file=str(output)),
                                 file=str(output),
                                 suggestion=f"secreview init -o {output} --force")
-    text = questionnaire(profile, rules, language, schema_ref or _default_schema_ref(output))
-    _emit(text, output, language, [profile_path, *rules])  # --force never replaces an input
+    text = reviewer.questionnaire(schema_ref or _default_schema_ref(output))
+    # --force never replaces an input
+    _emit(text, output, language, [*reviewer.input_files(), *rules])
 
 
 @click.command()
@@ -87,15 +87,12 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
               profile: str | None, rules: tuple[Path, ...], waivers: Path | None) -> None:
     """List the unknown facts of SYSTEM that change the outcome, worst first, for the vendor."""
-    from secreview.engine.assemble import build_review
-    from secreview.inputs import load_inputs
-    from secreview.open_questions import render_questions
+    from secreview.api import Reviewer
 
-    inputs = load_inputs(system, rules, profile, waivers)
-    review = build_review(inputs, language=lang)
-    language: Lang = lang or review.language
-    text = render_questions(review, fmt, language, inputs.catalog)
-    _emit(text, output, language, [*inputs.source_files(), *rules])
+    reviewer = Reviewer(profile, rules, waivers, lang)
+    review = reviewer.review(system)
+    text = reviewer.questions(review, fmt)
+    _emit(text, output, review.language, [system, *reviewer.input_files(), *rules])
 
 
 @click.command()

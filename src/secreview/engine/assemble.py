@@ -7,8 +7,7 @@ review; only :mod:`secreview.inputs` touches files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from secreview import __version__
@@ -23,7 +22,7 @@ from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
 from secreview.i18n import Lang, bilingual, fill_text
-from secreview.inputs import Inputs, load_inputs
+from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
     AppliedMitigation,
@@ -98,11 +97,14 @@ def _finding_order(catalog: Catalog, profile: Profile) -> Callable[[Finding], tu
     return key
 
 
-def build_review(inputs: Inputs, review_date: dt.date | None = None,
-                 language: Lang | None = None) -> Review:
-    """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`."""
+def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = None) -> Review:
+    """Evaluate, score and decide: one pure step from loaded inputs to a :class:`Review`.
+
+    The date is a parameter, never "today": waivers expire and the next review is counted from
+    it, so the same inputs and date always give the same review (``Reviewer.review`` picks it).
+    """
     system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
-    date = review_date or system.review.date or dt.date.today()
+    date = review_date
     evaluation: Evaluation = evaluate(system, catalog)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
@@ -181,11 +183,3 @@ def _add_months(date: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def review_file(system_path: str | Path, rules: Sequence[str | Path] = (),
-                profile_path: str | Path | None = None, waivers_path: str | Path | None = None,
-                review_date: dt.date | None = None, language: Lang | None = None) -> Review:
-    """Load, evaluate, score and decide in one call: the library's front door."""
-    inputs = load_inputs(system_path, rules, profile_path, waivers_path)
-    return build_review(inputs, review_date, language)

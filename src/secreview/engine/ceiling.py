@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from secreview.engine.answers import candidates
 from secreview.engine.deciding import Situation, State
-from secreview.errors import InputError
+from secreview.errors import InputError, did_you_mean
 from secreview.i18n import Text, label
-from secreview.profile import CeilingPolicy
+from secreview.profile import CeilingPolicy, Profile, where_in_profile
 from secreview.review import ApprovalCondition, Ceiling, Decision, Finding, Reason
 from secreview.rules.loader import Catalog
 
@@ -46,6 +47,22 @@ def check_ceiling_fact(policy: CeilingPolicy, catalog: Catalog) -> str | None:
         return (f"'{policy.fact}' is not a classification level (an integer fact with a small "
                 "range, such as classification.confidentiality)")
     return None
+
+
+def check_ceiling(profile: Profile, profile_file: Path, catalog: Catalog) -> None:
+    """The profile's classification ceiling must name a classification level the loaded
+    rulesets know: checked once the rulesets are loaded, located in the profile."""
+    ceiling = profile.decision.classification_ceiling
+    if ceiling is None:
+        return
+    problem = check_ceiling_fact(ceiling, catalog)
+    if problem is not None:
+        raise InputError.single(
+            f"classification_ceiling: {problem}",
+            **where_in_profile(profile_file, ("decision", "classification_ceiling", "fact")),
+            suggestion=did_you_mean(ceiling.fact, catalog.facts)
+            or "use classification.confidentiality",
+        )
 
 
 def find_ceiling(situation: Situation, policy: CeilingPolicy) -> CeilingFound | None:

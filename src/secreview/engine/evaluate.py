@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from secreview.engine.dpia import derive_facts
-from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec, fits_kind, flatten
-from secreview.loading import Document
+from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
@@ -114,37 +112,3 @@ def evaluate(system: SystemDescription, catalog: Catalog) -> Evaluation:
     outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
                       for r in catalog.rules])
     return Evaluation(outcomes=outcomes, facts=facts)
-
-
-def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog) -> None:
-    """Validate ``extensions:`` answers against the facts the loaded rulesets declare."""
-    problems: list[Problem] = []
-    declared = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
-    for name, value in system.extensions.items():
-        spec = declared.get(name)
-        where = doc.where(("extensions", name))
-        if spec is None:
-            hint = did_you_mean(name, declared) or (
-                "no loaded ruleset declares extension facts" if not declared
-                else f"declared facts: {', '.join(sorted(declared))}")
-            problems.append(Problem(f"unknown extension fact '{name}'", suggestion=hint, **where))
-            continue
-        error = _extension_type_error(spec, value)
-        if error:
-            problems.append(Problem(f"extensions.{name}: {error}", found=repr(value), **where))
-    if problems:
-        raise InputError(problems)
-
-
-def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not fits_kind(spec.kind, value):
-        return f"expected a {spec.kind} value"
-    allowed = spec.allowed
-    if allowed is not None:
-        values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            return f"{bad[0]!r} is not one of {', '.join(map(str, allowed))}"
-    return None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from secreview.bundled import bundled_ruleset_files, load_data
+from secreview.cache import load_document_cached
 from secreview.errors import InputError, Problem
 from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
@@ -21,7 +22,6 @@ from secreview.loading import (
     Limits,
     PathKey,
     configured_limits,
-    load_document,
 )
 from secreview.rules.compiler import CompileContext, Test, compile_condition
 from secreview.rules.model import Condition, Escalation, ExtensionFact, Mitigation, Rule, Ruleset
@@ -175,7 +175,8 @@ def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def parse_ruleset(path: str | Path, limits: Limits | None = None) -> LoadedRuleset:
-    doc = load_document(path, configured_limits(RULESET_LIMITS) if limits is None else limits)
+    doc = load_document_cached(path, configured_limits(RULESET_LIMITS) if limits is None
+                               else limits)
     model = validate(Ruleset, doc)
     return LoadedRuleset(model=model, source=str(path), sha256=doc.sha256, document=doc)
 
