@@ -8,7 +8,7 @@ from pathlib import Path
 
 from secreview.api import Reviewer, review_file
 from secreview.engine.assemble import build_review
-from secreview.review import Review
+from secreview.review import SCHEMA_VERSION, Review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATE = dt.date(2026, 11, 26)
@@ -21,7 +21,7 @@ def mini_review(**kwargs: object) -> Review:
 
 def test_json_contract_minimum() -> None:
     data = json.loads(mini_review().to_json())
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
     assert data["system"]["name"] == "Lärplattform" and len(data["system"]["sha256"]) == 64
     assert data["rulesets"] == [{"id": "test.mini", "version": "1.0.0",
                                  "sha256": data["rulesets"][0]["sha256"],

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from secreview.api import review_file
 from secreview.cli import main
-from secreview.review import Review
+from secreview.review import SCHEMA_VERSION, Review
 from secreview.review_diff import diff_reviews, load_review, render_diff
 from secreview.vocabulary import FINDING_STATUSES as STATUSES
 
@@ -81,7 +81,7 @@ def test_load_review_errors(tmp_path: Path) -> None:
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("{\n  nope", encoding="utf-8")
     other = tmp_path / "other.json"
-    other.write_text(_BASE.to_json().replace('"schema_version": "1.0"',
+    other.write_text(_BASE.to_json().replace(f'"schema_version": "{SCHEMA_VERSION}"',
                                              '"schema_version": "9.0"'), encoding="utf-8")
     not_review = tmp_path / "x.json"
     not_review.write_text("[1, 2]", encoding="utf-8")

@@ -149,3 +149,44 @@ def test_matrix_is_monotone(matrix: Any) -> None:
                 assert matrix.rank(matrix.lookup(likelihood + 1, consequence)) >= here
             if consequence < size_c:
                 assert matrix.rank(matrix.lookup(likelihood, consequence + 1)) >= here
+
+
+def test_both_bounds_of_an_unknown_classification() -> None:
+    result = scored({"hosting": {"storage_countries": ["US"], "customer_held_keys": False}},
+                    "test.third_country")
+    assert (result.residual.consequence, result.residual.level) == (4, "critical")
+    assert result.residual.basis == "assumed"
+    assert result.confirmed is not None
+    assert (result.confirmed.consequence, result.confirmed.level) == (3, "high")
+    step = next(s for s in result.steps if s.kind == "scaling_unknown")
+    assert (step.before, step.after, step.value) == (3, 4, 3)
+
+
+def test_an_unknown_mitigation_is_credited_in_the_confirmed_level_only() -> None:
+    result = scored({"hosting": {"storage_countries": ["US"]},
+                     "classification": {"confidentiality": 1}}, "test.third_country")
+    assert result.residual.likelihood == 3 and result.residual.basis == "assumed"
+    assert result.confirmed is not None and result.confirmed.likelihood == 1
+
+
+def test_known_facts_give_a_confirmed_level() -> None:
+    result = scored({"hosting": {"storage_countries": ["US"], "customer_held_keys": True},
+                     "classification": {"confidentiality": 1}}, "test.third_country")
+    assert result.residual.basis == "confirmed"
+    assert result.confirmed == result.residual
+
+
+def test_an_unverified_requirement_has_no_confirmed_level() -> None:
+    result = scored({"classification": {"confidentiality": 1}}, "test.third_country")
+    assert result.outcome.status == "unknown"
+    assert result.confirmed is None and result.residual.basis == "assumed"
+
+
+@given(systems)
+def test_confirmed_never_exceeds_the_worst_case(data: dict[str, Any]) -> None:
+    evaluation = evaluate(SystemDescription.model_validate(data), CATALOG)
+    for s in score(evaluation.outcomes, MATRIX, evaluation.facts):
+        if s.confirmed is not None:
+            assert MATRIX.rank(s.confirmed.level) <= MATRIX.rank(s.residual.level)
+            assert s.confirmed.likelihood <= s.residual.likelihood
+            assert s.confirmed.consequence <= s.residual.consequence

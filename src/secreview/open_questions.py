@@ -23,6 +23,8 @@ from secreview.review import Review
 from secreview.rules.loader import Catalog
 
 FORMATS = ("text", "md", "csv")
+DECIDING = "deciding"
+"""The area of the questions whose answers decide the outcome (listed first)."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,15 @@ class QuestionGroup:
 def group_questions(review: Review, catalog: Catalog | None = None) -> list[QuestionGroup]:
     """Group the review's ranked questions by area and number them in reading order.
 
-    Areas come in the order of their most important question; within an area the review's
-    ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts have theirs in
-    the question catalogue).
+    The deciding facts come first, as a group of their own (their answers settle the
+    decision); then areas in the order of their most important question; within an area the
+    review's ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts
+    have theirs in the question catalogue).
     """
     areas: dict[str, list[tuple[int, str]]] = {}
     for rank, question in enumerate(review.questions):
-        areas.setdefault(section_of(question.fact), []).append((rank, question.fact))
+        area = DECIDING if question.deciding else section_of(question.fact)
+        areas.setdefault(area, []).append((rank, question.fact))
     by_fact = {q.fact: q for q in review.questions}
     groups: list[QuestionGroup] = []
     number = 0

@@ -11,11 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from secreview import __version__
+from secreview.engine.ceiling import find_ceiling, with_ceiling
 from secreview.engine.decide import decide
+from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
-from secreview.engine.scoring import Scored, score
+from secreview.engine.scoring import MatrixCell, Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.waive import apply_waivers
 from secreview.facts import json_value
@@ -24,6 +26,7 @@ from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
     AppliedMitigation,
+    Assumption,
     Evidence,
     ExplanationStep,
     Finding,
@@ -44,6 +47,10 @@ def _evidence(outcome: RuleOutcome) -> list[Evidence]:
             for path, value in outcome.evidence]
 
 
+def _point(point: MatrixCell | None) -> RiskPoint | None:
+    return RiskPoint(**point.__dict__) if point is not None else None
+
+
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
@@ -58,8 +65,12 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
         evidence=_evidence(outcome),
-        inherent=RiskPoint(**scored.inherent.__dict__) if scored else None,
-        residual=RiskPoint(**scored.residual.__dict__) if scored else None,
+        inherent=_point(scored.inherent) if scored else None,
+        residual=_point(scored.residual) if scored else None,
+        confirmed=_point(scored.confirmed) if scored else None,
+        assumptions=[Assumption(fact=a.fact, assumed=json_value(a.assumed), effect=a.effect,
+                                ref=a.ref, comparison=a.comparison)
+                     for a in scored.assumptions] if scored else [],
         explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
         mitigations=[
             AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
@@ -98,7 +109,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
-                                                  overrides)}
+                                                  overrides, catalog.facts)}
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
@@ -108,6 +119,18 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
+    decision = decide(findings, profile.decision, matrix)
+    deciding: list[str] = []
+    if decision.outcome == "incomplete":
+        situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
+        search = deciding_facts(situation)
+        deciding = search.facts
+        decision = decision.model_copy(update={"deciding_facts": search.facts,
+                                               "deciding_facts_suffice": search.suffice})
+        ceiling_policy = profile.decision.classification_ceiling
+        found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
+        if found is not None and ceiling_policy is not None:
+            decision = with_ceiling(decision, found, ceiling_policy, situation, findings)
     interval = profile.review_interval_months
     next_review = system.review.next_review or _add_months(date, interval)
     ident = system.system
@@ -138,12 +161,12 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
         ),
-        decision=decide(findings, profile.decision, matrix),
+        decision=decision,
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),
         findings=findings,
-        questions=rank_questions(findings, catalog, profile),
+        questions=rank_questions(findings, catalog, profile, deciding),
         warnings=warnings,
         description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),

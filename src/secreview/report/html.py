@@ -15,7 +15,7 @@ from secreview.bundled import templates_dir
 from secreview.i18n import Lang, label
 from secreview.report import view
 from secreview.report.charts import ChartStyle, aspect_chart, heat_map
-from secreview.report.common import dpia_verdict
+from secreview.report.common import deciding_intro, dpia_verdict, overall_levels
 from secreview.report.environment import drawable, environment
 from secreview.report.logo import Logo
 from secreview.review import Review
@@ -66,6 +66,8 @@ def context(review: Review, lang: Lang, *, pdf: bool, logo: Logo | None) -> dict
         "actions": view.action_plan(review),
         "level_counts": view.level_counts(review),
         "dpia_verdict": dpia_verdict(review, lang),
+        "overall_levels": overall_levels(review, lang),
+        "deciding_intro": deciding_intro(review, lang),
         "classification": view.classification(review),
         "classification_axes": view.CLASSIFICATION_AXES,
         "description_rows": rows,

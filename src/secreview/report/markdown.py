@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from secreview.i18n import Lang, format_fact, format_value, label
 from secreview.report import view
-from secreview.report.common import MAX_SHORT, criteria_text, dpia_verdict, level_label
+from secreview.report.common import (
+    MAX_SHORT,
+    assumed_level_note,
+    criteria_text,
+    deciding_intro,
+    dpia_verdict,
+    level_label,
+    overall_levels,
+)
 from secreview.report.markdown_text import code, md
 from secreview.review import Finding, Review
 
@@ -38,9 +46,11 @@ def _finding_section(review: Review, finding: Finding, lang: Lang) -> list[str]:
             f"({md(label('role.' + finding.owner_role, lang))}, "
             f"{md(label('due.' + finding.due, lang))})", ""]
     if inherent and residual:
+        assumed = (f" ({md(assumed_level_note(review, finding, lang))})"
+                   if residual.basis == "assumed" else "")
         out += [f"**{label('report.risk', lang)}:** {label('label.inherent', lang)} "
                 f"{_level(review, inherent.level, lang)} → {label('label.residual', lang)} "
-                f"{_level(review, residual.level, lang)}", ""]
+                f"{_level(review, residual.level, lang)}{assumed}", ""]
         out += [f"{i}. {md(view.explain_step(step, finding, review, lang))}"
                 for i, step in enumerate(finding.explanation, 1)]
         out.append("")
@@ -68,12 +78,23 @@ def render_markdown(review: Review, lang: Lang) -> str:
             "", label("report.plain." + decision.outcome, lang), "",
             f"**{label('heading.reasons', lang)}:**", ""]
     out += [f"- {md(reason.text.get(lang))}" for reason in decision.reasons]
+    if decision.worst_case is not None:
+        out += ["", f"**{label('label.worst_case', lang)}:** "
+                f"{md(decision.worst_case.statement.get(lang))}"]
+    out += ["", f"**{label('label.overall', lang)}:** {md(overall_levels(r, lang))}"]
     out += ["", f"**{label('heading.conditions', lang)}:**", ""]
+    ceiling = decision.ceiling
+    if ceiling is not None:
+        out.append(f"1. **{label('heading.ceiling', lang)}:** {md(ceiling.text.get(lang))} "
+                   f"{md(ceiling.enforcement.get(lang))} "
+                   f"({md(label('role.' + ceiling.owner_role, lang))}; "
+                   f"{md(label('due.' + ceiling.due, lang))})")
+    first = 2 if ceiling is not None else 1
     if decision.conditions:
         out += [f"{i}. {md(c.remediation.get(lang))} ({_level(r, c.level, lang)}; "
                 f"{md(label('role.' + c.owner_role, lang))}; {md(label('due.' + c.due, lang))})"
-                for i, c in enumerate(decision.conditions, 1)]
-    else:
+                for i, c in enumerate(decision.conditions, first)]
+    elif ceiling is None:
         out.append(label("report.no_conditions", lang))
     out.append("")
     out += _table([label("label.level", lang), label("report.csv.count", lang)],
@@ -123,8 +144,15 @@ def render_markdown(review: Review, lang: Lang) -> str:
                     _level(r, a.finding.residual.level if a.finding.residual else None, lang)]
                    for i, a in enumerate(view.action_plan(r), 1)])
     out += [f"## {label('heading.questions', lang)}", ""]
-    out += [f"{i}. {md(q.question.get(lang))} ({code(q.fact)})"
-            for i, q in enumerate(r.questions, 1)] or [label("report.no_questions", lang)]
+    deciding = sum(1 for q in r.questions if q.deciding)
+    if deciding:
+        out += [f"**{md(deciding_intro(r, lang))}**", ""]
+    for i, q in enumerate(r.questions, 1):
+        if deciding and i == deciding + 1:
+            out += ["", f"**{md(label('questions.other', lang))}**", ""]
+        out.append(f"{i}. {md(q.question.get(lang))} ({code(q.fact)})")
+    if not r.questions:
+        out.append(label("report.no_questions", lang))
     out += ["", f"## {label('report.heading.all_findings', lang)}", ""]
     out += _table([label("report.rule", lang), label("report.title", lang),
                    label("report.status", lang), label("label.residual", lang)],

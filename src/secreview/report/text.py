@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from secreview.i18n import Lang, label
-from secreview.report.common import criteria_text, dpia_verdict, level_label
+from secreview.report.common import (
+    assumed_level_note,
+    criteria_text,
+    deciding_intro,
+    dpia_verdict,
+    level_label,
+    overall_levels,
+)
 from secreview.review import Finding, Review
 
 MAX_PER_ASPECT = 12
+MAX_QUESTIONS = 15
 
 
 def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     level = finding.residual.level if finding.residual else None
     marker = {"finding": "✗", "unknown": "?", "waived": "~"}.get(finding.status, " ")
-    head = f"  {marker} [{level_label(review, level, lang).upper()}] {finding.title.get(lang)}"
+    shown = level_label(review, level, lang).upper()
+    if finding.status != "unknown" and finding.residual is not None and (
+            finding.residual.basis == "assumed"):
+        shown += f", {assumed_level_note(review, finding, lang)}"
+    head = f"  {marker} [{shown}] {finding.title.get(lang)}"
     lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
     lines.append(f"      {finding.message.get(lang)}")
     if finding.status == "unknown" and finding.open_questions:
@@ -38,8 +50,15 @@ def render_text(review: Review, lang: Lang) -> str:
             more = len(reason.rule_ids) - 6
             out.append(f"  → {shown}" + (" " + label("label.and_more", lang, n=more)
                                          if more > 0 else ""))
-    out.append(f"{label('label.overall', lang)}: "
-               f"{level_label(review, review.summary.overall_level, lang)}")
+    if decision.worst_case is not None:
+        out.append(f"{label('label.worst_case', lang)}: {decision.worst_case.statement.get(lang)}")
+    if decision.ceiling is not None:
+        ceiling = decision.ceiling
+        out.append(f"{label('heading.ceiling', lang)}: {ceiling.text.get(lang)}")
+        who = label("role." + ceiling.owner_role, lang)
+        when = label("due." + ceiling.due, lang)
+        out.append(f"  {ceiling.enforcement.get(lang)} ({who}; {when})")
+    out.append(f"{label('label.overall', lang)}: {overall_levels(review, lang)}")
     if review.summary.compliance_percent is not None:
         out.append(f"{label('label.compliance', lang)}: {review.summary.compliance_percent:g} %")
     if decision.conditions:
@@ -80,10 +99,16 @@ def render_text(review: Review, lang: Lang) -> str:
     if review.questions:
         out.append("")
         out.append(label("heading.questions", lang) + ":")
-        for number, question in enumerate(review.questions[:15], 1):
+        deciding = [q for q in review.questions if q.deciding]
+        if deciding:
+            out.append("  " + deciding_intro(review, lang))
+        listed = max(MAX_QUESTIONS, len(deciding))
+        for number, question in enumerate(review.questions[:listed], 1):
+            if deciding and number == len(deciding) + 1:
+                out.append("  " + label("questions.other", lang))
             out.append(f"  {number}. {question.question.get(lang)} [{question.fact}]")
-        if len(review.questions) > 15:
-            out.append("  " + label("label.and_more", lang, n=len(review.questions) - 15))
+        if len(review.questions) > listed:
+            out.append("  " + label("label.and_more", lang, n=len(review.questions) - listed))
     if review.warnings:
         out.append("")
         out.append(label("heading.warnings", lang) + ":")

@@ -157,7 +157,12 @@ def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: 
                      value=format_fact(step.ref or "", step.value, lang), before=step.before,
                      after=step.after)
     if step.kind == "scaling_unknown":
-        return label("report.step.scaling_unknown", lang, fact=step.ref or "")
+        return label("report.step.scaling_unknown", lang, fact=step.ref or "",
+                     before=step.before, after=step.after,
+                     value=step.value if step.value is not None else step.before)
+    if step.kind in ("escalation", "escalation_unknown"):
+        return label(f"report.step.{step.kind}", lang, axis=axis, before=step.before,
+                     after=step.after, reason=step.reason.get(lang) if step.reason else "")
     if step.kind == "mitigation":
         return label("report.step.mitigation", lang, ref=titles.get(step.ref or "", step.ref or ""),
                      axis=axis,

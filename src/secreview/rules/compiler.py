@@ -9,7 +9,10 @@ them all.
 Soundness: for every value operator, a result that is known despite unknown facts stays the same
 whatever the answers turn out to be (tested as a property). ``exists`` and ``missing`` are the
 deliberate exception: they ask whether a fact was answered at all; the linter refuses a
-``missing`` test that could produce a finding on its own (unknown is never false).
+``missing`` test that could produce a finding on its own (unknown is never false). With
+``strict_presence`` they are compiled the Kleene way instead (an unanswered fact makes them
+unknown): the engine uses that second compilation to tell a finding established by the answers
+from one that rests on a blank.
 
 Set membership follows the review date: a named set may hold a member only for a period (an
 adequacy decision, EU membership), so the test reads ``review.date`` and is unknown without it
@@ -46,6 +49,8 @@ from secreview.tristate import Tri, tri_at_least
 from secreview.valuesets import ValueSet
 
 PathKey = tuple[str | int, ...]
+Test = tuple[str, str, Any]
+"""(fact, operator, operand with sets resolved): one test a rule makes on a fact."""
 
 
 @dataclass
@@ -59,6 +64,12 @@ class CompileContext:
     problems: list[Problem] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     dated_tests: int = 0  # leaves that read the review date (a quantifier passes it down)
+    strict_presence: bool = False
+    presence: bool = False
+    """Set when an ``exists`` or ``missing`` test was compiled."""
+    tests: list[Test] = field(default_factory=list)
+    """Every top-level test: what the engine needs to know which answers could change a
+    condition (:mod:`secreview.engine.answers`)."""
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
@@ -184,6 +195,7 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
         return _never
     if top_level:
         ctx.used.add(name)
+        ctx.tests.append((name, key, None))
     if spec.kind != "objects":
         ctx.problem((*path, key), f"'{key}' needs a list of objects, but '{name}' is {spec.kind}",
                     suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
@@ -284,16 +296,31 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
                 ctx.dated_tests += 1
                 if top_level:
                     ctx.used.add(REVIEW_DATE)
+            if top_level:
+                ctx.tests.append((name, op.name, resolved.possible))
             return membership(op.name, name, resolved)
         operand = resolved.always
     elif op.name == "contains" and spec.regions:
         _check_value(spec, operand, ctx, op_path, as_item=True)
+        if top_level:
+            ctx.tests.append((name, op.name, operand))
         return contains_with_regions(name, operand)
     elif op.operand == "regex":
         operand = _compile_pattern(operand, ctx, op_path)
         if operand is None:
             return _never
+    if top_level:
+        ctx.tests.append((name, op.name, operand))
+    if op.target == "any":  # exists / missing: was the fact answered at all?
+        ctx.presence = True
+        if ctx.strict_presence:
+            return _answered(name, op.name == "exists")
     return op.build(name, operand)
+
+
+def _answered(name: str, answered: bool) -> Predicate:
+    """``exists``/``missing`` in Kleene form: unknown while the fact is unanswered."""
+    return lambda f: None if f.get(name) is None else answered
 
 
 def _fits_operator(op: Operator, spec: FactSpec, name: str, ctx: CompileContext,

@@ -1,20 +1,25 @@
 """Run the examples each rule carries: the rule's own tests, Semgrep-style.
 
-An example is a partial system description and the status the rule must give. Examples are
-validated like real descriptions, so an example with a misspelt fact fails loudly.
+An example is a partial system description and the status the rule must give, optionally with
+the level it reaches (on the rule's 1–4 scale, after classification scaling and escalation, worst
+case) and whether an escalation applies. Examples are validated like real descriptions, so an
+example with a misspelt fact fails loudly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import evaluate_rule, prepare_facts
+from secreview.engine.evaluate import RuleOutcome, evaluate_rule, prepare_facts
+from secreview.engine.scoring import escalated, rule_bounds
 from secreview.errors import Problem
 from secreview.rules.loader import Catalog, CompiledRule
+from secreview.rules.model import Example
 from secreview.system import SystemDescription
 from secreview.validation import data_path
 
@@ -64,8 +69,30 @@ def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleR
             continue
         facts = with_derived_facts(prepare_facts(system), catalog)
         outcome = evaluate_rule(compiled, facts)
-        results.append(ExampleResult(compiled.id, example.name, example.expect, outcome.status))
+        expected, actual = _described(example, outcome, facts)
+        results.append(ExampleResult(compiled.id, example.name, expected, actual))
     return results
+
+
+def _described(example: Example, outcome: RuleOutcome,
+               facts: Mapping[str, Any]) -> tuple[str, str]:
+    """What the example expects and what the rule gives, as comparable text: the status, and
+    the level or escalation when the example states them ("finding, consequence 4,
+    escalated")."""
+    expected: list[str] = [example.expect]
+    actual: list[str] = [outcome.status]
+    if example.consequence is not None or example.likelihood is not None:
+        likelihood, consequence = rule_bounds(outcome, facts).worst
+        for axis, wanted, got in (("consequence", example.consequence, consequence),
+                                  ("likelihood", example.likelihood, likelihood)):
+            if wanted is not None:
+                expected.append(f"{axis} {wanted}")
+                actual.append(f"{axis} {got}")
+    if example.escalated is not None:
+        words = {True: "escalated", False: "not escalated", None: "escalation unknown"}
+        expected.append(words[example.escalated])
+        actual.append(words[escalated(outcome.rule, facts)])
+    return ", ".join(expected), ", ".join(actual)
 
 
 def run_examples(catalog: Catalog) -> list[ExampleResult]:

@@ -5,10 +5,11 @@ not hide the others), a ruleset whose header is valid keeps its valid rules even
 broken, and the whole set is compiled with ``build_catalog(strict=False)`` so that unknown facts,
 type mismatches and duplicate ids all come back together. On top of what the compiler checks,
 the linter looks for things that load fine but are wrong: texts in only one language, message
-placeholders that name no fact, mitigations without effect, conditions that can never be true,
-rules without tests, examples that fail, a ``missing:`` test that turns an unanswered question
-into a finding (unknown is never false), a placeholder glued to a word, and a routing answer that
-does not close the rules of its branch (``data/routing.yaml``).
+placeholders that name no fact, mitigations and escalations without effect, conditions that can
+never be true, rules without tests, escalations no example shows, examples that fail, a
+``missing:`` test that turns an unanswered question into a finding (unknown is never false), a
+placeholder glued to a word, and a routing answer that does not close the rules of its branch
+(``data/routing.yaml``).
 
 Every problem carries ``file:line:column``, the rule id and what to do about it.
 """
@@ -45,6 +46,7 @@ from secreview.rules.model import (
     AnyOf,
     AtLeast,
     Condition,
+    Escalation,
     ForAll,
     ForAny,
     Leaf,
@@ -92,6 +94,12 @@ HINTS: dict[str, str] = {
                   "'secreview schema system'",
     "missing-examples": "add examples with 'expect: finding' and 'expect: pass' under "
                         "'examples:'",
+    "escalation-no-effect": "an escalation only ever raises a level: give a consequence or "
+                            "likelihood above the rule's own, or remove it",
+    "escalation-never": "the escalation's condition contradicts the rule's conditions; "
+                        "describe the compounding harm that can occur when the rule fires",
+    "escalation-untested": "add an example with 'escalated: true' (and the expected "
+                           "'consequence' or 'likelihood') that meets the escalation's condition",
     "example-failed": "fix the rule's conditions or the example's facts or expectation",
     "example-invalid": "write the example's facts like a system description "
                        "(see 'secreview schema system')",
@@ -105,6 +113,8 @@ HINTS: dict[str, str] = {
                          "'(unknown)', which glued to a letter reads like a value ('C(unknown)')",
     "routing-open": "add the routing fact to the rule's applies_if, or an implication to "
                     "data/routing.yaml, so the routing answer decides the rule",
+    "ceiling": "name an integer classification fact with a small range, such as "
+               "classification.confidentiality",
 }
 
 
@@ -231,6 +241,10 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]
         if isinstance(mitigations, list):
             for j in range(len(mitigations)):
                 yield ("rules", i, "mitigations", j, "title"), rule_id
+        escalations = rule.get("escalate")
+        if isinstance(escalations, list):
+            for j in range(len(escalations)):
+                yield ("rules", i, "escalate", j, "reason"), rule_id
 
 
 def _get(data: Any, path: PathKey) -> Any:
@@ -257,6 +271,8 @@ def text_problems(doc: Document) -> list[LintProblem]:
 
 def _text_owner(data: Any, path: PathKey) -> str:
     """How a problem names the text at ``path``: the field, and where it is outside a rule."""
+    if "escalate" in path:
+        return f"the reason of escalation {path[-2]}"
     if "mitigations" in path:
         mitigation = _get(data, path[:-1])
         mitigation_id = mitigation.get("id") if isinstance(mitigation, dict) else None
@@ -497,6 +513,55 @@ def _mitigation_condition(rule: Rule, mitigation: Mitigation, finding: Any, wher
     )]
 
 
+def _escalation_problems(rule: Rule, where: Any, base: PathKey,
+                         possibility: Possibility | None,
+                         facts: Mapping[str, FactSpec]) -> list[LintProblem]:
+    """Escalations that can never raise a level: below the rule's own, never true, or never
+    true when the rule fires; and escalations no example shows."""
+    problems: list[LintProblem] = []
+    for j, escalation in enumerate(rule.escalate):
+        path = (*base, "escalate", j)
+        problems += _escalation_effect(rule, j, escalation, where, path)
+        if possibility is None:
+            continue
+        reason = possibility.impossible(escalation.if_, facts, (*path, "if"))
+        if reason is not None:
+            problems.append(_new("never-true", f"escalation {j} can never apply: {reason[1]}",
+                                 where(reason[0]), rule.id))
+            continue
+        together = AllOf(all=[c for c in (rule.applies_if, rule.finding_if, escalation.if_)
+                              if c is not None])
+        if possibility.impossible(together, facts, (*path, "if")) is not None:
+            problems.append(_new(
+                "escalation-never", f"escalation {j} can never apply when the rule fires: its "
+                "condition contradicts applies_if or finding_if", where((*path, "if")), rule.id,
+                severity="warning",
+            ))
+    if rule.escalate and not any(e.escalated for e in rule.examples):
+        problems.append(_new(
+            "escalation-untested", "the rule escalates but no example shows it "
+            "('escalated: true')", where((*base, "examples" if rule.examples else "escalate")),
+            rule.id, severity="warning",
+        ))
+    return problems
+
+
+def _escalation_effect(rule: Rule, index: int, escalation: Escalation, where: Any,
+                       path: PathKey) -> list[LintProblem]:
+    """An escalation to a level at or below the rule's own never raises anything."""
+    idle = [(axis, level, own) for axis, level, own in (
+        ("consequence", escalation.consequence, rule.consequence),
+        ("likelihood", escalation.likelihood, rule.likelihood)) if level is not None and
+        level <= own]
+    given = sum(1 for level in (escalation.consequence, escalation.likelihood)
+                if level is not None)
+    return [_new(
+        "escalation-no-effect", f"escalation {index} sets the {axis} to {level}, but the rule's "
+        f"own {axis} is already {own}: an escalation never lowers, so this has no effect",
+        where((*path, axis)), rule.id, severity="error" if len(idle) == given else "warning",
+    ) for axis, level, own in idle]
+
+
 def _never_true_problems(rule: Rule, possibility: Possibility, facts: Mapping[str, FactSpec],
                          where: Any, base: PathKey) -> list[LintProblem]:
     problems: list[LintProblem] = []
@@ -597,6 +662,7 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
         rule = compiled.rule
         problems += _placeholder_problems(rule, catalog.facts, where, base)
         problems += _mitigation_problems(rule, where, base, possibility, catalog.facts)
+        problems += _escalation_problems(rule, where, base, possibility, catalog.facts)
         problems += _missing_examples(rule, where, base)
         never = (_never_true_problems(rule, possibility, catalog.facts, where, base)
                  if possibility is not None else [])
@@ -697,6 +763,22 @@ def _tailoring_problems(profile: Profile, doc: Document,
     return problems
 
 
+def _ceiling_problems(profile: Profile, doc: Document,
+                      catalog: Catalog | None) -> list[LintProblem]:
+    """A classification ceiling on a fact the selected rulesets cannot cap."""
+    from secreview.engine.ceiling import check_ceiling_fact
+
+    ceiling = profile.decision.classification_ceiling
+    if ceiling is None or catalog is None:
+        return []
+    problem = check_ceiling_fact(ceiling, catalog)
+    if problem is None:
+        return []
+    return [_new("ceiling", f"classification_ceiling: {problem}",
+                 doc.where(("decision", "classification_ceiling", "fact")),
+                 suggestion=did_you_mean(ceiling.fact, catalog.facts))]
+
+
 def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> LintReport:
     """Lint what an organisation profile selects (bundled and own rulesets, plus ``paths``)
     together, and check its tailoring against the rules that selection holds."""
@@ -719,6 +801,7 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
         selected = ruleset_files([file.parent / p for p in profile.tailoring.rulesets])
     report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
     report.problems += problems + _tailoring_problems(profile, doc, catalog)
+    report.problems += _ceiling_problems(profile, doc, catalog)
     report.files += 1
     return _sorted(report)
 
