@@ -20,12 +20,16 @@ from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.evaluate import evaluate
 from secreview.inputs import Inputs
 from secreview.review import Review
+from secreview.routing import contradicts
 from secreview.system import SystemDescription
 from test_properties_review import _reviewer, systems
 
 DATE = dt.date(2026, 11, 29)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TWO_ANSWERS = {"personal_data": {"processed": True}, "vendor": {"third_country_law_access": True}}
+EXPOSED = {**TWO_ANSWERS, "hosting": {"deployment": "saas"}}
+"""The two answers of issue 12 plus a cloud service, so the vendor reaches the data and the
+foreign-law exposure is a finding whose level rests on the unknown classification."""
 
 
 def inputs_for(data: dict[str, Any]) -> Inputs:
@@ -61,7 +65,7 @@ def test_two_answers_give_incomplete_with_the_worst_case_not_reject() -> None:
 
 
 def test_scaling_unknown_marks_the_level_assumed() -> None:
-    exposure = finding(review_of(TWO_ANSWERS), "supplier.foreign_law_exposure")
+    exposure = finding(review_of(EXPOSED), "supplier.foreign_law_exposure")
     assert exposure.status == "finding"
     assert exposure.residual.level == "critical" and exposure.residual.basis == "assumed"
     assert exposure.inherent.basis == "assumed"
@@ -73,12 +77,15 @@ def test_scaling_unknown_marks_the_level_assumed() -> None:
 
 
 def test_answering_turns_the_assumed_level_into_a_confirmed_one() -> None:
-    before = finding(review_of(TWO_ANSWERS), "supplier.foreign_law_exposure")
-    answers = {**TWO_ANSWERS, "classification": {"confidentiality": 4}}
+    before = finding(review_of(EXPOSED), "supplier.foreign_law_exposure")
+    answers = {**EXPOSED, "classification": {"confidentiality": 4}}
     for assumption in before.assumptions:
         if assumption.effect == "mitigation":
-            section, name = assumption.fact.split(".", 1)
-            answers.setdefault(section, {})[name] = assumption.assumed
+            *parents, name = assumption.fact.split(".")
+            node = answers
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[name] = assumption.assumed
     review = review_of(answers)
     after = finding(review, "supplier.foreign_law_exposure")
     assert after.residual.basis == "confirmed"
@@ -88,7 +95,7 @@ def test_answering_turns_the_assumed_level_into_a_confirmed_one() -> None:
 
 def test_a_missing_owner_is_not_a_confirmed_finding() -> None:
     owner = finding(review_of(TWO_ANSWERS), "integration.controller_named")
-    assert owner.status == "finding" and owner.confirmed is None
+    assert owner.status == "unknown" and owner.confirmed is None
     assert owner.residual.basis == "assumed"
 
 
@@ -190,6 +197,7 @@ def test_a_hypothetical_answer_decides_as_a_real_one(system: SystemDescription,
     assume(unknown)
     fact = data.draw(st.sampled_from(sorted(unknown)))
     value = data.draw(st.sampled_from(candidates(inputs.catalog, fact).values))
+    assume(not contradicts(situation.facts, fact, value))  # such a description is refused
     changed = answered(inputs.system, {fact: value})
     assume(changed is not None)
     assert situation.answer({fact: value}).choice.outcome == \

@@ -152,7 +152,7 @@ def test_matrix_is_monotone(matrix: Any) -> None:
 
 
 def test_both_bounds_of_an_unknown_classification() -> None:
-    result = scored({"hosting": {"storage_countries": ["US"], "customer_held_keys": False}},
+    result = scored({"hosting": {"content": {"countries": ["US"], "customer_held_keys": False}}},
                     "test.third_country")
     assert (result.residual.consequence, result.residual.level) == (4, "critical")
     assert result.residual.basis == "assumed"
@@ -163,14 +163,14 @@ def test_both_bounds_of_an_unknown_classification() -> None:
 
 
 def test_an_unknown_mitigation_is_credited_in_the_confirmed_level_only() -> None:
-    result = scored({"hosting": {"storage_countries": ["US"]},
+    result = scored({"hosting": {"content": {"countries": ["US"]}},
                      "classification": {"confidentiality": 1}}, "test.third_country")
     assert result.residual.likelihood == 3 and result.residual.basis == "assumed"
     assert result.confirmed is not None and result.confirmed.likelihood == 1
 
 
 def test_known_facts_give_a_confirmed_level() -> None:
-    result = scored({"hosting": {"storage_countries": ["US"], "customer_held_keys": True},
+    result = scored({"hosting": {"content": {"countries": ["US"], "customer_held_keys": True}},
                      "classification": {"confidentiality": 1}}, "test.third_country")
     assert result.residual.basis == "confirmed"
     assert result.confirmed == result.residual

@@ -14,13 +14,13 @@ The linter uses the same data to check that every routing answer really closes i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from secreview.errors import InputError, Problem
-from secreview.facts import core_facts, flatten
+from secreview.facts import classification_facts, core_facts, flatten
 from secreview.loading import Document
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import Condition, Leaf
@@ -36,6 +36,7 @@ class Implication:
     implies: Mapping[str, Any]
     source: str  # the answer it follows from, as a person reads it: "users.children: false"
     fact: str | None = None  # the routing fact, for routing entries
+    reads: frozenset[str] = frozenset()  # the facts ``when`` tests
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,23 @@ class Routing:
     def all_implications(self) -> tuple[Implication, ...]:
         return tuple(e.implication for e in self.entries) + self.implications
 
+    @property
+    def involved(self) -> frozenset[str]:
+        """Every fact an implication reads or fills: an answer elsewhere implies nothing."""
+        found: set[str] = set()
+        for implication in self.all_implications:
+            found |= implication.reads | set(implication.implies)
+        return frozenset(found)
 
-def _compile(condition: Mapping[str, Any]) -> Predicate:
+
+def _compile(condition: Mapping[str, Any]) -> tuple[Predicate, frozenset[str]]:
     ctx = CompileContext(facts=core_facts(), sets=bundled_sets())
     model: Condition = Leaf.model_validate(condition) if "fact" in condition else \
         _condition(condition)
     predicate = compile_condition(model, ctx)
     if ctx.problems:
         raise ValueError(f"data/routing.yaml: {ctx.problems[0].message}")
-    return predicate
+    return predicate, frozenset(ctx.used)
 
 
 def _condition(raw: Mapping[str, Any]) -> Condition:
@@ -113,16 +122,19 @@ def build_routing(raw: Mapping[str, Any]) -> Routing:
     entries = []
     for item in raw.get("routing") or ():
         fact, answer = item["fact"], item["answer"]
+        when, reads = _compile(_answer_condition(fact, answer))
         implication = Implication(
-            when=_compile(_answer_condition(fact, answer)), implies=dict(item.get("implies") or {}),
-            source=f"{fact}: {_show(answer)}", fact=fact)
+            when=when, implies=dict(item.get("implies") or {}),
+            source=f"{fact}: {_show(answer)}", fact=fact, reads=reads)
         entries.append(RoutingEntry(fact, answer, implication, tuple(item.get("branch") or ()),
                                     tuple(item.get("closes") or ())))
-    implications = tuple(
-        Implication(when=_compile(item["when"]), implies=dict(item["implies"]),
-                    source=item.get("source") or _describe(item["when"]))
-        for item in raw.get("implications") or ())
-    return Routing(tuple(entries), implications)
+    implications = []
+    for item in raw.get("implications") or ():
+        when, reads = _compile(item["when"])
+        implications.append(Implication(
+            when=when, implies=dict(item["implies"]), reads=reads,
+            source=item.get("source") or _describe(item["when"])))
+    return Routing(tuple(entries), tuple(implications))
 
 
 def _describe(condition: Mapping[str, Any]) -> str:
@@ -157,6 +169,58 @@ def apply_implications(facts: MutableMapping[str, Any],
                     facts[path] = list(value) if isinstance(value, list) else value
                     changed = True
     return facts
+
+
+def follow_from(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """What follows from the facts as they stand, without changing them: the implied values of
+    unanswered facts, and the derived classification levels where they differ. For hypothetical
+    answers (the deciding facts, the classification ceiling), which must see what a real answer
+    would."""
+    overlay: dict[str, Any] = {}
+    view = _Overlay(facts, overlay)
+    changed = True
+    while changed:
+        changed = False
+        for implication in routing().all_implications:
+            if implication.when(view) is not True:
+                continue
+            for path, value in implication.implies.items():
+                if view.get(path) is None:
+                    overlay[path] = list(value) if isinstance(value, list) else value
+                    changed = True
+    for path, value in classification_facts(view).items():
+        if facts.get(path) != value:
+            overlay[path] = value
+    return overlay
+
+
+class _Overlay(Mapping[str, Any]):
+    """Facts with a few values laid over them, without copying."""
+
+    def __init__(self, base: Mapping[str, Any], overlay: Mapping[str, Any]) -> None:
+        self._base, self._overlay = base, overlay
+
+    def __getitem__(self, key: str) -> Any:
+        return self._overlay[key] if key in self._overlay else self._base[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._overlay[key] if key in self._overlay else self._base.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._overlay
+        yield from (k for k in self._base if k not in self._overlay)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for k in self._overlay if k not in self._base)
+
+
+def contradicts(facts: Mapping[str, Any], path: str, value: Any) -> bool:
+    """Would answering ``path`` with ``value`` contradict what the other answers imply (or
+    imply something another answer contradicts)? Such an answer is not one a person could give:
+    the description would be refused."""
+    if path not in routing().involved:
+        return False
+    return bool(contradictions(_Overlay(facts, {path: value})))
 
 
 def _consistent(given: Any, implied: Any) -> bool:

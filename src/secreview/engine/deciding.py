@@ -31,8 +31,10 @@ from secreview.engine.dpia import derive_facts
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate_rule
 from secreview.engine.scoring import rule_bounds
 from secreview.engine.waive import waiver_refusal
+from secreview.facts import CLASSIFICATION_LEVELS
 from secreview.profile import Profile, RiskMatrix
 from secreview.review import Finding
+from secreview.routing import contradicts, follow_from, routing
 from secreview.rules.loader import Catalog
 from secreview.waivers import WaiverFile
 
@@ -41,6 +43,8 @@ MAX_DECIDING = 10
 SHORTLIST = 20
 """After the first round, only the facts that ranked this high are tried again."""
 DERIVED = "derived."
+DPIA_STATUS = "personal_data.dpia.status"
+"""A documented screening (not_required) settles open criteria: it feeds the derived facts too."""
 
 
 class Answered(Mapping[str, Any]):
@@ -119,6 +123,7 @@ class Situation:
         self.derived_readers = tuple(sorted({i for path, positions in
                                              catalog.rules_by_fact.items()
                                              if path.startswith(DERIVED) for i in positions}))
+        self.follow_facts = routing().involved | set(CLASSIFICATION_LEVELS)
         self._memo: dict[tuple[Any, ...], Entry | None] = {}
         if findings is not None:
             by_id = {f.rule_id: entry_of(f, matrix) for f in findings}
@@ -170,13 +175,20 @@ class Situation:
         start = start or self.base
         rules = self.catalog.rules
         by_fact = self.catalog.rules_by_fact
-        touched: set[int] = set()
-        for fact in answers:
-            touched.update(by_fact.get(fact, ()))
         layered: dict[str, Any] = {**start.answers, **answers}
-        if not self.screening_facts.isdisjoint(answers):
+        updated = set(answers)
+        if not self.follow_facts.isdisjoint(answers):
+            # What a real answer would imply (routing) and change (derived classification).
+            follows = follow_from(Answered(self.facts, layered))
+            layered.update(follows)
+            updated.update(follows)
+        touched: set[int] = set()
+        for fact in updated:
+            touched.update(by_fact.get(fact, ()))
+        if not self.screening_facts.isdisjoint(updated) or DPIA_STATUS in updated:
             facts = Answered(self.facts, layered)
-            derived = derive_facts([evaluate_rule(rules[i], facts) for i in self.screening])
+            derived = derive_facts([evaluate_rule(rules[i], facts) for i in self.screening],
+                                   facts)
             if any(derived[k] != facts.get(k) for k in derived):
                 layered.update(derived)
                 touched.update(self.derived_readers)
@@ -284,7 +296,10 @@ def _rank(situation: Situation, fact: str, now: State) -> _Ranked | None:
     answers that decide, then the fewest left open by its least helpful answer. None when no
     answer to it changes anything."""
     results: list[tuple[tuple[bool, int], Any, State]] = []
+    given = Answered(situation.facts, now.answers)
     for value in candidates(situation.catalog, fact).values:
+        if contradicts(given, fact, value):
+            continue  # not an answer a person could give: the description would be refused
         state = situation.answer({fact: value}, now)
         results.append(((not state.decided, state.open), value, state))
     if not results or all(key == (True, now.open) for key, _v, _s in results):
