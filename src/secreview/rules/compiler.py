@@ -284,6 +284,10 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
         _check_value(spec, operand, ctx, op_path)
     elif op.operand == "item":
         _check_value(spec, operand, ctx, op_path, as_item=True)
+        if op.name == "contains" and spec.regions:
+            if top_level:
+                ctx.tests.append((name, op.name, operand))
+            return contains_with_regions(name, operand)
     elif op.operand == "set":
         resolved = _resolve_set(operand, ctx, op_path)
         if resolved is None:
@@ -300,11 +304,6 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
                 ctx.tests.append((name, op.name, resolved.possible))
             return membership(op.name, name, resolved)
         operand = resolved.always
-    elif op.name == "contains" and spec.regions:
-        _check_value(spec, operand, ctx, op_path, as_item=True)
-        if top_level:
-            ctx.tests.append((name, op.name, operand))
-        return contains_with_regions(name, operand)
     elif op.operand == "regex":
         operand = _compile_pattern(operand, ctx, op_path)
         if operand is None:
