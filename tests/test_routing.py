@@ -115,7 +115,9 @@ def _ruleset(tmp_path: Path, body: str) -> Path:
         rules:
           - id: supplier.t
             title: {sv: T, en: T}
-            message: {sv: "Nivå K{classification.confidentiality}.", en: "Level C{classification.confidentiality}."}
+            message:
+              sv: "Nivå K{classification.confidentiality}."
+              en: "Level C{classification.confidentiality}."
             remediation: {sv: Gör., en: Do.}
             references: [{source: GDPR}]
             consequence: 2

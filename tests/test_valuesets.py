@@ -46,8 +46,9 @@ def test_a_region_is_inside_a_set_when_all_of_it_is() -> None:
 
 
 def test_sets_are_built_once_from_includes() -> None:
+    dated = [{"value": "Y", "from": D(2020, 1, 1)}]
     built = build_sets({"sets": {"a": {"members": ["X"]},
-                                 "b": {"include": ["a"], "dated": [{"value": "Y", "from": D(2020, 1, 1)}]}}})
+                                 "b": {"include": ["a"], "dated": dated}}})
     assert built["b"].always == {"X"} and built["b"].possible == {"X", "Y"}
     with pytest.raises(ValueError, match="includes itself"):
         build_sets({"sets": {"a": {"include": ["b"]}, "b": {"include": ["a"]}}})
