@@ -77,7 +77,7 @@ HINTS: dict[str, str] = {
                     "backreferences, and check the syntax; see SECURITY.md",
     "duplicate-id": "rule and ruleset ids must be unique across all loaded rulesets; rename one",
     "unknown-set": "declare the set under 'sets:' or use a built-in one (eu, eea, adequacy, "
-                   "nordic)",
+                   "eea_or_adequate, nordic, effective_supplementary_measures)",
     "unknown-aspect": "use one of the seven aspects or declare the new one under 'aspects:'",
     "extension-conflict": "declare the extension fact once, or with the same type everywhere",
     "placeholder": "a placeholder names a fact, e.g. {vendor.name}",
