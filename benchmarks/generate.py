@@ -253,10 +253,13 @@ def _extension_value(rng: random.Random, fact: ExtensionFact, maturity: float) -
     if fact.values:
         return (sorted(set(rng.sample(fact.values, rng.randint(0, len(fact.values)))))
                 if fact.type == "list" else rng.choice(fact.values))
+    low = 0 if fact.minimum is None else int(fact.minimum)
+    high = max(low, 100 if fact.maximum is None else int(fact.maximum))
     return {
-        "bool": rng.random() < maturity, "int": rng.randint(0, 100),
-        "number": round(rng.uniform(0, 100), 1), "string": rng.choice(WORDS),
+        "bool": rng.random() < maturity, "int": rng.randint(low, high),
+        "number": round(rng.uniform(low, high), 1), "string": rng.choice(WORDS),
         "list": sorted(set(rng.sample(WORDS, rng.randint(0, 3)))),
+        "date": dt.date.fromisoformat(_date(rng, dt.date(2024, 1, 1), 1500)),
     }[fact.type]
 
 

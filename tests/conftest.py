@@ -26,3 +26,66 @@ def fixtures() -> Path:
 @pytest.fixture
 def mini_rules() -> Path:
     return FIXTURES / "rules"
+
+
+# --- the workspace's databases: every storage test runs on SQLite and on PostgreSQL -------------
+
+POSTGRES_VARIABLE = "SECREVIEW_TEST_POSTGRES_URL"
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get(POSTGRES_VARIABLE)
+    if url:
+        return url
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{POSTGRES_VARIABLE} is not set: .ci/run starts a PostgreSQL server for "
+                    "the storage tests, and in CI a missing one is a failure, not a skip")
+    pytest.skip(f"PostgreSQL tests need {POSTGRES_VARIABLE} (start one with: "
+                'eval "$(.ci/postgres start)")')
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
+    """A fresh, empty database of each kind for one test (a new PostgreSQL database each time,
+    dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'register.db'}"
+        return
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from secreview.store.db import normalise_url
+
+    admin_url = normalise_url(str(_postgres_admin_url()))
+    name = f"secreview_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def review_engine() -> object:
+    """The bundled profile and rulesets, loaded once for the whole run."""
+    from secreview.store.reviewing import Engine
+
+    return Engine.load()
+
+
+@pytest.fixture
+def store(database_url: str) -> object:
+    """(engine, sessionmaker) on a migrated database."""
+    from secreview.store.db import make_engine, session_factory, upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine, session_factory(engine)
+    engine.dispose()

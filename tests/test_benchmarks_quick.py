@@ -70,3 +70,13 @@ def test_cel_and_rego_agree_with_secreview(quick_run: tuple[dict[str, Any], str]
     assert {name.split()[0] for name in agree} == {"CEL", "Rego"}
     assert all(agree.values()), agree
     assert any(r["label"].startswith("ratio CEL") for r in engines["rows"])
+
+
+@pytest.mark.slow
+def test_the_workspace_load_test_loses_nothing_in_quick_mode() -> None:
+    from benchmarks.workspace_load import run
+
+    summary = run(users=3, seconds=3.0, workers=1)
+    assert summary["answers"] > 0
+    assert summary["errors"] == 0, summary["error_samples"]
+    assert summary["lost"] == 0, summary["lost_samples"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from secreview.facts import FactSpec, core_facts
+from secreview.facts import REVIEW_DATE_FACT, FactSpec, core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition
@@ -21,14 +22,18 @@ ADAPTER: TypeAdapter[Any] = TypeAdapter(Condition)
 ITEM = {
     "country": FactSpec("country", "string"),
     "name": FactSpec("name", "string"),
+    "until": FactSpec("until", "date"),
 }
-CATALOGUE = {
+CATALOGUE: dict[str, FactSpec] = {
     "a": FactSpec("a", "bool"),
     "n": FactSpec("n", "int", minimum=0, maximum=4),
+    "m": FactSpec("m", "int", minimum=0, maximum=4),
+    "d": FactSpec("d", "date"),
     "c": FactSpec("c", "enum", allowed=("x", "y", "z")),
     "l": FactSpec("l", "list", allowed=("x", "y", "z"), item_kind="enum"),
     "s": FactSpec("s", "string"),
     "items": FactSpec("items", "objects", item_facts=ITEM),
+    REVIEW_DATE_FACT: FactSpec(REVIEW_DATE_FACT, "date"),
 }
 SETS = {"xy": ValueSet.plain({"x", "y"}), **builtin_sets()}
 
@@ -139,9 +144,13 @@ def test_model_rejects_two_operators_and_none() -> None:
 
 # --- soundness under unknowns -----------------------------------------------------------------
 
+DAYS = [dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 12, 31)]
 DOMAINS: dict[str, list[Any]] = {
     "a": [True, False],
     "n": [0, 1, 2, 3, 4],
+    "m": [0, 2, 4],
+    "d": DAYS,
+    REVIEW_DATE_FACT: DAYS,
     "c": ["x", "y", "z"],
     "l": [list(s) for r in range(4) for s in itertools.combinations("xyz", r)],
 }
@@ -156,6 +165,14 @@ leaves = st.one_of(
     st.builds(lambda op, v: {"fact": "l", op: v}, st.sampled_from(["intersects", "subset_of"]),
               st.lists(st.sampled_from("xyz"), max_size=3)),
     st.builds(lambda v: {"fact": "l", "is_empty": v}, st.booleans()),
+    # comparisons read at evaluation time: another fact, the review date with an offset
+    st.builds(lambda op: {"fact": "n", op: {"fact": "m"}},
+              st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte"])),
+    st.builds(lambda op, offset: {"fact": "d", op: f"review_date{offset}"},
+              st.sampled_from(["before", "after", "lte", "gte", "eq"]),
+              st.sampled_from(["", "+90d", "-1y", "+2m", "-3w"])),
+    st.builds(lambda op: {"fact": "d", op: {"fact": "derived.review_date"}},
+              st.sampled_from(["before", "after"])),
 )
 # exists/missing test whether a fact is answered, not what it says: they are deliberately left
 # out of the soundness law below (answering a question is exactly what changes them).
@@ -220,3 +237,98 @@ def test_every_operator_in_the_registry_is_a_leaf_key_and_back() -> None:
 
     keys = {field.alias or name for name, field in Leaf.model_fields.items()} - {"fact"}
     assert keys == set(OPERATORS)
+
+
+# --- comparisons with another fact and with the review date ------------------------------------
+
+JAN, MAR = dt.date(2026, 1, 1), dt.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("condition", "facts", "expected"),
+    [
+        ({"fact": "n", "lt": {"fact": "m"}}, {"n": 1, "m": 2}, True),
+        ({"fact": "n", "lt": {"fact": "m"}}, {"n": 2, "m": 2}, False),
+        ({"fact": "n", "eq": {"fact": "m"}}, {"n": 2, "m": None}, None),
+        ({"fact": "n", "gte": {"fact": "m"}}, {"n": None, "m": 1}, None),
+        ({"fact": "d", "before": "review_date"}, {"d": JAN, REVIEW_DATE_FACT: MAR}, True),
+        ({"fact": "d", "before": "review_date-90d"}, {"d": JAN, REVIEW_DATE_FACT: MAR}, False),
+        ({"fact": "d", "before": "review_date - 1m"}, {"d": JAN, REVIEW_DATE_FACT: MAR}, True),
+        ({"fact": "d", "after": "review_date+1y"}, {"d": MAR, REVIEW_DATE_FACT: JAN}, False),
+        ({"fact": "d", "before": "review_date"}, {"d": JAN, REVIEW_DATE_FACT: None}, None),
+        ({"fact": "d", "lte": "2026-01-01"}, {"d": JAN}, True),
+        ({"fact": "d", "after": {"fact": "derived.review_date"}},
+         {"d": MAR, REVIEW_DATE_FACT: JAN}, True),
+        # inside a quantifier: the item's date against the review date outside the item
+        ({"for_any": "items", "where": {"fact": "until", "before": "review_date+90d"}},
+         {"items": [{"until": dt.date(2027, 1, 1)}, {"until": MAR}], REVIEW_DATE_FACT: JAN},
+         True),
+        ({"for_all": "items", "where": {"fact": "until", "after": "review_date"}},
+         {"items": [{"until": MAR}], REVIEW_DATE_FACT: JAN}, True),
+        ({"for_any": "items", "where": {"fact": "name", "eq": {"fact": "s"}}},
+         {"items": [{"name": "x"}, {"name": "y"}], "s": "y"}, True),
+    ],
+)
+def test_comparisons_read_at_evaluation_time(condition: dict[str, Any], facts: dict[str, Any],
+                                             expected: bool | None) -> None:
+    assert run(condition, **facts) is expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"fact": "n", "lt": {"fact": "d"}}, "both must be numbers or both dates"),
+        ({"fact": "a", "eq": {"fact": "n"}}, "both must hold the same kind of value"),
+        ({"fact": "n", "lt": {"fact": "nn"}}, "unknown fact 'nn'"),
+        ({"fact": "n", "before": "review_date"}, "'before' needs a date fact"),
+        ({"fact": "d", "before": "next week"}, "is not a date to compare 'd' with"),
+        ({"fact": "d", "before": "review_date+90q"}, "is not a date to compare 'd' with"),
+    ],
+)
+def test_comparison_mistakes_are_reported(condition: dict[str, Any], message: str) -> None:
+    _, ctx = compiled(condition)
+    assert len(ctx.problems) == 1
+    assert message in ctx.problems[0].message
+
+
+def test_failing_items_are_those_that_decide_the_quantifier() -> None:
+    predicate, ctx = compiled({"not": {"for_all": "items",
+                                       "where": {"fact": "country", "eq": "SE"}}})
+    (quantified,) = ctx.quantifiers
+    items = [{"country": "SE"}, {"country": "US"}, {"country": None}]
+    assert predicate({"items": items}) is True
+    assert quantified.fires_when is False
+    assert quantified.items({"items": items}, (False,)) == [{"country": "US"}]
+    assert quantified.items({"items": items}, (False, None)) == items[1:]
+
+
+ITEM_DATES = st.lists(st.fixed_dictionaries({"until": st.one_of(st.none(),
+                                                                  st.sampled_from(DAYS))}),
+                      max_size=2)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(["for_any", "for_all"]), st.sampled_from(["before", "after"]),
+       st.sampled_from(["", "+90d", "-1y"]), st.one_of(st.none(), ITEM_DATES),
+       st.one_of(st.none(), st.sampled_from(DAYS)))
+def test_item_dates_against_the_review_date_keep_the_soundness_law(
+        quantifier: str, op: str, offset: str, items: list[dict[str, Any]] | None,
+        review: dt.date | None) -> None:
+    """A 'where' that reads the review date outside its item is still sound: answering the
+    unknown dates (of the items, the list, the review) never changes a decided result."""
+    predicate, ctx = compiled({quantifier: "items",
+                               "where": {"fact": "until", op: f"review_date{offset}"}})
+    assert not ctx.problems
+    result = predicate({"items": items, REVIEW_DATE_FACT: review})
+    if result is None:
+        return
+    reviews = DAYS if review is None else [review]
+    lists = [items] if items is not None else [[], [{"until": DAYS[0]}], [{"until": DAYS[2]}]]
+    for candidate in lists:
+        unknown = [i for i, item in enumerate(candidate) if item["until"] is None]
+        for dates in itertools.product(DAYS, repeat=len(unknown)):
+            filled = [dict(item) for item in candidate]
+            for index, date in zip(unknown, dates, strict=True):
+                filled[index]["until"] = date
+            for day in reviews:
+                assert predicate({"items": filled, REVIEW_DATE_FACT: day}) is result

@@ -75,7 +75,9 @@ def test_screening_feeds_derived_facts(catalog: Catalog) -> None:
     assert both["test.dpia_missing"] == "finding"
     one = statuses(catalog, {"dpia_screening": {"large_scale": False},
                              "personal_data": {"special_categories": ["health"]}})
-    assert one["test.dpia_missing"] == "not_applicable"
+    # one criterion met, one not, and seven that no rule here screens: a DPIA may still be
+    # required, so the rule that depends on it is unknown, not out of scope
+    assert one["test.dpia_missing"] == "unknown"
     approved = statuses(catalog, {"dpia_screening": {"large_scale": True},
                                   "personal_data": {"special_categories": ["health"],
                                                     "dpia": {"status": "approved"}}})
@@ -107,3 +109,35 @@ def test_evaluation_is_deterministic(catalog: Catalog) -> None:
     data = {"hosting": {"content": {"countries": ["SE", "US"]}},
             "personal_data": {"processed": True}}
     assert statuses(catalog, data) == statuses(catalog, data)
+
+
+EXTENDED = Path(__file__).parent / "fixtures" / "extended"
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("extensions:\n  audit_findings: 51\n", "51 is outside the allowed range (at least 0 and at "
+     "most 50)", 2),
+    ("extensions:\n  last_audit: soon\n", "expected a date (YYYY-MM-DD)", 2),
+    ("integrations:\n  - counterpart: A\n    extensions: {tls_version: '1.4'}\n",
+     "'1.4' is not one of 1.0, 1.1, 1.2, 1.3", 3),
+    ("integrations:\n  - counterpart: A\n    extensions: {tls_versio: '1.3'}\n",
+     "unknown extension fact 'tls_versio'", 3),
+])
+def test_extension_answers_are_checked_at_the_top_and_per_item(text: str, message: str,
+                                                               line: int) -> None:
+    catalog = load_catalog([EXTENDED])
+    doc = parse_yaml_text(text, "s.yaml")
+    with pytest.raises(InputError) as caught:
+        check_extensions(SystemDescription.model_validate(doc.data), doc, catalog)
+    (problem,) = caught.value.problems
+    assert message in problem.message
+    assert problem.line == line
+
+
+def test_a_date_extension_written_as_text_reads_as_a_date() -> None:
+    import datetime as dt
+
+    catalog = load_catalog([EXTENDED])
+    doc = parse_yaml_text('{"extensions": {"last_audit": "2026-01-31"}}', "s.json")
+    system = check_extensions(SystemDescription.model_validate(doc.data), doc, catalog)
+    assert system.extensions["last_audit"] == dt.date(2026, 1, 31)

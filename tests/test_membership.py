@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from secreview.facts import core_facts
+from secreview.facts import REVIEW_DATE_FACT, core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition
@@ -27,8 +27,8 @@ def test_a_dated_set_reads_the_review_date() -> None:
     outside = {"not": {"fact": "hosting.support_access_countries",
                        "subset_of": {"set": "eea_or_adequate"}}}
     facts = {"hosting.support_access_countries": ["BR"]}
-    assert holds(outside, {**facts, "review.date": dt.date(2025, 6, 1)}) is True
-    assert holds(outside, {**facts, "review.date": dt.date(2026, 6, 1)}) is False
+    assert holds(outside, {**facts, REVIEW_DATE_FACT: dt.date(2025, 6, 1)}) is True
+    assert holds(outside, {**facts, REVIEW_DATE_FACT: dt.date(2026, 6, 1)}) is False
     assert holds(outside, facts) is None
 
 
@@ -37,9 +37,9 @@ def test_a_quantifier_passes_the_date_to_its_items() -> None:
                  "where": {"fact": "country", "not_in": {"set": "eea_or_adequate"}}}
     items = [{"name": "Drift", "country": "KR"}]
     assert holds(condition, {"hosting.subprocessors": items,
-                             "review.date": dt.date(2021, 6, 1)}) is True
+                             REVIEW_DATE_FACT: dt.date(2021, 6, 1)}) is True
     assert holds(condition, {"hosting.subprocessors": items,
-                             "review.date": dt.date(2022, 6, 1)}) is False
+                             REVIEW_DATE_FACT: dt.date(2022, 6, 1)}) is False
 
 
 def test_a_region_in_a_list_is_tested_for_all_its_members() -> None:
@@ -57,4 +57,4 @@ def test_a_dated_set_makes_the_review_date_a_fact_the_rule_uses() -> None:
     ctx = CompileContext(facts=core_facts(), sets=builtin_sets())
     compile_condition(ADAPTER.validate_python(
         {"fact": "hosting.content.countries", "subset_of": {"set": "adequacy"}}), ctx)
-    assert "review.date" in ctx.used
+    assert REVIEW_DATE_FACT in ctx.used

@@ -110,3 +110,35 @@ def test_cli_init_prints_to_stdout_in_the_profile_language() -> None:
     assert result.exit_code == 0
     assert "Frågeformulär" in result.output
     assert result.output.startswith("# yaml-language-server: $schema=docs/schemas/")
+
+
+EXTENDED = Path(__file__).parent / "fixtures" / "extended"
+
+
+def test_extension_facts_have_their_place_help_bounds_labels_and_routing() -> None:
+    text = Reviewer(rules=[EXTENDED], lang="en").questionnaire()
+    lines = text.splitlines()
+    # asked in the extensions block, under the heading of the section they belong to, and the
+    # contract section points there
+    heading = next(i for i, line in enumerate(lines) if line.startswith("# --- ")
+                   or line.startswith("  # --- "))
+    assert "Contract" in lines[heading]
+    assert any("stand under 'extensions:' in section" in line and "last_audit" in line
+               for line in lines)
+    assert "#   Answer: a whole number from 0 to 50" in text
+    assert "→ Answer only when: {fact: extensions.last_audit, exists: true}" in text
+    # asked per integration, with the declared labels and help
+    item = text.index("tls_version:  # Which TLS version does the integration use?")
+    assert "1.0\u00a0— TLS 1.0" in text[item:item + 200]
+    assert "Help: See the vendor's technical description." in text
+    data = yaml.safe_load(text)
+    assert set(data["extensions"]) == {"last_audit", "audit_findings"}
+
+
+def test_extension_questions_are_grouped_in_their_declared_section() -> None:
+    from secreview.rules.loader import load_catalog
+
+    catalog = load_catalog([EXTENDED])
+    assert section_of("extensions.last_audit", catalog) == "contract"
+    assert section_of("extensions.audit_findings", catalog) == "extensions"
+    assert section_of("integrations.extensions.tls_version", catalog) == "integrations"

@@ -9,13 +9,15 @@ import pytest
 
 from secreview.api import Reviewer
 from secreview.errors import InputError
-from secreview.facts import flatten
+from secreview.facts import core_facts, flatten
 from secreview.questionnaire import ROUTING
 from secreview.routing import (
     apply_implications,
     contradictions,
     contradicts,
     follow_from,
+    hidden_facts,
+    routes,
     routing,
     without_contradictions,
 )
@@ -145,3 +147,31 @@ def test_lint_reports_unknown_made_false_and_glued_placeholders(tmp_path: Path) 
     codes = {p.code for p in report.problems}
     assert {"unknown-as-false", "placeholder-glued"} <= codes
     assert next(p for p in report.problems if p.code == "unknown-as-false").severity == "error"
+
+
+def test_every_routing_question_has_a_route_and_names_real_facts() -> None:
+    facts = [p for p in core_facts() if not p.startswith("derived.")]
+    assert [r.question for r in routes()] == list(ROUTING)
+    for route in routes():
+        assert route.question in facts
+        for pattern in route.hides:
+            assert any(route.covers(p) or p == pattern for p in facts), pattern
+        assert not route.covers(route.question)
+
+
+def test_a_routing_answer_hides_its_branch_and_unknown_hides_nothing() -> None:
+    facts = list(core_facts())
+    hidden = hidden_facts({"personal_data.processed": False}, facts)
+    assert "personal_data.categories" in hidden and "dpia_screening.large_scale" in hidden
+    assert "contract.processor_agreement.signed" in hidden
+    assert "personal_data.processed" not in hidden and "contract.audit_rights" not in hidden
+    assert hidden_facts({"personal_data.processed": None}, facts) == set()
+    assert hidden_facts({"personal_data.processed": True}, facts) == set()
+    # On premises, support and administration may still reach the data from abroad: those
+    # questions stay; what only a hosted service has goes.
+    onprem = hidden_facts({"hosting.deployment": "on_premises"}, facts)
+    assert "hosting.data_location_in_contract" in onprem
+    assert "hosting.support_access_countries" not in onprem
+    assert "hosting.encryption_at_rest" not in onprem
+    inside = hidden_facts({"hosting.eea_only": True}, facts)
+    assert "hosting.content.countries" in inside and "hosting.tia_conclusion" in inside

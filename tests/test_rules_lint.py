@@ -274,7 +274,7 @@ def test_profile_mode_checks_tailoring_against_the_selected_rules() -> None:
     found = [(Path(p.file or "").name, p.line, p.column, p.severity, p.code, p.rule_id)
              for p in report.problems]
     assert found == [
-        ("profile.yaml", 20, 3, "error", "tailoring", None),
+        ("profile.yaml", 20, 21, "error", "tailoring", None),  # at the unknown id itself
         ("profile.yaml", 23, 8, "error", "tailoring", "fixture.exit_plann"),
         ("profile.yaml", 25, 8, "warning", "tailoring", "fixture.storage_outside_eea"),
     ]
@@ -304,8 +304,9 @@ def test_two_files_sharing_a_ruleset_id_still_run_their_examples(tmp_path: Path)
                                                     "lint.processor_agreement_copy"),
                                      encoding="utf-8")
     report = lint_paths([tmp_path])
+    # the copied rule also tests the same condition as the original, which lint says too
     assert [(Path(p.file or "").name, p.code) for p in report.problems] == [
-        ("b.yaml", "duplicate-id")]
+        ("b.yaml", "duplicate-id"), ("b.yaml", "duplicate-condition")]
     assert report.rules == 2
 
 
@@ -348,3 +349,126 @@ def test_summary_in_swedish(broken: LintReport) -> None:
     assert broken.summary("sv") == "4 filer, 7 regler: 18 fel, 14 varningar"
     result = CliRunner().invoke(main, ["rules", "lint", "--lang", "sv", str(LINT / "clean")])
     assert (result.exit_code, result.output) == (0, "1 filer, 1 regler: inga problem\n")
+
+
+# --- every mistake in one run, each once (issue 18) -------------------------------------------
+
+_RULE = """\
+  - id: t.{name}
+    title: {{sv: A, en: A}}
+    message: {{sv: "{message}", en: "{message}"}}
+    remediation: {{sv: A, en: A}}
+    references: [{{source: X}}]
+    consequence: 2
+    likelihood: 2
+{body}"""
+
+
+def _lint_rules(tmp_path: Path, *rules: str, facts: str = "") -> LintReport:
+    head = ("ruleset: {id: t, version: 1.0.0, title: {sv: T, en: T}, owner: o, "
+            "date: 2026-01-01, aspect: supplier}\n" + facts + "rules:\n")
+    file = tmp_path / "r.yaml"
+    file.write_text(head + "".join(rules), encoding="utf-8")
+    return lint_files([file])
+
+
+def test_semantic_checks_run_beside_schema_errors(tmp_path: Path) -> None:
+    broken = _RULE.format(name="a", message="{vendor.nme}", body=textwrap.indent(
+        "applies_if: {fact: access.mfa_admin, eq: true}\n"
+        "finding_if: {fact: access.mfa_users, equals: false}\n", "    "))
+    report = _lint_rules(tmp_path, broken)
+    found = {(p.code, p.message.split(" (")[0]) for p in report.problems
+             if p.severity == "error"}
+    assert found == {
+        ("schema", "unknown key 'equals' in 'rules.0.finding_if'"),
+        ("unknown-fact", "unknown fact 'access.mfa_admin'"),
+        ("placeholder", "placeholder '{vendor.nme}' in message"),
+    }
+
+
+def test_comparing_two_facts_is_one_clean_rule(tmp_path: Path) -> None:
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: continuity.rpo_hours, gt: {fact: continuity.rto_hours}}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {continuity: {rpo_hours: 5, rto_hours: 1}}}\n"
+        "  - {name: p, expect: pass, facts: {continuity: {rpo_hours: 1, rto_hours: 5}}}\n",
+        "    "))
+    assert _lint_rules(tmp_path, rule).clean
+
+
+def test_an_example_with_a_misspelt_extension_fact_is_invalid(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: crypto_in_use, type: bool, question: {sv: K?, en: C?}}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.crypto_in_use, eq: false}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {extensions: {crypto_in_use: false}}}\n"
+        "  - {name: p, expect: pass, facts: {extensions: {crypto_in_uses: true}}}\n", "    "))
+    (problem,) = _lint_rules(tmp_path, rule, facts=facts).problems
+    assert problem.code == "example-invalid"
+    assert "unknown extension fact 'crypto_in_uses'" in problem.message
+    assert problem.suggestion == "did you mean 'crypto_in_use'?"
+
+
+def test_an_example_answer_outside_the_declared_values_is_invalid(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: tier, type: string, values: [gold, silver], "
+             "question: {sv: N?, en: T?}}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.tier, eq: silver}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {extensions: {tier: silver}}}\n"
+        "  - {name: p, expect: pass, facts: {extensions: {tier: bronze}}}\n", "    "))
+    (problem,) = _lint_rules(tmp_path, rule, facts=facts).problems
+    assert problem.code == "example-invalid"
+    assert "'bronze' is not one of gold, silver" in problem.message
+
+
+def test_an_extension_declaration_is_checked_as_a_whole(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: tier, type: int, values: [a], minimum: 5, maximum: 1,"
+             " question: {sv: N?, en: T?}}\n")
+    rule = _RULE.format(name="a", message="A", body="    finding_if: {fact: vendor.name, eq: x}\n")
+    schema = [p for p in _lint_rules(tmp_path, rule, facts=facts).problems if p.code == "schema"]
+    assert len(schema) == 1 and "'values' are for string and list facts" in schema[0].message
+
+
+def test_two_rules_testing_the_same_condition_are_flagged(tmp_path: Path) -> None:
+    first = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "applies_if: {fact: personal_data.processed, eq: true}\n"
+        "finding_if: {fact: security_testing.incident_notification_hours, gt: 72}\n", "    "))
+    second = _RULE.format(name="b", message="A", body=textwrap.indent(
+        "finding_if:\n"
+        "  all:\n"
+        "    - {fact: security_testing.incident_notification_hours, gt: 72}\n"
+        "    - {fact: personal_data.processed, in: [true]}\n", "    "))
+    found = [p for p in _lint_rules(tmp_path, first, second).problems
+             if p.code == "duplicate-condition"]
+    assert len(found) == 1
+    assert found[0].rule_id == "t.b" and found[0].severity == "warning"
+    assert "same condition as rule 't.a'" in found[0].message
+
+
+def test_a_rule_without_the_routing_of_its_extension_fact_is_flagged(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: model_vendor, type: string, question: {sv: V?, en: W?},\n"
+             "     asked_if: {fact: ai.used, eq: true}, section: ai}\n"
+             "  - {name: misplaced, type: bool, question: {sv: V?, en: W?}, section: hostng}\n")
+    unrouted = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.model_vendor, eq: x}\n", "    "))
+    routed = _RULE.format(name="b", message="A", body=textwrap.indent(
+        "applies_if: {all: [{fact: ai.used, eq: true}, {fact: extensions.misplaced, eq: true}]}\n"
+        "finding_if: {fact: extensions.model_vendor, eq: y}\n", "    "))
+    problems = _lint_rules(tmp_path, unrouted, routed, facts=facts).problems
+    routing = [p for p in problems if p.code == "routing"]
+    assert [p.rule_id for p in routing] == ["t.a"]
+    (section,) = [p for p in problems if p.code == "extension-section"]
+    assert section.suggestion == "did you mean 'hosting'?"
+
+
+def test_a_literal_outside_an_extension_facts_bounds_is_an_error(tmp_path: Path) -> None:
+    facts = ("facts:\n  - {name: retention_years, type: int, minimum: 1, maximum: 10,"
+             " question: {sv: Å?, en: Y?}}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: extensions.retention_years, gt: 12}\n", "    "))
+    (problem,) = [p for p in _lint_rules(tmp_path, rule, facts=facts).problems
+                  if p.severity == "error"]
+    assert problem.code == "type-mismatch"
+    assert "12 is outside the range of 'extensions.retention_years'" in problem.message
+    assert problem.expected == "1 to 10"

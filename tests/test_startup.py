@@ -1,4 +1,5 @@
-"""Start-up stays light: ``--help``, ``check`` and ``rules lint`` never import WeasyPrint or Jinja.
+"""Start-up stays light: ``--help``, ``check`` and ``rules lint`` never import WeasyPrint or Jinja,
+and no command but the workspace's imports SQLAlchemy, Alembic, uvicorn, Starlette or FastAPI.
 
 WeasyPrint (and its Pango bindings) takes most of a second to import; only PDF rendering needs
 it. Jinja is for HTML and PDF reports and the HTML rule catalogue only. This is a correctness
@@ -27,7 +28,9 @@ except SystemExit as exc:
 else:
     code = 0
 heavy = sorted(m for m in sys.modules
-               if m.split('.')[0] in ('weasyprint', 'jinja2') or m == 'secreview.report.pdf')
+               if m.split('.')[0] in ('weasyprint', 'jinja2', 'sqlalchemy', 'alembic', 'uvicorn',
+                                      'starlette', 'fastapi')
+               or m == 'secreview.report.pdf')
 print('EXIT', code)
 print('HEAVY', ','.join(heavy))
 """
@@ -63,3 +66,10 @@ def test_the_probe_sees_weasyprint_when_it_is_imported() -> None:
 @pytest.mark.slow
 def test_rules_lint_does_not_import_jinja() -> None:
     assert loaded_heavy_modules("rules", "lint", str(FIXTURES / "lint" / "clean")) == []
+
+
+@pytest.mark.slow
+def test_the_workspace_commands_import_their_stack_only_when_run() -> None:
+    assert loaded_heavy_modules("db", "--help") == []
+    assert loaded_heavy_modules("users", "add", "--help") == []
+    assert loaded_heavy_modules("serve", "--help") == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from secreview.errors import InputError
@@ -59,3 +61,63 @@ def test_unanswered_is_none_and_valid() -> None:
     system = validate(SystemDescription, parse_yaml_text("system:\n  name: X\n", "s.yaml"))
     assert system.access.mfa_users is None
     assert system.integrations is None
+
+
+# --- one problem per mistake, in words an officer reads (issue 18) ---------------------------
+
+def ruleset_problems(condition: str) -> list:  # type: ignore[type-arg]
+    from secreview.rules.model import Ruleset
+
+    text = textwrap.dedent(f"""\
+        ruleset: {{id: t, version: 1.0.0, title: {{sv: T, en: T}}, owner: o, date: 2026-01-01,
+                   aspect: supplier}}
+        rules:
+          - id: t.a
+            title: {{sv: A, en: A}}
+            message: {{sv: A, en: A}}
+            remediation: {{sv: A, en: A}}
+            references: [{{source: X}}]
+            consequence: 2
+            likelihood: 2
+            finding_if: {condition}
+        """)
+    with pytest.raises(InputError) as caught:
+        validate(Ruleset, parse_yaml_text(text, "r.yaml"))
+    return caught.value.problems
+
+
+def test_a_value_fitting_no_type_of_a_union_is_one_problem() -> None:
+    (problem,) = ruleset_problems("{fact: continuity.rto_hours, lt: [1, 2]}")
+    assert problem.message == ("rules.0.finding_if.lt: expected a whole number, a number, "
+                               "a date (YYYY-MM-DD), text or {fact: PATH}")
+    assert problem.found == "[1, 2]"
+
+
+def test_a_mapping_operand_reports_its_own_mistake_only() -> None:
+    (problem,) = ruleset_problems("{fact: continuity.rto_hours, lt: {fakt: continuity.rpo_hours}}")
+    assert problem.message == "unknown key 'fakt' in 'rules.0.finding_if.lt'"
+    assert problem.suggestion == "did you mean 'fact'?"
+
+
+def test_an_operator_synonym_gets_a_did_you_mean() -> None:
+    (problem,) = ruleset_problems("{fact: access.mfa_admins, equals: false}")
+    assert problem.message == "unknown key 'equals' in 'rules.0.finding_if'"
+    assert problem.suggestion == "did you mean 'eq'?"
+
+
+def test_a_pattern_is_explained_never_shown() -> None:
+    (problem,) = ruleset_problems("{fact: 'integrations[].encrypted', eq: false}")
+    assert problem.message.endswith("a fact name uses lower-case letters, digits and _, in parts "
+                                    "joined by dots (e.g. access.mfa_admins)")
+    assert "^" not in problem.message and "for_any" in (problem.suggestion or "")
+    (country,) = problems("vendor:\n  country: se\n")
+    assert "ISO 3166-1 alpha-2 country code" in country.message and "^" not in country.message
+    assert country.suggestion == "write the code in capitals: 'SE'"
+
+
+def test_comparing_two_facts_is_valid() -> None:
+    from secreview.rules.model import Leaf
+
+    leaf = Leaf.model_validate({"fact": "continuity.rto_hours",
+                                "lt": {"fact": "continuity.rpo_hours"}})
+    assert leaf.operator == "lt"

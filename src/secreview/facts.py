@@ -43,7 +43,11 @@ class FactSpec:
         return self.kind in ("int", "number", "date")
 
 
+REVIEW_DATE_FACT = "derived.review_date"
+"""The date of the review, set by the engine: what ``review_date`` in a condition reads."""
+
 DERIVED_FACTS: dict[str, FactSpec] = {
+    REVIEW_DATE_FACT: FactSpec(REVIEW_DATE_FACT, "date", "The date of the review"),
     "derived.dpia_criteria_met": FactSpec(
         "derived.dpia_criteria_met", "int", "WP248 criteria met for certain", minimum=0, maximum=9
     ),
@@ -166,6 +170,21 @@ def core_facts() -> dict[str, FactSpec]:
     return {**_CORE, **DERIVED_FACTS}
 
 
+def fact_at(path: str, facts: Mapping[str, FactSpec]) -> FactSpec | None:
+    """The fact a text may quote at ``path``: a fact, or a field of a list's items
+    (``integrations.counterpart``, ``integrations.extensions.tls_version``)."""
+    spec = facts.get(path)
+    if spec is not None:
+        return spec
+    head = path
+    while "." in head:
+        head = head.rsplit(".", 1)[0]
+        holder = facts.get(head)
+        if holder is not None and holder.kind == "objects":
+            return holder.item_facts.get(path[len(head) + 1:])
+    return None
+
+
 def fits_kind(kind: FactKind | None, value: Any) -> bool:
     """Does ``value`` have the Python type a fact of ``kind`` holds? (bool is not a number.)"""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
@@ -182,12 +201,16 @@ def fits_kind(kind: FactKind | None, value: Any) -> bool:
 
 
 def extension_spec(name: str, kind: FactKind, values: tuple[Any, ...] | None,
-                   description: str = "") -> FactSpec:
+                   description: str = "", minimum: float | None = None,
+                   maximum: float | None = None) -> FactSpec:
+    """The fact an extension declares: ``extensions.NAME``, at the top level or, named the
+    same way inside ``for_any``/``for_all``, on each item of a list."""
     if values is not None and kind == "string":
         kind = "enum"
     item_kind: FactKind | None = "enum" if (kind == "list" and values) else (
         "string" if kind == "list" else None)
-    return FactSpec(f"extensions.{name}", kind, description, allowed=values,
+    path = f"extensions.{name}"
+    return FactSpec(path, kind, description, allowed=values, minimum=minimum, maximum=maximum,
                     item_kind=item_kind, extension=True)
 
 
@@ -224,6 +247,8 @@ def _flatten_into(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
             for item in value:
                 flat: dict[str, Any] = {}
                 _flatten_into(item, "", flat)
+                for extension, answer in getattr(item, "extensions", {}).items():
+                    flat[f"extensions.{extension}"] = answer
                 items.append(flat)
             out[prefix + name] = items
         else:

@@ -81,7 +81,12 @@ def _item_name_field(path: str) -> str | None:
     return next(iter(spec.item_facts), None) if spec is not None else None
 
 
-def _format_item(path: str, item: Mapping[str, object], lang: Lang) -> str:
+Labels = Mapping[str, Mapping[str, Text]]
+"""Value labels by fact path and value: the bundled ones, or a catalogue's extension labels."""
+
+
+def _format_item(path: str, item: Mapping[str, object], lang: Lang,
+                 labels: Labels | None = None) -> str:
     """One entry of a list of entries: its name, then its labelled enumerated fields.
 
     ``Betygssättning: public task (Art. 6(1)(e))``; an entry without its naming field is shown
@@ -89,29 +94,31 @@ def _format_item(path: str, item: Mapping[str, object], lang: Lang) -> str:
     """
     name_field = _item_name_field(path)
     if name_field is None or item.get(name_field) is None:
-        return ", ".join(f"{key}: {format_fact(f'{path}.{key}', value, lang)}"
+        return ", ".join(f"{key}: {format_fact(f'{path}.{key}', value, lang, labels)}"
                          for key, value in item.items())
-    name = format_fact(f"{path}.{name_field}", item[name_field], lang)
-    labels = value_labels()
-    enums = [format_fact(f"{path}.{key}", value, lang) for key, value in item.items()
-             if key != name_field and value is not None and f"{path}.{key}" in labels]
+    name = format_fact(f"{path}.{name_field}", item[name_field], lang, labels)
+    known = value_labels()
+    enums = [format_fact(f"{path}.{key}", value, lang, labels) for key, value in item.items()
+             if key != name_field and value is not None and f"{path}.{key}" in known]
     return f"{name}: {', '.join(enums)}" if enums else name
 
 
-def format_fact(path: str, value: object, lang: Lang) -> str:
+def format_fact(path: str, value: object, lang: Lang, labels: Labels | None = None) -> str:
     """The value of the fact at ``path`` as a person reads it: enumerated ids get their label.
 
     ``hosting.deployment = saas`` reads "cloud service (SaaS)"; yes/no, unknown, lists and dates
     read as in :func:`format_value`. Only the fact's own ids are relabelled, so free text equal to
-    an id stays as written. Extension facts have no labels and show their ids.
+    an id stays as written. Extension facts read by the ``labels`` their rulesets declare, when
+    the caller passes them.
     """
     if isinstance(value, str):
-        text = value_labels().get(path, {}).get(value)
+        own = labels.get(path) if labels is not None else None
+        text = (own or value_labels().get(path, {})).get(value)
         return text.get(lang) if text is not None else value
     if isinstance(value, Mapping):
-        return _format_item(path, value, lang)
+        return _format_item(path, value, lang, labels)
     if isinstance(value, list) and value:
-        return _separator(value).join(format_fact(path, item, lang) for item in value)
+        return _separator(value).join(format_fact(path, item, lang, labels) for item in value)
     return format_value(value, lang)
 
 
@@ -120,14 +127,15 @@ def _separator(items: list[object]) -> str:
     return "; " if any(isinstance(item, Mapping) for item in items) else ", "
 
 
-def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
+def value_choices(path: str, values: Iterable[object], lang: Lang,
+                  labels: Labels | None = None) -> str:
     """The ids a fact accepts with what each means, for a form: ``saas — cloud service (SaaS)``.
 
     Joined with semicolons because some labels contain commas; a no-break space keeps each id
     on the same line as its dash when a comment is wrapped.
     """
-    labels = value_labels().get(path, {})
-    return "; ".join(f"{value}\u00a0— {labels[str(value)].get(lang)}" if str(value) in labels
+    known = (labels.get(path) if labels is not None else None) or value_labels().get(path, {})
+    return "; ".join(f"{value}\u00a0— {known[str(value)].get(lang)}" if str(value) in known
                      else str(value) for value in values)
 
 
@@ -141,7 +149,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + _CUT
 
 
-def filled_value(path: str, value: object, lang: Lang) -> str:
+def filled_value(path: str, value: object, lang: Lang, labels: Labels | None = None) -> str:
     """A fact's value as it goes into a rule's text, at most :data:`MAX_FILLED_VALUE` long.
 
     A list keeps its first items and says how many more there are (``CSV, XML, … (+37)``), so
@@ -149,12 +157,12 @@ def filled_value(path: str, value: object, lang: Lang) -> str:
     text may have; the review's evidence keeps every value.
     """
     if not (isinstance(value, list) and value):
-        return _cut(format_fact(path, value, lang), MAX_FILLED_VALUE)
+        return _cut(format_fact(path, value, lang, labels), MAX_FILLED_VALUE)
     separator = _separator(value)
     shown: list[str] = []
     length = 0
     for item in value:
-        text = _cut(format_fact(path, item, lang), MAX_FILLED_VALUE)
+        text = _cut(format_fact(path, item, lang, labels), MAX_FILLED_VALUE)
         added = len(text) + (len(separator) if shown else 0)
         if shown and length + added > MAX_FILLED_VALUE:
             break
@@ -170,7 +178,8 @@ def unknown_placeholder(lang: Lang) -> str:
     return f"({word('unknown').get(lang)})"
 
 
-def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) -> str:
+def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang,
+                      labels: Labels | None = None) -> str:
     """Replace ``{fact.path}`` with the fact's value, an unanswered fact with "(unknown)";
     a placeholder that names no fact at all is left as written (the linter reports it).
 
@@ -188,14 +197,14 @@ def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) ->
         value = facts.get(path)
         if value is None:
             return unknown_placeholder(lang)
-        return filled_value(path, value, lang)
+        return filled_value(path, value, lang, labels)
 
     return _cut(PLACEHOLDER.sub(replace, template), MAX_LINE)
 
 
-def fill_text(text: Text, facts: Mapping[str, object]) -> Text:
-    return Text(sv=fill_placeholders(text.sv, facts, "sv"),
-                en=fill_placeholders(text.en, facts, "en"))
+def fill_text(text: Text, facts: Mapping[str, object], labels: Labels | None = None) -> Text:
+    return Text(sv=fill_placeholders(text.sv, facts, "sv", labels),
+                en=fill_placeholders(text.en, facts, "en", labels))
 
 
 def bilingual(key: str, **values: object) -> Text:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secreview.dates import iso_date
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec, fits_kind, flatten
-from secreview.loading import Document, load_bytes, load_document, parse_json_text
+from secreview.loading import Document, PathKey, load_bytes, load_document, parse_json_text
 from secreview.profile import Profile
 from secreview.review import Tailored
 from secreview.routing import check_consistency
@@ -121,48 +122,122 @@ def _date_or_fail(value: object) -> str:
 def load_system(source: Source, catalog: Catalog) -> tuple[SystemDescription, Document]:
     """A validated system description whose ``extensions:`` fit the loaded rulesets' facts."""
     system, doc = load_source(source)
-    check_extensions(system, doc, catalog)
+    system = check_extensions(system, doc, catalog)
     check_consistency(flatten(system), doc)
     return system, doc
 
 
-def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog) -> None:
-    """Validate ``extensions:`` answers, and provenance naming extension facts, against the
-    facts the loaded rulesets declare."""
-    problems: list[Problem] = []
-    declared = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
-    for name, value in system.extensions.items():
-        spec = declared.get(name)
-        where = doc.where(("extensions", name))
-        if spec is None:
-            hint = did_you_mean(name, declared) or (
-                "no loaded ruleset declares extension facts" if not declared
-                else f"declared facts: {', '.join(sorted(declared))}")
-            problems.append(Problem(f"unknown extension fact '{name}'", suggestion=hint, **where))
-            continue
-        error = _extension_type_error(spec, value)
-        if error:
-            problems.append(Problem(f"extensions.{name}: {error}", found=repr(value), **where))
+ExtensionIssue = tuple[PathKey, str, Any, str | None]
+"""An answer to an extension fact that does not fit: where in the description, what is wrong,
+the answer, and a hint."""
+
+
+def check_extensions(system: SystemDescription, doc: Document,
+                     catalog: Catalog) -> SystemDescription:
+    """Validate ``extensions:`` answers (top level and per list item) against the facts the
+    loaded rulesets declare; returns the description with dates written as text read as dates."""
+    typed, issues = typed_extensions(system, catalog)
+    if issues:
+        raise InputError([Problem(message, found=None if found is None else repr(found),
+                                  suggestion=hint, **doc.where(path))
+                          for path, message, found, hint in issues])
+    return typed
+
+
+def typed_extensions(system: SystemDescription, catalog: Catalog
+                     ) -> tuple[SystemDescription, list[ExtensionIssue]]:
+    """Every extension answer checked against its declaration (known name, type, allowed values,
+    bounds), and provenance naming an extension fact. ``check``, reviews and rule examples all
+    check answers here, so an answer one of them accepts none of them refuses."""
+    issues: list[ExtensionIssue] = []
+    top = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
+    answers = _typed_answers(system.extensions, top, ("extensions",), issues)
+    update: dict[str, Any] = {"extensions": answers} if answers != system.extensions else {}
     for path in system.provenance:
         name = path.removeprefix("extensions.")
-        if path.startswith("extensions.") and name not in declared:
-            problems.append(Problem(
-                f"provenance for unknown extension fact '{name}'",
-                suggestion=did_you_mean(name, declared) or "remove the entry",
-                **doc.where(("provenance", path))))
-    if problems:
-        raise InputError(problems)
+        if path.startswith("extensions.") and name not in top:
+            issues.append((("provenance", path), f"provenance for unknown extension fact "
+                           f"'{name}'", None, did_you_mean(name, top) or "remove the entry"))
+    for list_path, spec in catalog.facts.items():
+        if spec.kind != "objects":
+            continue
+        items = _at(system, list_path)
+        if not items:
+            continue
+        declared = {key.removeprefix("extensions."): item_spec
+                    for key, item_spec in spec.item_facts.items() if item_spec.extension}
+        typed_items = []
+        for index, item in enumerate(items):
+            typed = _typed_answers(item.extensions, declared,
+                                   (*list_path.split("."), index, "extensions"), issues)
+            typed_items.append(item if typed == item.extensions
+                               else item.model_copy(update={"extensions": typed}))
+        if typed_items != list(items):
+            update = _set_at(system, update, list_path, typed_items)
+    return (system.model_copy(update=update) if update else system), issues
+
+
+def _at(system: SystemDescription, path: str) -> Any:
+    value: Any = system
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def _set_at(system: SystemDescription, update: dict[str, Any], path: str,
+            value: Any) -> dict[str, Any]:
+    """``update`` for :meth:`model_copy` with the list at ``path`` replaced (one section deep)."""
+    head, _, tail = path.partition(".")
+    if not tail:
+        return {**update, head: value}
+    section = getattr(system, head)
+    return {**update, head: section.model_copy(update={tail: value})}
+
+
+def _typed_answers(answers: Mapping[str, Any], declared: Mapping[str, FactSpec],
+                   base: PathKey, issues: list[ExtensionIssue]) -> dict[str, Any]:
+    typed: dict[str, Any] = {}
+    for name, value in answers.items():
+        spec = declared.get(name)
+        path = (*base, name)
+        if spec is None:
+            hint = did_you_mean(name, declared) or (
+                "no loaded ruleset declares extension facts here" if not declared
+                else f"declared facts: {', '.join(sorted(declared))}")
+            issues.append((path, f"unknown extension fact '{name}'", None, hint))
+            continue
+        if spec.kind == "date" and isinstance(value, str) and iso_date(value) is not None:
+            value = iso_date(value)  # a date in a JSON description is text
+        error = _extension_type_error(spec, value)
+        if error:
+            issues.append((path, f"{'.'.join(map(str, path))}: {error}", value, None))
+        typed[name] = value
+    return typed
+
+
+_KIND_WORDS: dict[str, str] = {
+    "bool": "a bool value: true or false", "int": "a whole number", "number": "a number",
+    "string": "text", "enum": "text", "date": "a date (YYYY-MM-DD)", "list": "a list",
+}
 
 
 def _extension_type_error(spec: FactSpec, value: Any) -> str | None:
     if value is None:
         return None
     if not fits_kind(spec.kind, value):
-        return f"expected a {spec.kind} value"
+        return f"expected {_KIND_WORDS.get(spec.kind, spec.kind)}"
     allowed = spec.allowed
     if allowed is not None:
         values = value if isinstance(value, list) else [value]
         bad = [v for v in values if v not in allowed]
         if bad:
             return f"{bad[0]!r} is not one of {', '.join(map(str, allowed))}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low = -float("inf") if spec.minimum is None else spec.minimum
+        high = float("inf") if spec.maximum is None else spec.maximum
+        if not low <= value <= high:
+            bounds = " and ".join(b for b in (
+                f"at least {spec.minimum:g}" if spec.minimum is not None else "",
+                f"at most {spec.maximum:g}" if spec.maximum is not None else "") if b)
+            return f"{value:g} is outside the allowed range ({bounds})"
     return None

@@ -14,12 +14,21 @@ Lang = Literal["sv", "en"]
 LANGUAGES: tuple[Lang, ...] = ("sv", "en")
 
 
+LABEL_FILES = ("labels.yaml", "workspace_labels.yaml")
+"""The shared labels, then the workspace's pages (kept apart so the two grow without colliding)."""
+
+
 @cache
 def _labels() -> dict[str, dict[str, str]]:
     from secreview.bundled import load_data
 
-    return {key: {lang: value[lang] for lang in LANGUAGES}
-            for key, value in load_data("labels.yaml").items()}
+    labels: dict[str, dict[str, str]] = {}
+    for name in LABEL_FILES:
+        for key, value in load_data(name).items():
+            if key in labels:
+                raise ValueError(f"label '{key}' is defined twice ({name})")
+            labels[key] = {lang: value[lang] for lang in LANGUAGES}
+    return labels
 
 
 def label(key: str, lang: Lang, **values: object) -> str:

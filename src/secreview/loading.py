@@ -115,6 +115,12 @@ _YAML12_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+
                            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 
+def reads_as_number(text: str) -> bool:
+    """Would this plain scalar be read as a number (YAML 1.2 core schema, as the loader reads
+    it)? A writer quotes such text: ``0E0`` written plain comes back as 0.0."""
+    return bool(_YAML12_INT.match(text) or _YAML12_FLOAT.match(text))
+
+
 def _core_schema_numbers(loader: type[Any]) -> None:
     """Make ``loader`` resolve plain scalars to numbers as YAML 1.2 does (everything else that
     YAML 1.1 read as a number stays text, which a number field then refuses)."""
@@ -520,8 +526,13 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Parse JSON with the same guarantees as YAML (no duplicate keys, no NaN, bounded)."""
+def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *,
+                    locate: bool = True) -> Document:
+    """Parse JSON with the same guarantees as YAML (no duplicate keys, no NaN, bounded).
+
+    Finding every value's position costs four times the parse; ``locate=False`` skips it for a
+    large document whose reader can ask again, with positions, once it finds a problem.
+    """
     if len(text.encode("utf-8")) > limits.max_bytes:
         raise InputError.single(
             "file is too large", file=source, expected=f"at most {limits.max_bytes} bytes"
@@ -543,7 +554,8 @@ def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> 
         _check_json_shape(data, source, limits)
     except InputError as exc:
         raise _located(exc, text, source, limits) from None
-    return Document(data=data, source=source, positions=_json_positions(text, source, limits))
+    positions = _json_positions(text, source, limits) if locate else {(): (1, 1)}
+    return Document(data=data, source=source, positions=positions)
 
 
 def _located(error: InputError, text: str, source: str, limits: Limits) -> InputError:
@@ -622,25 +634,28 @@ def _check_json_shape(data: Any, source: str, limits: Limits) -> None:
             stack.extend((v, depth + 1) for v in value)
 
 
-def parse_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+def parse_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *,
+               locate: bool = True) -> Document:
     """Parse by file name: ``.json`` as JSON, everything else as YAML."""
     if source.lower().endswith(".json"):
-        doc = parse_json_text(text, source, limits)
+        doc = parse_json_text(text, source, limits, locate=locate)
     else:
         doc = parse_yaml_text(text, source, limits)
     doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return doc
 
 
-def load_document(path: str | Path, limits: Limits | None = None) -> Document:
+def load_document(path: str | Path, limits: Limits | None = None, *,
+                  locate: bool = True) -> Document:
     """Read and parse one file, refusing oversized, binary or non-regular input before parsing.
 
-    Without ``limits`` the defaults apply, with the environment's overrides.
+    Without ``limits`` the defaults apply, with the environment's overrides. ``locate=False``:
+    see :func:`parse_json_text`.
     """
     limits = configured_limits() if limits is None else limits
     source = str(path)
     raw = read_regular_file(path, limits.max_bytes)
-    return parse_text(_decode(raw, source), source, limits)
+    return parse_text(_decode(raw, source), source, limits, locate=locate)
 
 
 _READ_CHUNK = 1024 * 1024

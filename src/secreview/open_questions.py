@@ -72,7 +72,7 @@ def group_questions(review: Review, catalog: Catalog | None = None,
     selected = for_addressee(review, addressee)
     areas: dict[str, list[tuple[int, str]]] = {}
     for rank, question in enumerate(selected):
-        area = DECIDING if question.deciding else section_of(question.fact)
+        area = DECIDING if question.deciding else section_of(question.fact, catalog)
         areas.setdefault(area, []).append((rank, question.fact))
     by_fact = {q.fact: q for q in selected}
     groups: list[QuestionGroup] = []

@@ -5,6 +5,7 @@ All of it is data, so an organisation sets its own risk appetite without touchin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,9 +22,10 @@ from secreview.bundled import profiles_dir
 from secreview.cache import load_document_cached
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
-from secreview.loading import PathKey, load_document, real_path
-from secreview.rules.model import FactPath, Identifier, RuleId
+from secreview.loading import Document, PathKey, load_document, real_path
+from secreview.rules.model import VERSION_PATTERN, FactPath, Identifier, RuleId
 from secreview.system import plain_name
+from secreview.validation import described
 from secreview.vocabulary import (
     OUTCOME_SEVERITY,
     Basis,
@@ -34,7 +36,8 @@ from secreview.vocabulary import (
     Remedy,
 )
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Colour = Annotated[str, StringConstraints(pattern=described(
+    r"^#[0-9a-fA-F]{6}$", "a colour is written #rrggbb, e.g. #c62828"))]
 
 
 class _Strict(BaseModel):
@@ -220,16 +223,41 @@ class DisabledRule(_Strict):
     reason: Annotated[str, StringConstraints(min_length=3, max_length=1000)]
 
 
+class EnabledRule(_Strict):
+    """Undoes a ``disable`` of the profile this one extends."""
+
+    rule: RuleId
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=1000)]
+
+
+_RULESETS = "Extra ruleset files or folders, relative to the profile"
+_EXCLUDE = ("Ruleset ids to leave out of the selection (bundled or added), e.g. one the "
+            "extended profile includes")
+
+
 class Tailoring(_Strict):
     """XCCDF-style tailoring: which rulesets, which rules off, which levels changed."""
 
     include_bundled: bool | list[str] = Field(
-        True, description="true for all bundled rulesets, or a list of bundled ruleset ids"
-    )
-    rulesets: list[str] = Field(
-        default_factory=list, description="Extra ruleset files or folders, relative to the profile"
-    )
+        True, description="true for all bundled rulesets, or a list of bundled ruleset ids")
+    rulesets: list[str] = Field(default_factory=list, description=_RULESETS)
+    exclude_rulesets: list[str] = Field(default_factory=list, description=_EXCLUDE)
     disable: list[DisabledRule] = Field(default_factory=list)
+    override: list[RuleOverride] = Field(default_factory=list)
+
+
+class TailoringChanges(_Strict):
+    """What a profile that ``extends`` another changes in its tailoring: rulesets added or left
+    out, rules disabled, enabled again or retuned. Entries for a rule replace the extended
+    profile's entries for the same rule."""
+
+    include_bundled: bool | list[str] | None = Field(
+        None, description="Replaces the extended profile's choice of bundled rulesets")
+    rulesets: list[str] = Field(default_factory=list, description=_RULESETS)
+    exclude_rulesets: list[str] = Field(default_factory=list, description=_EXCLUDE)
+    disable: list[DisabledRule] = Field(default_factory=list)
+    enable: list[EnabledRule] = Field(
+        default_factory=list, description="Rules the extended profile disables, back in use")
     override: list[RuleOverride] = Field(default_factory=list)
 
 
@@ -241,12 +269,16 @@ class Organisation(_Strict):
 
 class ProfileInfo(_Strict):
     id: Identifier
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
     title: Text
 
 
 class Profile(_Strict):
     schema_: str | None = Field(None, alias="$schema")
+    extends: str | None = Field(
+        None, description="The profile this one extends: a bundled profile's name "
+        "(se-municipality) or a file in this profile's folder. Then only what differs is "
+        "written here")
     profile: ProfileInfo
     organisation: Organisation
     language: Lang = "sv"
@@ -266,9 +298,31 @@ class Profile(_Strict):
         return self
 
 
+class ProfileExtension(_Strict):
+    """A profile that ``extends`` another: its own id, and only what it changes. Everything it
+    leaves out (organisation, language, matrix, decision policy, tailoring) comes from the
+    extended profile."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    extends: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
+        description="A bundled profile's name (se-municipality) or a profile file in this "
+        "profile's folder")
+    profile: ProfileInfo
+    organisation: Organisation | None = None
+    language: Lang | None = None
+    review_interval_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    matrix: RiskMatrix | None = None
+    decision: DecisionPolicy | None = None
+    tailoring: TailoringChanges = TailoringChanges()
+
+
 def profile_json_schema() -> dict[str, Any]:
-    schema = Profile.model_json_schema(by_alias=True)
+    """A complete profile, or one that extends another (``extends:`` and what it changes)."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Profile | ProfileExtension).json_schema(by_alias=True)
     schema["title"] = "secreview organisation profile"
+    schema["type"] = "object"
     return schema
 
 
@@ -294,16 +348,32 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
         if not file.exists() and not file.suffix and bundled_profile_path(str(path)).exists():
             file = bundled_profile_path(str(path))
     doc = load_document_cached(file)
-    profile = validate(Profile, doc)
+    if isinstance(doc.data, dict) and "extends" in doc.data:
+        from secreview.profile_extends import extended_profile
+
+        profile, sha256 = extended_profile(file, doc)
+    else:
+        profile = validate(Profile, doc)
+        check_tailored_once(profile.tailoring.disable, profile.tailoring.override, doc)
+        sha256 = doc.sha256
+    tailoring_ruleset_paths(profile, file)  # refused even when --rules replaces them
+    return profile, sha256, file
+
+
+def check_tailored_once(disable: Sequence[DisabledRule | EnabledRule],
+                        override: Sequence[RuleOverride], doc: Document,
+                        enable: Sequence[EnabledRule] = ()) -> None:
+    """Each rule is tailored by one entry of a profile file."""
     seen: set[str] = set()
-    for section, index, entry in tailoring_entries(profile):
+    entries = [*(("disable", i, d) for i, d in enumerate(disable)),
+               *(("enable", i, e) for i, e in enumerate(enable)),
+               *(("override", i, o) for i, o in enumerate(override))]
+    for section, index, entry in entries:
         if entry.rule in seen:
             raise InputError.single(f"rule '{entry.rule}' is tailored twice",
                                     **doc.where(("tailoring", section, index, "rule")),
                                     suggestion="keep one entry per rule")
         seen.add(entry.rule)
-    tailoring_ruleset_paths(profile, file)  # refused even when --rules replaces them
-    return profile, doc.sha256, file
 
 
 def tailoring_ruleset_paths(profile: Profile, profile_path: Path) -> list[Path]:

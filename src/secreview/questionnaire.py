@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from secreview.bundled import load_data
 from secreview.facts import FactSpec, core_facts
-from secreview.i18n import Lang, Text, has_label, label, value_choices
+from secreview.i18n import Labels, Lang, Text, has_label, label, value_choices
 from secreview.profile import Profile
 from secreview.questions import core_questions, question_for
 from secreview.rules.loader import Catalog
+from secreview.toolkit.catalogue import condition_yaml
 
 SCHEMA_REF = "docs/schemas/system.schema.json"
 """Where ``secreview schema system -o ...`` writes the schema in a checkout (relative path)."""
@@ -64,8 +65,13 @@ COUNTRY_SUFFIXES = ("country", "countries")
 INDENT = "  "
 
 
-def section_of(path: str) -> str:
-    """The questionnaire section a fact belongs to (its area), by its top-level key."""
+def section_of(path: str, catalog: Catalog | None = None) -> str:
+    """The questionnaire section a fact belongs to (its area), by its top-level key; an
+    extension fact stands in the section its declaration names (with ``catalog``)."""
+    fact = catalog.extension(path) if catalog is not None else None
+    if fact is not None and fact.for_each is None:
+        known = fact.section in {s for s, _keys in SECTIONS}
+        return fact.section if fact.section is not None and known else "extensions"
     top = path.split(".", 1)[0]
     if top == "derived":
         return "dpia_screening"
@@ -82,19 +88,21 @@ def section_title(section: str, lang: Lang) -> str:
 
 def fact_why(path: str, catalog: Catalog) -> Text | None:
     """Why a fact is asked: the catalogue's reason, or the declaring ruleset's for extensions."""
-    if path.startswith("extensions."):
-        fact = catalog.extension_facts.get(path.removeprefix("extensions."))
-        return fact.why if fact is not None else None
+    fact = catalog.extension(path)
+    if fact is not None:
+        return fact.why
     entry = core_questions().get(path)
     return entry["why"] if entry else None
 
 
-def allowed_values(spec: FactSpec, name: str, lang: Lang, path: str | None = None) -> str:
-    """The answers a fact accepts, as a person reads them; enumerated ids with their meaning.
+def allowed_values(spec: FactSpec, name: str, lang: Lang, path: str | None = None,
+                   labels: Labels | None = None) -> str:
+    """The answers a fact accepts, as a person reads them; enumerated ids with their meaning
+    (``labels``: what the loaded rulesets' extension facts call theirs).
 
     ``path`` is the fact's full path where ``spec.path`` is not (fields of a list's entries).
     """
-    choices = value_choices(path or spec.path, spec.allowed or (), lang)
+    choices = value_choices(path or spec.path, spec.allowed or (), lang, labels)
     if spec.kind == "bool":
         return label("workflow.values.bool", lang)
     if spec.kind == "enum":
@@ -112,6 +120,8 @@ def allowed_values(spec: FactSpec, name: str, lang: Lang, path: str | None = Non
                          high=f"{spec.maximum:g}")
         if spec.minimum is not None:
             return label("workflow.values.at_least", lang, kind=kind, low=f"{spec.minimum:g}")
+        if spec.maximum is not None:
+            return label("workflow.values.at_most", lang, kind=kind, high=f"{spec.maximum:g}")
         return kind
     if spec.kind == "date":
         return label("workflow.values.date", lang)
@@ -153,11 +163,18 @@ def _leaf(out: _Writer, depth: int, path: str, spec: FactSpec, catalog: Catalog,
     if path in ROUTING:
         question = f"[{label('workflow.init.routing_marker', lang)}] {question}"
     out.comment(depth, question)
-    answer = allowed_values(spec, name, lang)
+    labels = catalog.value_labels()
+    answer = allowed_values(spec, name, lang, labels=labels)
     out.comment(depth, f"  {label('workflow.init.answer', lang)}: {answer}")
+    declared = catalog.extension(path)
+    if declared is not None and declared.help is not None:
+        out.comment(depth, f"  {label('workflow.init.help', lang)}: {declared.help.get(lang)}")
     why = fact_why(path, catalog)
     if why is not None:
         out.comment(depth, f"  {label('workflow.init.why', lang)}: {why.get(lang)}")
+    if declared is not None and declared.asked_if is not None:
+        out.comment(depth, "  → " + label("workflow.init.asked_if", lang,
+                                          condition=condition_yaml(declared.asked_if, True)))
     if path in ROUTING:
         out.comment(depth, "  → " + label(f"workflow.routing.{path}", lang))
     if path == "review.next_review":
@@ -168,13 +185,36 @@ def _leaf(out: _Writer, depth: int, path: str, spec: FactSpec, catalog: Catalog,
                                         ruleset=_declared_by(name, catalog)))
     if spec.kind == "objects":
         out.comment(depth, "  " + label("workflow.init.each_item", lang))
-        for index, (item_name, item) in enumerate(spec.item_facts.items()):
+        own = {k: v for k, v in spec.item_facts.items() if not v.extension}
+        for index, (item_name, item) in enumerate(own.items()):
             marker = "- " if index == 0 else "  "
             key = f"workflow.item.{path}.{item_name}"
             meaning = label(key, lang) if has_label(key) else item_name
             out.comment(depth, f"    {marker}{item_name}:  # {meaning} "
                         f"({allowed_values(item, item_name, lang, f'{path}.{item_name}')})")
+        _item_extensions(out, depth, path, spec, catalog)
     out.lines.append(f"{INDENT * depth}{name}:")
+
+
+def _item_extensions(out: _Writer, depth: int, path: str, spec: FactSpec,
+                     catalog: Catalog) -> None:
+    """The extension facts asked for each item of a list, under the item's ``extensions:``."""
+    lang = out.lang
+    asked = {k: v for k, v in spec.item_facts.items() if v.extension}
+    if not asked:
+        return
+    out.comment(depth, "      extensions:")
+    labels = catalog.value_labels()
+    for key, item in asked.items():
+        full = f"{path}.{key}"
+        name = key.removeprefix("extensions.")
+        answer = allowed_values(item, name, lang, full, labels)
+        out.comment(depth, f"        {name}:  # {question_for(full, catalog).get(lang)} "
+                    f"({answer})")
+        declared = catalog.extension(full)
+        if declared is not None and declared.help is not None:
+            out.comment(depth, f"          {label('workflow.init.help', lang)}: "
+                        f"{declared.help.get(lang)}")
 
 
 def _declared_by(name: str, catalog: Catalog) -> str:
@@ -240,7 +280,9 @@ def build_template(catalog: Catalog, profile: Profile, lang: Lang,
     """The questionnaire for every fact ``catalog`` knows, in ``lang``, as commented YAML."""
     answerable = [p for p in catalog.facts if not p.startswith("derived.")]
     core = [p for p in core_facts() if p in answerable]
-    extensions = sorted(p for p in answerable if p.startswith("extensions."))
+    order = {section: i for i, (section, _keys) in enumerate(SECTIONS)}
+    extensions = sorted((p for p in answerable if p.startswith("extensions.")),
+                        key=lambda p: (order.get(section_of(p, catalog), len(order)), p))
     tree = _tree(core)
     sections = [(s, [k for k in keys if k in tree]) for s, keys in SECTIONS]
     covered = {k for _, keys in sections for k in keys}
@@ -249,6 +291,11 @@ def build_template(catalog: Catalog, profile: Profile, lang: Lang,
         sections.append(("extensions", ["extensions"]))
         tree["extensions"] = {p.removeprefix("extensions."): p for p in extensions}
     numbers = {section: index for index, (section, _) in enumerate(sections, 1)}
+    # YAML holds 'extensions:' once, so a question placed in another section is answered in the
+    # extensions block, under that section's heading, and the section points to it.
+    placed: dict[str, list[str]] = {}
+    for path in extensions:
+        placed.setdefault(section_of(path, catalog), []).append(path.removeprefix("extensions."))
     out = _Writer(lang, [])
     _header(out, catalog, schema_ref, numbers)
     for section, keys in sections:
@@ -258,5 +305,29 @@ def build_template(catalog: Catalog, profile: Profile, lang: Lang,
         out.lines.append("# " + "=" * 94)
         out.lines.append(f"# {title}")
         out.lines.append("# " + "=" * 94)
+        if section == "extensions":
+            _emit_extensions(out, extensions, catalog, profile, numbers)
+            continue
         _emit(out, {k: tree[k] for k in keys}, 0, "", catalog, profile)
+        if section in placed:
+            out.blank()
+            out.comment(0, label("workflow.init.extensions_here", lang,
+                                 number=numbers["extensions"],
+                                 names=", ".join(placed[section])))
     return "\n".join(out.lines).rstrip("\n") + "\n"
+
+
+def _emit_extensions(out: _Writer, extensions: list[str], catalog: Catalog, profile: Profile,
+                     numbers: dict[str, int]) -> None:
+    """The extensions block: the rulesets' own questions, grouped by the section they belong
+    to, in answering order."""
+    out.blank()
+    out.lines.append("extensions:")
+    current: str | None = None
+    for path in extensions:
+        section = section_of(path, catalog)
+        if section != current and section != "extensions":
+            out.blank()
+            out.comment(1, f"--- {numbers[section]}. {section_title(section, out.lang)} ---")
+        current = section
+        _leaf(out, 1, path, catalog.facts[path], catalog, profile)

@@ -18,10 +18,9 @@ def core_questions() -> dict[str, dict[str, Text]]:
 
 def question_for(path: str, catalog: Catalog) -> Text:
     """The question to ask for ``path``; extension facts carry their own."""
-    if path.startswith("extensions."):
-        fact = catalog.extension_facts.get(path.removeprefix("extensions."))
-        if fact is not None:
-            return fact.question
+    fact = catalog.extension(path)
+    if fact is not None:
+        return fact.question
     entry = core_questions().get(path)
     if entry is not None:
         return entry["question"]

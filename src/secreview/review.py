@@ -17,6 +17,7 @@ from pydantic import (
     model_serializer,
 )
 
+from secreview.catalogues.model import CoverageStatus, RequirementResult
 from secreview.i18n import Text
 from secreview.rules.model import Reference
 from secreview.system import Provenance
@@ -244,7 +245,11 @@ class Decision(_Model):
 class DpiaVerdict(_Model):
     criteria_met: list[str]
     criteria_unknown: list[str]
-    criteria_not_met: list[str]
+    criteria_not_met: list[str] = Field(description="Criteria a screening rule found not met")
+    criteria_not_screened: list[str] = Field(
+        default_factory=list, description="Criteria no selected screening rule looked at")
+    screened: bool = Field(True, description="Whether any screening rule was part of the review; "
+                           "false means the screening was not done")
     required: bool | None = Field(description="Two or more WP248 criteria (IMY Art. 35(4) list)")
     status: str | None = Field(description="DPIA status from the description")
     prior_consultation: bool | None = Field(description="Art. 36: high residual risk after DPIA")
@@ -271,9 +276,10 @@ class RulesetRef(_Model):
 class ProfileRef(_Model):
     id: str
     version: str
-    sha256: str
+    sha256: str = Field(description="Of the profile file, and of every profile it extends")
     organisation: str
     matrix: str
+    extends: str | None = Field(None, description="The profile it extends: id and version")
 
 
 class Tailored(_Model):
@@ -322,6 +328,30 @@ class MatrixInfo(_Model):
     grid: list[list[str]]
 
 
+class RequirementOutcome(_Model):
+    """One requirement of an external catalogue in a review: how far the rules cover it, what
+    they found, and which rules (their findings are in ``findings``)."""
+
+    ref_id: str
+    name: str | None
+    section: str | None
+    coverage: CoverageStatus
+    result: RequirementResult
+    rule_ids: list[str]
+
+
+class CatalogueView(_Model):
+    """The review per requirement of one external catalogue."""
+
+    title: str
+    ids: list[str]
+    source: str
+    sha256: str
+    mappings: list[str]
+    counts: dict[str, int] = Field(description="Requirements per result")
+    requirements: list[RequirementOutcome]
+
+
 class Review(_Model):
     schema_version: str = SCHEMA_VERSION
     engine_version: str
@@ -346,6 +376,9 @@ class Review(_Model):
         description="Waivers or tailoring that were not applied, and why (both languages)",
     )
     description: dict[str, Any] = Field(description="The system description as submitted")
+    catalogue: CatalogueView | None = Field(
+        None, description="The review per requirement of an external catalogue, when asked for "
+        "(secreview review --catalogue)")
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

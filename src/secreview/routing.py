@@ -8,13 +8,15 @@ of leaving them open as questions. An answer that contradicts an implication is 
 :func:`check_consistency` with the positions of both answers: an implication never overrides what
 a person wrote.
 
-The linter uses the same data to check that every routing answer really closes its branch.
+The linter uses the same data to check that every routing answer really closes its branch, and
+the workspace to hide the questions of a closed branch (:func:`hidden_facts`): a question hidden
+by a routing answer is not shown while that answer holds. Hiding never deletes an answer.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -292,3 +294,38 @@ def check_consistency(facts: Mapping[str, Any], doc: Document) -> None:
             suggestion=f"correct one of the two answers, or leave {path} empty", **where))
     if problems:
         raise InputError(problems)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A routing question as the workspace's questionnaire applies it: while ``question`` has the
+    answer ``when``, the questions of ``hides`` are not shown."""
+
+    question: str
+    when: Any
+    hides: tuple[str, ...]
+
+    def covers(self, path: str) -> bool:
+        """Does this route hide ``path`` (never the routing question itself)? A pattern is a fact
+        path, or a section prefix ending in '.' (every fact under it)."""
+        if path == self.question:
+            return False
+        return any(path == pattern or (pattern.endswith(".") and path.startswith(pattern))
+                   for pattern in self.hides)
+
+
+@cache
+def routes() -> tuple[Route, ...]:
+    """The routing questions in the questionnaire's order, with the branches they close."""
+    return tuple(Route(entry.fact, entry.answer, entry.branch) for entry in routing().entries)
+
+
+def hidden_facts(answer_of: Mapping[str, Any], facts: Iterable[str]) -> set[str]:
+    """The facts among ``facts`` that the routing answers in ``answer_of`` make irrelevant.
+
+    ``answer_of`` maps a routing question's path to its answer (``None`` when unknown: an
+    unknown routing answer hides nothing).
+    """
+    active = [r for r in routes() if answer_of.get(r.question) is not None
+              and answer_of[r.question] == r.when]
+    return {path for path in facts if any(r.covers(path) for r in active)}

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = ("system", "ruleset", "profile", "waivers", "review")
+SCHEMAS = ("system", "ruleset", "profile", "waivers", "review", "mapping", "coverage")
 
 
 def schema_for(kind: str) -> dict[str, Any]:
@@ -33,6 +33,12 @@ def schema_for(kind: str) -> dict[str, Any]:
     if kind == "review":
         from secreview.review import review_json_schema
         return review_json_schema()
+    if kind == "mapping":
+        from secreview.catalogues.mapping import mapping_json_schema
+        return mapping_json_schema()
+    if kind == "coverage":
+        from secreview.catalogues.coverage import coverage_json_schema
+        return coverage_json_schema()
     raise ValueError(f"unknown schema kind {kind!r}; expected one of {', '.join(SCHEMAS)}")
 
 

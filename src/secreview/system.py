@@ -140,6 +140,20 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+ExtensionValue = bool | int | float | str | dt.date | list[str] | None
+
+
+class Entry(Section):
+    """One item of a list in the description (an integration, a sub-processor, a certificate, a
+    purpose). Rulesets may ask more about each item than the model does."""
+
+    extensions: dict[str, ExtensionValue] = Field(
+        default_factory=dict,
+        description="Answers for this item to facts declared by rulesets (extension facts "
+        "with 'for_each:' this list)",
+    )
+
+
 class SystemIdentity(Section):
     name: ShortText | None = Field(None, description="Name of the system or service")
     purpose: FreeText | None = Field(
@@ -169,7 +183,7 @@ class SystemIdentity(Section):
     )
 
 
-class Certification(Section):
+class Certification(Entry):
     standard: Literal["iso27001", "iso27701", "iso27017", "iso27018", "soc2", "c5", "other"]
     covers_service: bool | None = Field(
         None, description="The certificate's scope includes this service"
@@ -206,7 +220,7 @@ class Users(Section):
 VendorRole = Literal["processor", "independent_controller", "joint_controller"]
 
 
-class Purpose(Section):
+class Purpose(Entry):
     purpose: FreeText
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
@@ -328,7 +342,7 @@ class Classification(Section):
     )
 
 
-class Subprocessor(Section):
+class Subprocessor(Entry):
     name: ShortText
     country: Country | None = None
     service: ShortText | None = None
@@ -478,7 +492,7 @@ class SecurityTesting(Section):
     incident_notification_hours: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
-class Integration(Section):
+class Integration(Entry):
     counterpart: ShortText
     protocol: ShortText | None = None
     open_standard: bool | None = None
@@ -584,9 +598,6 @@ def _known_fact(path: str) -> str:
 
 
 FactPath = Annotated[str, AfterValidator(_known_fact)]
-
-ExtensionValue = bool | int | float | str | list[str] | None
-
 
 class SystemDescription(Section):
     """The whole description. Sections that are left out are entirely unknown."""

@@ -17,6 +17,33 @@ from secreview.loading import Document, PathKey
 
 M = TypeVar("M", bound=BaseModel)
 
+PATTERN_MEANINGS: dict[str, tuple[str, str | None]] = {}
+"""What a constrained text looks like, in words, keyed by its regular expression: problems say
+"a fact name uses lower-case letters, digits and _", never the expression itself."""
+
+
+def described(pattern: str, meaning: str, hint: str | None = None) -> str:
+    """Register what ``pattern`` means (and a hint on writing it) for error messages; returns
+    ``pattern`` so a model can write ``StringConstraints(pattern=described(...))``."""
+    PATTERN_MEANINGS[pattern] = (meaning, hint)
+    return pattern
+
+
+_EXPECTED_WORDS = {
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number",
+    "string_type": "text",
+    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)", "date_future": "a date (YYYY-MM-DD)",
+    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "literal_error": "",
+}
+"""Error kinds that only say "not this type": when a value may take several types (a union), one
+problem lists what each would accept instead of one problem per type."""
+
 _TYPE_HINTS = {
     "bool_type": "write true or false (or leave it empty if unknown)",
     "bool_parsing": "write true or false (or leave it empty if unknown)",
@@ -91,8 +118,9 @@ def _field_names(model: type[BaseModel]) -> set[str]:
     return names
 
 
-def allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> set[str]:
-    """Field names valid at ``loc`` (best effort through unions), for "did you mean" hints."""
+def _candidate_models(model: type[BaseModel], loc: tuple[int | str, ...]
+                      ) -> list[type[BaseModel]]:
+    """The models that may hold the mapping at ``loc`` (best effort through unions)."""
     candidates: list[type[BaseModel]] = [model]
     for element in loc:
         if isinstance(element, int):
@@ -104,10 +132,46 @@ def allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> set[str]
                     nested.extend(_models_in(info.annotation))
         if nested:
             candidates = nested
+    return candidates
+
+
+def _fitting(candidates: list[type[BaseModel]], present: set[str]) -> list[type[BaseModel]]:
+    """Of several models a union allows, those the written keys point to: a mapping with
+    ``fact:`` is a condition on a fact, not an ``all:`` list, so only its keys are suggested."""
+    sharing = [c for c in candidates if _field_names(c) & present]
+    return sharing or candidates
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...],
+                 present: set[str] | None = None) -> set[str]:
+    """Field names valid at ``loc`` (best effort through unions), for "did you mean" hints."""
+    candidates = _fitting(_candidate_models(model, loc), present or set())
     names: set[str] = set()
     for candidate in candidates:
         names |= _field_names(candidate)
     return names
+
+
+def _key_suggestion(model: type[BaseModel], loc: tuple[int | str, ...], key: str,
+                    present: set[str]) -> str | None:
+    """"Did you mean" for an unknown key: a close spelling, or a synonym a model declares
+    (``equals`` for ``eq``), else the keys allowed here."""
+    candidates = _fitting(_candidate_models(model, loc), present)
+    for candidate in candidates:
+        synonyms: dict[str, str] = getattr(candidate, "key_synonyms", {})
+        if key.lower() in synonyms:
+            return f"did you mean '{synonyms[key.lower()]}'?"
+    allowed: set[str] = set()
+    for candidate in candidates:
+        allowed |= _field_names(candidate)
+    allowed -= {key}
+    return did_you_mean(key, allowed) or (
+        f"allowed keys here: {', '.join(sorted(allowed))}" if allowed else None)
+
+
+MODEL_WORDS: dict[str, str] = {}
+"""How a problem names a model a value could have been (``FactRef`` is ``{fact: PATH}``);
+models register themselves."""
 
 
 def _short(value: Any) -> str:
@@ -118,46 +182,125 @@ def _short(value: Any) -> str:
 MAX_PROBLEMS = 100
 """A document with thousands of wrong values gets the first hundred, not a flooded terminal."""
 
+Located = tuple[PathKey, dict[str, Any]]
+
+
+def _expected_word(item: dict[str, Any]) -> str:
+    kind = item["type"]
+    if kind == "literal_error":
+        return "one of " + str(item.get("ctx", {}).get("expected", ""))
+    if kind in ("model_type", "model_attributes_type") and item["loc"]:
+        return MODEL_WORDS.get(str(item["loc"][-1]), _EXPECTED_WORDS[kind])
+    return _EXPECTED_WORDS[kind]
+
+
+def _one_per_mistake(items: list[Located]) -> list[Located]:
+    """A value that fits none of a union's types gives one problem, not one per type.
+
+    When the value is a mapping and one of the union's models got further (an unknown or
+    missing key inside it), that model's problem is the one that explains the mistake, and the
+    "not a number", "not a date" noise of the other types is dropped.
+    """
+    type_only = [i for i, (_p, item) in enumerate(items) if item["type"] in _EXPECTED_WORDS]
+    by_path: dict[PathKey, list[int]] = {}
+    for index in type_only:
+        by_path.setdefault(items[index][0], []).append(index)
+    drop: set[int] = set()
+    merged: dict[int, Located] = {}
+    for path, indices in by_path.items():
+        deeper = any(p[:len(path)] == path and i not in type_only
+                     for i, (p, _item) in enumerate(items))
+        if deeper:
+            drop.update(indices)
+            continue
+        if len(indices) > 1:
+            first = items[indices[0]][1]
+            words = list(dict.fromkeys(_expected_word(items[i][1]) for i in indices))
+            expected = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+            merged[indices[0]] = (path, {**first, "type": "union_type",
+                                         "first_type": first["type"],
+                                         "msg": f"expected {expected}"})
+            drop.update(indices[1:])
+    drop |= _misspelt_required(items)
+    return [merged.get(i, located) for i, located in enumerate(items) if i not in drop]
+
+
+def _misspelt_required(items: list[Located]) -> set[int]:
+    """A required key written with a typo is one mistake: the unknown key (with its "did you
+    mean") stands for it, and "'fact' is required" beside it is dropped."""
+    unknown: dict[PathKey, list[str]] = {}
+    for path, item in items:
+        if item["type"] == "extra_forbidden" and path:
+            unknown.setdefault(path[:-1], []).append(str(item["loc"][-1]))
+    drop: set[int] = set()
+    for index, (path, item) in enumerate(items):
+        if item["type"] == "missing" and item["loc"]:
+            required = str(item["loc"][-1])
+            if any(did_you_mean(key, [required]) for key in unknown.get(path, [])):
+                drop.add(index)
+    return drop
+
+
+def _problem(item: dict[str, Any], path: PathKey, model: type[BaseModel],
+             doc: Document) -> Problem:
+    loc = tuple(item["loc"])
+    kind = item["type"]
+    where = doc.where(path)
+    dotted = ".".join(str(p) for p in path) or "(top level)"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        parent = value_at(doc.data, path[:-1])
+        present = set(parent) - {key} if isinstance(parent, dict) else set()
+        return Problem(
+            f"unknown key '{key}'" + (f" in '{'.'.join(map(str, path[:-1]))}'"
+                                      if path[:-1] else ""),
+            suggestion=_key_suggestion(model, loc[:-1], key, present), **where,
+        )
+    if kind == "missing":
+        return Problem(f"'{loc[-1]}' is required in '{dotted}'", **where)
+    if kind == "string_pattern_mismatch":
+        meaning, hint = PATTERN_MEANINGS.get(str(item.get("ctx", {}).get("pattern")),
+                                             ("does not have the expected form", None))
+        return Problem(f"{dotted}: {meaning}", found=_short(item.get("input")), suggestion=hint,
+                       **where)
+    message = item["msg"]
+    # A validator that knows better (a country code's "did you mean") says so in ctx.
+    suggestion = item.get("ctx", {}).get("suggestion") \
+        or _number_hint(item.get("first_type", kind), item.get("input")) \
+        or _TYPE_HINTS.get(kind)
+    if kind == "literal_error" and isinstance(item.get("input"), str):
+        expected = item.get("ctx", {}).get("expected", "")
+        options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
+        suggestion = did_you_mean(item["input"], [o for o in options if o]) or suggestion
+    return Problem(
+        f"{dotted}: {message}",
+        # A whole-model check (grid size, clause order) names the problem itself;
+        # repeating the entire section as "found" only buries the message.
+        found=None if kind == "value_error" and isinstance(item.get("input"), dict)
+        else _short(item.get("input")),
+        suggestion=suggestion,
+        **where,
+    )
+
+
+def value_at(data: Any, path: PathKey) -> Any:
+    """The value at ``path`` in parsed data, or ``None`` when the path leads nowhere."""
+    for key in path:
+        in_dict = isinstance(data, dict) and key in data
+        in_list = isinstance(data, list) and isinstance(key, int) and key < len(data)
+        if not (in_dict or in_list):
+            return None
+        data = data[key]
+    return data
+
 
 def problems_from(error: ValidationError, model: type[BaseModel], doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[PathKey, str]] = set()
-    for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
-        path = data_path(doc.data, loc)
-        kind = item["type"]
-        where = doc.where(path)
-        dotted = ".".join(str(p) for p in path) or "(top level)"
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            allowed = allowed_keys(model, loc[:-1]) - {key}
-            problem = Problem(
-                f"unknown key '{key}'" + (f" in '{'.'.join(map(str, path[:-1]))}'"
-                                          if path[:-1] else ""),
-                suggestion=did_you_mean(key, allowed)
-                or (f"allowed keys here: {', '.join(sorted(allowed))}" if allowed else None),
-                **where,
-            )
-        elif kind == "missing":
-            problem = Problem(f"'{loc[-1]}' is required in '{dotted}'", **where)
-        else:
-            message = item["msg"]
-            # A validator that knows better (a country code's "did you mean") says so in ctx.
-            suggestion = (item.get("ctx", {}).get("suggestion")
-                          or _number_hint(kind, item.get("input")) or _TYPE_HINTS.get(kind))
-            if kind == "literal_error" and isinstance(item.get("input"), str):
-                expected = item.get("ctx", {}).get("expected", "")
-                options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
-                suggestion = did_you_mean(item["input"], [o for o in options if o]) or suggestion
-            problem = Problem(
-                f"{dotted}: {message}",
-                # A whole-model check (grid size, clause order) names the problem itself;
-                # repeating the entire section as "found" only buries the message.
-                found=None if kind == "value_error" and isinstance(item.get("input"), dict)
-                else _short(item.get("input")),
-                suggestion=suggestion,
-                **where,
-            )
+    located = [(data_path(doc.data, tuple(item["loc"])), dict(item))
+               for item in error.errors(include_url=False)]
+    for path, item in _one_per_mistake(located):
+        problem = _problem(item, path, model, doc)
         signature = (path, problem.message)
         if signature not in seen:
             seen.add(signature)

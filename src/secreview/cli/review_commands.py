@@ -49,9 +49,15 @@ def _rules_option(function: F) -> F:
               help="Review date (YYYY-MM-DD). Default: review.date in the description, else today.")
 @click.option("--fail-on", type=click.Choice(sorted(FAIL_ON)), default=None,
               help="Exit with code 1 when the decision is this severe (for pipelines).")
+@click.option("--catalogue", "catalogue", type=str, default=None,
+              help="Also show the review per requirement of this catalogue: a CISO Assistant "
+              "library, an OSCAL catalog or a bundled one (nist-sp800-53r5-subset).")
+@click.option("--mapping", "mappings", multiple=True, type=existing_file,
+              help="Mapping file of rules onto the catalogue's requirements (repeatable).")
 def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: Path | None,
            fmt: str | None, output: Path | None, lang: Lang | None,
-           review_date: dt.datetime | None, fail_on: str | None) -> None:
+           review_date: dt.datetime | None, fail_on: str | None, catalogue: str | None,
+           mappings: tuple[Path, ...]) -> None:
     """Review SYSTEM (a YAML or JSON system description) and report the decision."""
     from secreview.api import Reviewer
     from secreview.output import write_atomic
@@ -60,6 +66,15 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
     chosen = format_for(output, fmt)
     reviewer = Reviewer(profile, rules, waivers, lang)
     result = reviewer.review(system, review_date.date() if review_date else None)
+    protected = [system, *reviewer.input_files(), *rules, *mappings]
+    if catalogue is not None:
+        from secreview.catalogues.read import catalogue_file
+        from secreview.catalogues.view import with_catalogue
+
+        result = with_catalogue(result, reviewer.catalog, catalogue, mappings)
+        protected.append(catalogue_file(catalogue))
+    elif mappings:
+        raise click.UsageError("--mapping needs --catalogue")
     language: Lang = result.language
     rendered = reviewer.render(result, chosen)
     if output is None:
@@ -69,7 +84,7 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
         else:
             click.echo(rendered, nl=False)
     else:
-        write_atomic(output, rendered, [system, *reviewer.input_files(), *rules])
+        write_atomic(output, rendered, protected)
         click.echo(label("cli.written", language, file=str(output)), err=True)
     if fail_on and OUTCOME_SEVERITY[result.decision.outcome] >= OUTCOME_SEVERITY[FAIL_ON[fail_on]]:
         click.echo(label("cli.exit_fail_on", language,

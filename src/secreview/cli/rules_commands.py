@@ -1,4 +1,5 @@
-"""``secreview rules``: the security officer's toolkit (lint, test, list, show, docs, diff).
+"""``secreview rules``: the security officer's toolkit (lint, test, list, show, docs, diff,
+coverage).
 
 Thin: each command parses its options, calls the library in :mod:`secreview.rules` and sets the
 exit code: 0 clean, 1 problems or failures found, 2 could not run (bad input or usage).
@@ -133,6 +134,46 @@ def diff(old: Path, new: Path, fmt: str, lang: Lang, check_versions: bool) -> No
     click.echo(result.format_json() if fmt == "json" else result.format_text(lang), nl=False)
     if check_versions and result.version_problems:
         raise SystemExit(EXIT_FOUND)
+
+
+@rules.command()
+@click.argument("catalogue")
+@_rules
+@click.option("--profile", "profile", type=str, default=None,
+              help="Take the rules this organisation profile selects and tailors.")
+@click.option("--mapping", "mappings", multiple=True, type=click.Path(path_type=Path),
+              help="Mapping file: rules onto this catalogue's requirements (repeatable). The "
+              "bundled mappings apply too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
+              show_default=True, help="For people (text, md) or for tools (json).")
+@_lang
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write to this file (atomically) instead of standard output.")
+def coverage(catalogue: str, rules: tuple[Path, ...], profile: str | None,
+             mappings: tuple[Path, ...], fmt: str, lang: Lang, output: Path | None) -> None:
+    """Which requirements of CATALOGUE the rules cover: covered, partly, not, out of scope.
+
+    CATALOGUE: a CISO Assistant framework library (YAML), an OSCAL catalog (JSON), or a bundled
+    catalogue by name (nist-sp800-53r5-subset).
+    """
+    from secreview.catalogues.coverage import (
+        catalogue_coverage,
+        coverage_markdown,
+        coverage_text,
+    )
+
+    report = catalogue_coverage(catalogue, rules, profile, mappings)
+    text = (report.to_json() if fmt == "json" else coverage_markdown(report, lang)
+            if fmt == "md" else coverage_text(report, lang))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from secreview.catalogues.read import catalogue_file
+    from secreview.output import write_atomic
+
+    protected = [catalogue_file(catalogue), *rules, *mappings]
+    write_atomic(output, text, protected)
+    click.echo(label("cli.written", lang, file=str(output)), err=True)
 
 
 def register(group: click.Group) -> None:

@@ -11,11 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from secreview import __version__
+from secreview.dates import add_months
 from secreview.engine.ceiling import find_ceiling, with_ceiling
 from secreview.engine.decide import decide
 from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
+from secreview.engine.items import quoted_facts, unknown_item_facts
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import MatrixCell, Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
@@ -23,7 +25,7 @@ from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
-from secreview.i18n import Lang, bilingual, fill_text
+from secreview.i18n import Labels, Lang, Text, bilingual, fill_text, label
 from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
@@ -41,6 +43,7 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.rules.regex_safety import match_budget
 from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES
 
@@ -55,10 +58,26 @@ def _point(point: MatrixCell | None) -> RiskPoint | None:
     return RiskPoint(**point.__dict__) if point is not None else None
 
 
+def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
+             labels: Labels) -> Text:
+    """What the finding says: the rule's message, or while facts are missing its
+    ``message_unknown``, or else the message introduced as something to verify, never as a
+    proven problem."""
+    rule = outcome.rule.rule
+    if outcome.status != "unknown":
+        return fill_text(rule.message, quoted, labels)
+    if rule.message_unknown is not None:
+        return fill_text(rule.message_unknown, quoted, labels)
+    message = fill_text(rule.message, quoted, labels)
+    return Text(sv=label("finding.unverified_intro", "sv", message=message.sv),
+                en=label("finding.unverified_intro", "en", message=message.en))
+
+
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
-             provenance: Mapping[str, Provenance]) -> Finding:
+             provenance: Mapping[str, Provenance], labels: Labels) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
+    quoted = quoted_facts(outcome.rule, outcome.status, facts)
     return Finding(
         rule_id=rule.id,
         ruleset_id=outcome.rule.ruleset_id,
@@ -66,8 +85,8 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         status=outcome.status,
         screening=rule.dpia_criterion,
         title=rule.title,
-        message=fill_text(rule.message, facts),
-        remediation=fill_text(rule.remediation, facts),
+        message=_message(outcome, quoted, labels),
+        remediation=fill_text(rule.remediation, quoted, labels),
         references=list(rule.references),
         evidence=_evidence(outcome, provenance),
         inherent=_point(scored.inherent) if scored else None,
@@ -85,7 +104,8 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         remedy=rule.remedy,
         owner_role=rule.owner_role,
         due=rule.due,
-        open_questions=list(outcome.unknown_facts) if outcome.status == "unknown" else [],
+        open_questions=[*outcome.unknown_facts, *unknown_item_facts(outcome.rule, facts)]
+        if outcome.status == "unknown" else [],
     )
 
 
@@ -118,8 +138,10 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance)
-                for o in evaluation.outcomes]
+    labels = catalog.value_labels()
+    with match_budget():  # naming the items that fail evaluates their 'where' once more
+        findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance, labels)
+                    for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
@@ -141,7 +163,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
         if found is not None and ceiling_policy is not None:
             decision = with_ceiling(decision, found, ceiling_policy, situation, findings)
     interval = profile.review_interval_months
-    next_review = system.review.next_review or _add_months(date, interval)
+    next_review = system.review.next_review or _next_review(date, interval)
     ident = system.system
     return Review(
         engine_version=__version__,
@@ -159,7 +181,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                              title=r.model.ruleset.title) for r in catalog.rulesets],
         profile=ProfileRef(id=profile.profile.id, version=profile.profile.version,
                            sha256=inputs.profile_sha256, organisation=profile.organisation.name,
-                           matrix=matrix.id),
+                           matrix=matrix.id, extends=profile.extends),
         waivers_sha256=inputs.waivers_sha256,
         tailoring=inputs.tailoring,
         matrix=MatrixInfo(
@@ -182,19 +204,14 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     )
 
 
-def _add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    if year > dt.MAXYEAR:
+def _next_review(date: dt.date, months: int) -> dt.date:
+    """The review date plus the profile's interval, or a clear error when that passes the
+    year 9999 (a review dated at the end of time)."""
+    try:
+        return add_months(date, months)
+    except ValueError:
         raise InputError.single(
             f"the next review, {months} months after {date.isoformat()}, would fall after the "
             f"year {dt.MAXYEAR}", expected="a review date at least a review interval before "
             "the year 10000", suggestion="give the real review date (--date or review.date), "
-            "or set review.next_review in the description")
-    for day in (date.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+            "or set review.next_review in the description") from None

@@ -20,20 +20,26 @@ if TYPE_CHECKING:
 
 def derive_facts(screening: list[RuleOutcome], facts: Mapping[str, Any] | None = None
                  ) -> dict[str, Any]:
-    """Criteria met, and whether a DPIA is required: yes at two met, no when fewer than two can
-    be. In between, a documented screening that found no DPIA required (``dpia.status:
+    """``derived.dpia_criteria_met`` and ``derived.dpia_required`` from the screening rules.
+
+    Required at two criteria met, not required when fewer than two can be. A criterion no
+    selected rule screens may be met as far as anyone knows, so it counts like an unknown one:
+    with no screening rules at all, whether a DPIA is required is unknown, never "not required".
+    In between, a documented screening that found no DPIA required (``dpia.status:
     not_required``) settles the criteria the description leaves open; two criteria the
-    description itself shows as met still make it required, whatever was documented."""
-    met = sum(1 for o in screening if o.status == "finding")
-    possible = sum(1 for o in screening if o.status == "unknown")
-    required: Tri = True if met >= 2 else (False if met + possible < 2 else None)
+    description itself shows as met still make it required, whatever was documented.
+    """
+    met, unknown = _criteria(screening)
+    unscreened = len(WP248_CRITERIA) - len({o.rule.rule.dpia_criterion for o in screening})
+    possible = len(unknown) + unscreened
+    required: Tri = True if len(met) >= 2 else (False if len(met) + possible < 2 else None)
     if required is None and (facts or {}).get("personal_data.dpia.status") == "not_required":
         required = False
-    return {"derived.dpia_criteria_met": met, "derived.dpia_required": required}
+    return {"derived.dpia_criteria_met": len(met), "derived.dpia_required": required}
 
 
-def dpia_screening(outcomes: Sequence[RuleOutcome], facts: Mapping[str, Any]) -> DpiaVerdict:
-    """Which WP248 criteria are met; a DPIA is required at two or more (IMY's Art. 35(4) list)."""
+def _criteria(outcomes: Sequence[RuleOutcome]) -> tuple[set[str], set[str]]:
+    """The criteria met, and those still unknown (not met by another rule)."""
     met: set[str] = set()
     unknown: set[str] = set()
     for outcome in outcomes:
@@ -44,7 +50,17 @@ def dpia_screening(outcomes: Sequence[RuleOutcome], facts: Mapping[str, Any]) ->
             met.add(criterion)
         elif outcome.status == "unknown":
             unknown.add(criterion)
-    unknown -= met
+    return met, unknown - met
+
+
+def dpia_screening(outcomes: Sequence[RuleOutcome], facts: Mapping[str, Any]) -> DpiaVerdict:
+    """Which WP248 criteria are met; a DPIA is required at two or more (IMY's Art. 35(4) list).
+
+    Only criteria a selected screening rule looked at can be "not met"; the others are listed as
+    not screened, and with no screening rule at all the screening is reported as not done.
+    """
+    met, unknown = _criteria(outcomes)
+    screened = {o.rule.rule.dpia_criterion for o in outcomes if o.rule.rule.dpia_criterion}
     order = {c: i for i, c in enumerate(WP248_CRITERIA)}
     required = facts.get("derived.dpia_required")
     residual_high = facts.get("personal_data.dpia.residual_high_risk")
@@ -58,7 +74,10 @@ def dpia_screening(outcomes: Sequence[RuleOutcome], facts: Mapping[str, Any]) ->
     return DpiaVerdict(
         criteria_met=sorted(met, key=order.__getitem__),
         criteria_unknown=sorted(unknown, key=order.__getitem__),
-        criteria_not_met=[c for c in WP248_CRITERIA if c not in met and c not in unknown],
+        criteria_not_met=[c for c in WP248_CRITERIA
+                          if c in screened and c not in met and c not in unknown],
+        criteria_not_screened=[c for c in WP248_CRITERIA if c not in screened],
+        screened=bool(screened),
         required=required,
         status=facts.get("personal_data.dpia.status"),
         prior_consultation=prior,

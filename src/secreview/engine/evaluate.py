@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from secreview.engine.dpia import derive_facts
-from secreview.facts import classification_facts, flatten
+from secreview.facts import REVIEW_DATE_FACT, classification_facts, flatten
 from secreview.routing import apply_implications
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.rules.regex_safety import match_budget
@@ -110,11 +110,12 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutco
 
 
 def prepare_facts(system: SystemDescription, review_date: dt.date | None = None) -> dict[str, Any]:
-    """The facts rules see: the description flattened, the date the review is made on, and the
-    facts its routing answers imply (screening's derived facts are added by :func:`evaluate`)."""
+    """The facts rules see: the description flattened, the date of the review
+    (``derived.review_date``: ``review_date``, else the description's own ``review.date``,
+    unknown when neither is given), and the facts its routing answers imply (screening's derived
+    facts are added by :func:`evaluate`)."""
     facts = flatten(system)
-    if review_date is not None:
-        facts["review.date"] = review_date
+    facts[REVIEW_DATE_FACT] = review_date or system.review.date
     apply_implications(facts)
     facts.update(classification_facts(facts))
     return facts
@@ -124,9 +125,9 @@ def evaluate(system: SystemDescription, catalog: Catalog,
              review_date: dt.date | None = None) -> Evaluation:
     """Run every rule of the catalogue against ``system``; screening rules first.
 
-    ``review_date`` is the date the review is made on, when it is not the description's own
-    (``--date``, or today for an undated description). The regular expressions of all rules
-    share one work budget for the whole review.
+    ``review_date`` is what conditions compare with as ``review_date`` and what dated value sets
+    are read on (by default the description's own ``review.date``; unknown when neither is
+    given). The regular expressions of all rules share one work budget for the whole review.
     """
     facts = prepare_facts(system, review_date)
     with match_budget():

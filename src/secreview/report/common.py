@@ -56,7 +56,13 @@ def tint(colour: str, share: float) -> str:
 
 
 def dpia_verdict(review: Review, lang: Lang) -> str:
-    """The DPIA screening conclusion in a sentence: required, not required, or undecided."""
+    """The DPIA screening conclusion in a sentence: required, not required, undecided, or not
+    done (no screening rule was part of the review)."""
+    dpia = review.dpia
+    if not dpia.screened:
+        return label("dpia.not_done", lang)
+    if dpia.required is None and not dpia.criteria_unknown and dpia.criteria_not_screened:
+        return label("dpia.required.unscreened", lang)
     key = {True: "true", False: "false"}.get(review.dpia.required, "none")  # type: ignore[arg-type]
     return label("dpia.required." + key, lang)
 

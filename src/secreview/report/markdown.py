@@ -61,6 +61,21 @@ def _finding_section(review: Review, finding: Finding, lang: Lang) -> list[str]:
     return out
 
 
+def _catalogue_section(review: Review, lang: Lang) -> list[str]:
+    """The review per requirement of an external catalogue: counts, then every requirement
+    with its result and rules."""
+    view = review.catalogue
+    assert view is not None
+    out = [f"## {md(label('catalogue.heading', lang, title=view.title), MAX_SHORT)}", "",
+           md(label("catalogue.counts", lang, **view.counts)), ""]
+    return out + _table(
+        [label("coverage.col.ref", lang), label("coverage.col.name", lang),
+         label("catalogue.col.result", lang), label("report.rule", lang)],
+        [[md(row.ref_id, MAX_SHORT), md(row.name or "", MAX_SHORT),
+          label("catalogue.result." + row.result, lang),
+          ", ".join(code(rule) for rule in row.rule_ids)] for row in view.requirements])
+
+
 def render_markdown(review: Review, lang: Lang) -> str:
     r = review
     system = r.system
@@ -113,6 +128,9 @@ def render_markdown(review: Review, lang: Lang) -> str:
     if dpia.criteria_unknown:
         out.append(f"- {label('dpia.unknown', lang)}: "
                    f"{criteria_text(dpia.criteria_unknown, lang)}")
+    if dpia.screened and dpia.criteria_not_screened:
+        out.append(f"- {label('dpia.not_screened', lang)}: "
+                   f"{criteria_text(dpia.criteria_not_screened, lang)}")
     classification = view.classification(r)
 
     def axis_value(axis: str) -> str:
@@ -171,6 +189,8 @@ def render_markdown(review: Review, lang: Lang) -> str:
                         md(f.waiver.accepted_by, MAX_SHORT),  # type: ignore[union-attr]
                         f.waiver.expires.isoformat()]  # type: ignore[union-attr]
                        for f in waived])
+    if r.catalogue is not None:
+        out += _catalogue_section(r, lang)
     if r.warnings:
         out += [f"## {label('heading.warnings', lang)}", ""]
         out += [f"- {md(w.get(lang))}" for w in r.warnings] + [""]

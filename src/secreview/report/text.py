@@ -39,6 +39,21 @@ def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     return lines
 
 
+def _catalogue_lines(review: Review, lang: Lang) -> list[str]:
+    """The review per requirement of an external catalogue: the counts, then the requirements
+    not met or unverified with the rules behind them (the rest is in the JSON)."""
+    view = review.catalogue
+    assert view is not None
+    lines = ["", label("catalogue.heading", lang, title=view.title) + ":",
+             "  " + label("catalogue.counts", lang, **view.counts)]
+    for row in view.requirements:
+        if row.result in ("not_met", "unverified"):
+            lines.append(f"  {'✗' if row.result == 'not_met' else '?'} {row.ref_id} "
+                         f"{row.name or ''} [{label('catalogue.result.' + row.result, lang)}]")
+            lines.append(f"      → {', '.join(row.rule_ids)}")
+    return lines
+
+
 def render_text(review: Review, lang: Lang) -> str:
     out: list[str] = []
     system = review.system
@@ -82,6 +97,9 @@ def render_text(review: Review, lang: Lang) -> str:
     if dpia.criteria_unknown:
         out.append(f"  {label('dpia.unknown', lang)}: "
                    f"{criteria_text(dpia.criteria_unknown, lang)}")
+    if dpia.screened and dpia.criteria_not_screened:
+        out.append(f"  {label('dpia.not_screened', lang)}: "
+                   f"{criteria_text(dpia.criteria_not_screened, lang)}")
     out.append("")
     out.append(label("heading.aspects", lang) + ":")
     for aspect in review.aspects:
@@ -115,6 +133,8 @@ def render_text(review: Review, lang: Lang) -> str:
             out.append(f"  {number}. {question.question.get(lang)} [{question.fact}]")
         if len(review.questions) > listed:
             out.append("  " + label("label.and_more", lang, n=len(review.questions) - listed))
+    if review.catalogue is not None:
+        out += _catalogue_lines(review, lang)
     if review.warnings:
         out.append("")
         out.append(label("heading.warnings", lang) + ":")

@@ -15,7 +15,8 @@ unknown): the engine uses that second compilation to tell a finding established 
 from one that rests on a blank.
 
 Set membership follows the review date: a named set may hold a member only for a period (an
-adequacy decision, EU membership), so the test reads ``review.date`` and is unknown without it
+adequacy decision, EU membership), so the test reads ``derived.review_date`` and is unknown
+without it
 for exactly those members. A list of countries may name a region (``EU``), which is inside a set
 when all of it is, outside when none of it is, and unknown otherwise (``rules/membership.py``).
 """
@@ -26,14 +27,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from secreview.dates import Offset, iso_date, relative_date
 from secreview.errors import Problem, did_you_mean
-from secreview.facts import FactSpec, fits_kind
-from secreview.rules.membership import REVIEW_DATE, contains_with_regions, membership
+from secreview.facts import REVIEW_DATE_FACT, FactSpec, fits_kind
+from secreview.rules.membership import contains_with_regions, membership
 from secreview.rules.model import (
     AllOf,
     AnyOf,
     AtLeast,
     Condition,
+    FactRef,
     ForAll,
     ForAny,
     Leaf,
@@ -41,7 +44,7 @@ from secreview.rules.model import (
     Not,
     SetRef,
 )
-from secreview.rules.operators import OPERATORS, Facts, Operator, Predicate
+from secreview.rules.operators import OPERATORS, OUTER, Facts, Operator, Predicate, compare_with
 from secreview.rules.operators import names as operator_names
 from secreview.rules.regex_safety import SafePattern, UnsafePattern, compile_safe
 from secreview.tristate import Tri, tri_at_least
@@ -62,18 +65,47 @@ class CompileContext:
     rule_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
-    dated_tests: int = 0  # leaves that read the review date (a quantifier passes it down)
     strict_presence: bool = False
     presence: bool = False
     """Set when an ``exists`` or ``missing`` test was compiled."""
     tests: list[Test] = field(default_factory=list)
     """Every top-level test: what the engine needs to know which answers could change a
     condition (:mod:`secreview.engine.answers`)."""
+    quantifiers: list[Quantified] = field(default_factory=list)
+    """Top-level ``for_any``/``for_all`` compiled, for naming the items that fail."""
+    outer: list[Mapping[str, FactSpec]] = field(default_factory=list)
+    """The scopes around the quantifier being compiled, outermost first."""
+    reach: list[bool] = field(default_factory=list)
+    """Per open quantifier: whether its ``where`` reads a fact outside the item."""
+    within: list[str] = field(default_factory=list)
+    """The lists whose items are being compiled (``for_any``/``for_all``), outermost first."""
+    item_used: set[tuple[str, str]] = field(default_factory=set)
+    """Item facts tested, as (list, fact): the linter's "extension fact never used" check."""
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
         self.problems.append(Problem(message, rule_id=self.rule_id, code=code,
                                      **self.where(path), **extra))
+
+
+@dataclass(frozen=True)
+class Quantified:
+    """A compiled ``for_any``/``for_all`` over a list of the description: which items make it
+    fire are those whose ``where`` gives ``fires_when`` (true, or false under a ``not``)."""
+
+    list_path: str
+    where: Predicate
+    fires_when: bool
+    reaches_out: bool
+
+    def items(self, facts: Facts, values: tuple[Tri, ...]) -> list[Mapping[str, Any]]:
+        """The list's items whose ``where`` gives one of ``values``, in list order."""
+        found = []
+        for item in facts.get(self.list_path) or ():
+            probe = {**item, OUTER: facts} if self.reaches_out else item
+            if self.where(probe) in values:
+                found.append(item)
+        return found
 
 
 def _never(_facts: Facts) -> Tri:
@@ -199,20 +231,30 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
         ctx.problem((*path, key), f"'{key}' needs a list of objects, but '{name}' is {spec.kind}",
                     suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
         return _never
-    dated_before = ctx.dated_tests
+    ctx.outer.append(facts)
+    ctx.reach.append(False)
+    ctx.within.append(name)
     where = compile_condition(cond.where, ctx, (*path, "where"), spec.item_facts)
-    # An item holds only its own fields; a dated set inside needs the review's date too.
-    dated = ctx.dated_tests > dated_before
-    if dated and top_level:
-        ctx.used.add(REVIEW_DATE)
-    if isinstance(cond, ForAny):
+    ctx.within.pop()
+    ctx.outer.pop()
+    reaches_out = ctx.reach.pop()
+    if top_level:
+        negations = sum(1 for key in path if key in ("not", "none"))
+        ctx.quantifiers.append(Quantified(name, where, negations % 2 == 0, reaches_out))
+    return _quantifier(isinstance(cond, ForAny), name, where, reaches_out)
+
+
+def _quantifier(some: bool, name: str, where: Predicate, reaches_out: bool) -> Predicate:
+    """``for_any`` (``some``) or ``for_all`` over the list at ``name``; with ``reaches_out``
+    each item is evaluated with the facts around it under :data:`OUTER`."""
+    if some:
         def for_any(f: Facts) -> Tri:
             items = f.get(name)
             if items is None:
                 return None
             result: Tri = False
             for item in items:
-                value = where({**item, REVIEW_DATE: f.get(REVIEW_DATE)} if dated else item)
+                value = where({**item, OUTER: f} if reaches_out else item)
                 if value is True:
                     return True
                 if value is None:
@@ -226,7 +268,7 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
             return None
         result: Tri = True
         for item in items:
-            value = where({**item, REVIEW_DATE: f.get(REVIEW_DATE)} if dated else item)
+            value = where({**item, OUTER: f} if reaches_out else item)
             if value is False:
                 return False
             if value is None:
@@ -276,17 +318,22 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
         return _never
     if top_level:
         ctx.used.add(name)
+    elif ctx.within:
+        ctx.item_used.add((ctx.within[-1], name))
     if not _fits_operator(op, spec, name, ctx, op_path):
         return _never
 
     if op.operand == "value":
+        if op.compare is not None and (isinstance(operand, FactRef) or (
+                spec.kind == "date" and isinstance(operand, str))):
+            return _compile_dynamic(leaf, op, spec, ctx, op_path, facts)
         _check_value(spec, operand, ctx, op_path)
     elif op.operand == "item":
         _check_value(spec, operand, ctx, op_path, as_item=True)
         if op.name == "contains" and spec.regions:
             if top_level:
                 ctx.tests.append((name, op.name, operand))
-            return contains_with_regions(name, operand)
+            return contains_with_regions(name, operand, _day(ctx))
     elif op.operand == "set":
         resolved = _resolve_set(operand, ctx, op_path)
         if resolved is None:
@@ -296,12 +343,10 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
                 _check_value(spec, item, ctx, (*op_path, i), as_item=spec.kind == "list")
         if resolved.is_dated or spec.regions:
             if resolved.is_dated:
-                ctx.dated_tests += 1
-                if top_level:
-                    ctx.used.add(REVIEW_DATE)
+                ctx.used.add(REVIEW_DATE_FACT)
             if top_level:
                 ctx.tests.append((name, op.name, resolved.possible))
-            return membership(op.name, name, resolved)
+            return membership(op.name, name, resolved, _day(ctx))
         operand = resolved.always
     elif op.operand == "regex":
         operand = _compile_pattern(operand, ctx, op_path)
@@ -321,6 +366,94 @@ def _answered(name: str, answered: bool) -> Predicate:
     return lambda f: None if f.get(name) is None else answered
 
 
+_FAMILIES: dict[str, str] = {"int": "number", "number": "number", "date": "date",
+                             "bool": "bool", "string": "text", "enum": "text"}
+
+
+def _compile_dynamic(leaf: Leaf, op: Operator, spec: FactSpec, ctx: CompileContext,
+                     op_path: PathKey, facts: Mapping[str, FactSpec]) -> Predicate:
+    """A comparison with another fact (``{fact: PATH}``) or with the review date
+    (``review_date+90d``) on a date fact; a date written as text (JSON) is a plain date."""
+    assert op.compare is not None
+    operand = leaf.operand
+    if isinstance(operand, str):
+        literal = iso_date(operand)
+        if literal is not None:
+            return op.build(leaf.fact, literal)
+        offset = relative_date(operand)
+        if offset is None:
+            ctx.problem(op_path, f"{operand!r} is not a date to compare '{spec.path}' with",
+                        expected="a date (2026-11-26), review_date, review_date+90d or "
+                        "review_date-1y (d, w, m or y), or {fact: PATH}")
+            return _never
+        return compare_with(leaf.fact, op.compare, _review_date(ctx, offset))
+    assert isinstance(operand, FactRef)
+    other, depth = _resolve_ref(operand.fact, ctx, facts, (*op_path, "fact"))
+    if other is None:
+        return _never
+    families = (_FAMILIES.get(spec.kind), _FAMILIES.get(other.kind))
+    fits = families[0] is not None and families[0] == families[1]
+    if not fits or (op.ordered and families[0] not in ("number", "date")):
+        ctx.problem(op_path, f"'{op.name}' compares '{spec.path}' ({spec.kind}) with "
+                    f"'{operand.fact}' ({other.kind}): "
+                    + ("both must be numbers or both dates" if op.ordered
+                       else "both must hold the same kind of value"))
+        return _never
+    return compare_with(leaf.fact, op.compare, _getter(operand.fact, depth, ctx))
+
+
+def _resolve_ref(name: str, ctx: CompileContext, facts: Mapping[str, FactSpec],
+                 path: PathKey) -> tuple[FactSpec | None, int]:
+    """A fact named as an operand: the item's own first, then each scope around it. Returns
+    the fact and how many scopes out it lives (0 = the scope being compiled)."""
+    scopes = [facts, *reversed(ctx.outer)]
+    for depth, scope in enumerate(scopes):
+        spec = scope.get(name)
+        if spec is not None:
+            if depth == len(ctx.outer):
+                ctx.used.add(name)
+            return spec, depth
+    known = {n for scope in scopes for n in scope}
+    ctx.problem(path, f"unknown fact '{name}'", code="unknown-fact",
+                suggestion=did_you_mean(name, known) or
+                "run 'secreview schema system' to list facts")
+    return None, 0
+
+
+def _getter(name: str, depth: int, ctx: CompileContext) -> Callable[[Facts], Any]:
+    """Reads ``name`` ``depth`` scopes out (through :data:`OUTER`), marking the quantifiers
+    in between as reaching out of their items."""
+    for level in range(1, depth + 1):
+        ctx.reach[-level] = True
+    if depth == 0:
+        return lambda f: f.get(name)
+
+    def get(f: Facts) -> Any:
+        for _ in range(depth):
+            f = f[OUTER]
+        return f.get(name)
+    return get
+
+
+def _day(ctx: CompileContext) -> Callable[[Facts], Any]:
+    """Reads the review date, the day a dated set's members and a region's countries are taken
+    on, from wherever the test is (inside an item, through the scopes around it)."""
+    return _getter(REVIEW_DATE_FACT, len(ctx.outer), ctx)
+
+
+def _review_date(ctx: CompileContext, offset: Offset) -> Callable[[Facts], Any]:
+    """The review date (a fact the engine sets at the root), moved by ``offset``."""
+    ctx.used.add(REVIEW_DATE_FACT)
+    read = _getter(REVIEW_DATE_FACT, len(ctx.outer), ctx)
+    if offset.amount == 0:
+        return read
+
+    def shifted(f: Facts) -> Any:
+        date = read(f)
+        return None if date is None else offset.apply(date)
+    return shifted
+
+
 def _fits_operator(op: Operator, spec: FactSpec, name: str, ctx: CompileContext,
                    op_path: PathKey) -> bool:
     """Can ``op`` test this fact at all? Reports why not, with the operators that can."""
@@ -338,6 +471,10 @@ def _fits_operator(op: Operator, spec: FactSpec, name: str, ctx: CompileContext,
         listed = f"{', '.join(first)} or {last}"
         ctx.problem(op_path, f"'{op.name}' tests one value, but '{name}' is a list",
                     suggestion=f"use {listed}")
+        return False
+    if op.dates and kind != "date":
+        ctx.problem(op_path, f"'{op.name}' needs a date fact, but '{name}' is {kind}",
+                    suggestion="use 'lt' or 'gt' for numbers and levels")
         return False
     if op.ordered and not spec.ordered:
         ctx.problem(op_path, f"'{op.name}' needs an ordered fact (number, level, date), but "

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
 from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.cache import load_document_cached
-from secreview.errors import InputError, Problem
+from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
 from secreview.loading import (
@@ -24,7 +24,7 @@ from secreview.loading import (
     configured_limits,
     real_path,
 )
-from secreview.rules.compiler import CompileContext, Test, compile_condition
+from secreview.rules.compiler import CompileContext, Quantified, Test, compile_condition
 from secreview.rules.model import Condition, Escalation, ExtensionFact, Mitigation, Rule, Ruleset
 from secreview.rules.operators import Predicate
 from secreview.validation import validate
@@ -80,6 +80,10 @@ class CompiledRule:
     tests: tuple[Test, ...] = ()
     condition_facts: tuple[str, ...] = ()
     """The facts ``applies_if`` and ``finding_if`` read: those that decide the status."""
+    quantifiers: tuple[Quantified, ...] = ()
+    """The ``for_any``/``for_all`` of ``finding_if``, to name the items that make it fire."""
+    item_facts_used: tuple[tuple[str, str], ...] = ()
+    """Facts of list items the rule tests, as (list, fact)."""
 
     @property
     def id(self) -> str:
@@ -108,6 +112,27 @@ class Catalog:
     extension_facts: dict[str, ExtensionFact]
     aspects: dict[str, Text]
     warnings: list[Problem] = field(default_factory=list)
+    item_extensions: dict[str, dict[str, ExtensionFact]] = field(default_factory=dict)
+    """Extension facts asked per item, by list path (``integrations``) and name."""
+
+    def value_labels(self) -> dict[str, dict[str, Text]]:
+        """The labels extension facts give their values, by fact path (as texts quote them)."""
+        labels = {f"extensions.{name}": dict(fact.labels)
+                  for name, fact in self.extension_facts.items() if fact.labels}
+        for list_path, declared in self.item_extensions.items():
+            labels.update({f"{list_path}.extensions.{name}": dict(fact.labels)
+                           for name, fact in declared.items() if fact.labels})
+        return labels
+
+    def extension(self, path: str) -> ExtensionFact | None:
+        """The declaration behind an extension fact: ``extensions.NAME`` at the top level, or
+        ``LIST.extensions.NAME`` for one asked per item."""
+        head, sep, name = path.rpartition("extensions.")
+        if not sep or "." in name:
+            return None
+        if not head:
+            return self.extension_facts.get(name)
+        return self.item_extensions.get(head.rstrip("."), {}).get(name)
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -254,28 +279,64 @@ def require_ruleset(doc: Document) -> None:
             "ruleset files")
 
 
-def _extension_facts(rulesets: list[LoadedRuleset], problems: list[Problem]
-                     ) -> tuple[dict[str, ExtensionFact], dict[str, FactSpec]]:
+def _extension_facts(rulesets: list[LoadedRuleset], facts: dict[str, FactSpec],
+                     problems: list[Problem]
+                     ) -> tuple[dict[str, ExtensionFact], dict[str, dict[str, ExtensionFact]]]:
+    """Add every declared extension fact to ``facts``: top-level ones as ``extensions.NAME``,
+    ones asked ``for_each`` item of a list among that list's item facts. Returns the
+    declarations, top-level by name and per list."""
     declared: dict[str, ExtensionFact] = {}
-    specs: dict[str, FactSpec] = {}
+    per_list: dict[str, dict[str, ExtensionFact]] = {}
     for loaded in rulesets:
         for index, fact in enumerate(loaded.model.facts):
-            previous = declared.get(fact.name)
-            same = previous is None or (previous.type, previous.values) == (fact.type, fact.values)
-            if not same:
+            where = loaded.document.where
+            each = fact.for_each
+            if each is not None:
+                target = facts.get(each)
+                if target is None or target.kind != "objects":
+                    lists = sorted(p for p, s in facts.items() if s.kind == "objects")
+                    problems.append(Problem(
+                        f"extension fact '{fact.name}' is asked for each item of '{each}', "
+                        "which is not a list of items", code="extension-conflict",
+                        **where(("facts", index, "for_each")),
+                        suggestion=did_you_mean(each, lists) or f"lists: {', '.join(lists)}"))
+                    continue
+            scope = declared if each is None else per_list.setdefault(each, {})
+            previous = scope.get(fact.name)
+            if previous is not None and _shape(previous) != _shape(fact):
                 problems.append(Problem(
                     f"extension fact '{fact.name}' is declared twice with different types",
-                    code="extension-conflict",
-                    **loaded.document.where(("facts", index, "name")),
+                    code="extension-conflict", **where(("facts", index, "name")),
                 ))
                 continue
-            declared[fact.name] = fact
+            scope[fact.name] = fact
             kind: FactKind = fact.type
             values = tuple(fact.values) if fact.values is not None else None
-            specs[f"extensions.{fact.name}"] = extension_spec(
-                fact.name, kind, values, fact.question.en
-            )
-    return declared, specs
+            spec = extension_spec(fact.name, kind, values, fact.question.en, fact.minimum,
+                                  fact.maximum)
+            if each is None:
+                facts[spec.path] = spec
+            else:
+                target = facts[each]
+                facts[each] = replace(target, item_facts={**target.item_facts, spec.path: spec})
+    return declared, per_list
+
+
+def _check_routing(loaded: LoadedRuleset, facts: Mapping[str, FactSpec],
+                   problems: list[Problem]) -> None:
+    """An extension fact's ``asked_if`` is a condition like a rule's: its facts must exist and
+    its tests fit them."""
+    for index, fact in enumerate(loaded.model.facts):
+        if fact.asked_if is not None:
+            ctx = CompileContext(facts=facts, sets=value_sets(loaded),
+                                 where=loaded.document.where)
+            compile_condition(fact.asked_if, ctx, ("facts", index, "asked_if"))
+            problems.extend(ctx.problems)
+
+
+def _shape(fact: ExtensionFact) -> tuple[object, ...]:
+    """What two declarations of one extension fact must agree on."""
+    return (fact.type, fact.values, fact.minimum, fact.maximum)
 
 
 def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[str, FactSpec],
@@ -317,7 +378,8 @@ def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[
         finding=compiled.finding, mitigations=mitigations, facts_used=tuple(used),
         source=loaded.source, position=loaded.document.positions.get(base),
         escalations=escalations, strict=strict, scaling_floor=floor, tests=tuple(ctx.tests),
-        condition_facts=compiled.status_facts,
+        condition_facts=compiled.status_facts, quantifiers=compiled.quantifiers,
+        item_facts_used=tuple(sorted(ctx.item_used)),
     )
 
 
@@ -328,6 +390,7 @@ class _Conditions:
     status_facts: tuple[str, ...]
     mitigations: tuple[tuple[Predicate, tuple[str, ...]], ...]
     escalations: tuple[tuple[Predicate, tuple[str, ...]], ...]
+    quantifiers: tuple[Quantified, ...]
 
 
 def _compile_conditions(rule: Rule, ctx: CompileContext) -> _Conditions:
@@ -348,10 +411,12 @@ def _compile_conditions(rule: Rule, ctx: CompileContext) -> _Conditions:
         status_facts.update(read)
     finding, read = reading(rule.finding_if, ("finding_if",))
     status_facts.update(read)
+    quantifiers = tuple(ctx.quantifiers)
     mitigations = tuple(reading(m.when, ("mitigations", i, "when"))
                         for i, m in enumerate(rule.mitigations))
     escalations = tuple(reading(e.if_, ("escalate", i, "if")) for i, e in enumerate(rule.escalate))
-    return _Conditions(applies, finding, tuple(sorted(status_facts)), mitigations, escalations)
+    return _Conditions(applies, finding, tuple(sorted(status_facts)), mitigations, escalations,
+                       quantifiers)
 
 
 def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog:
@@ -370,8 +435,10 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
                 **loaded.document.where(("ruleset", "id")),
             ))
         seen_rulesets.setdefault(loaded.id, loaded.source)
-    declared, extension_specs = _extension_facts(rulesets, problems)
-    facts = {**core_facts(), **extension_specs}
+    facts = core_facts()
+    declared, per_list = _extension_facts(rulesets, facts, problems)
+    for loaded in rulesets:
+        _check_routing(loaded, facts, problems)
     aspects = dict(core_aspects())
     for loaded in rulesets:
         for declared_aspect in loaded.model.aspects:
@@ -411,7 +478,7 @@ def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog
     if problems and strict:
         raise InputError(problems)
     return Catalog(rulesets=rulesets, rules=compiled, facts=facts, extension_facts=declared,
-                   aspects=aspects, warnings=problems)
+                   aspects=aspects, warnings=problems, item_extensions=per_list)
 
 
 def load_catalog(paths: Iterable[str | Path] | None = None, strict: bool = True) -> Catalog:

@@ -11,7 +11,7 @@ the compiler checks against the fact catalogue. The grammar:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -24,16 +24,26 @@ from pydantic import (
 )
 
 from secreview.i18n import Text
-from secreview.rules.operators import OPERATOR_NAMES
+from secreview.rules.operators import OPERATOR_NAMES, SYNONYMS
 from secreview.system import Date
+from secreview.validation import MODEL_WORDS, described
 from secreview.vocabulary import Addressee, Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
 
 Scalar = bool | int | float | str | dt.date
-RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
-                                          max_length=120)]
-FactPath = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$",
-                                            max_length=200)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+RuleId = Annotated[str, StringConstraints(pattern=described(
+    r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
+    "a rule id uses lower-case letters, digits and _, in parts joined by dots, at least two "
+    "(e.g. kommun.storage_outside_nordics)"), max_length=120)]
+FactPath = Annotated[str, StringConstraints(pattern=described(
+    r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$",
+    "a fact name uses lower-case letters, digits and _, in parts joined by dots "
+    "(e.g. access.mfa_admins)",
+    "to test the items of a list one by one, use {for_any: LIST, where: {fact: FIELD, ...}} "
+    "(or for_all), and name the item's field without the list's name"), max_length=200)]
+Identifier = Annotated[str, StringConstraints(pattern=described(
+    r"^[a-z][a-z0-9_]*$", "a name uses lower-case letters, digits and _, starting with a letter"),
+    max_length=60)]
+VERSION_PATTERN = described(r"^\d+\.\d+\.\d+$", "a version is MAJOR.MINOR.PATCH, e.g. 1.0.0")
 
 WP248_CRITERIA = (
     "evaluation_or_scoring", "automated_decisions", "systematic_monitoring", "sensitive_data",
@@ -55,18 +65,44 @@ class SetRef(_Strict):
 SetValue = list[Scalar] | SetRef
 
 
+class FactRef(_Strict):
+    """``{fact: PATH}`` as the value to compare with: another fact of the same type, read when
+    the rule is evaluated (unknown when either fact is unknown)."""
+
+    fact: FactPath
+
+
+MODEL_WORDS.update({"FactRef": "{fact: PATH}", "SetRef": "{set: NAME}"})
+
+Compared = Scalar | FactRef
+"""What ``eq``/``ne`` compare with: a value, or another fact."""
+Ordered = int | float | Date | str | FactRef
+"""What an ordering operator compares with: a number, a date, another fact, or (for a date
+fact) ``review_date`` with an optional offset such as ``review_date+90d``."""
+DateBound = Date | str | FactRef
+"""What ``before``/``after`` compare with: a date, ``review_date[+-N(d|w|m|y)]`` or a fact."""
+
+
 class Leaf(_Strict):
     """``{fact: PATH, OPERATOR: VALUE}``: one test on one fact."""
 
+    key_synonyms: ClassVar[dict[str, str]] = SYNONYMS
+
     fact: FactPath
-    eq: Scalar | None = None
-    ne: Scalar | None = None
+    eq: Compared | None = None
+    ne: Compared | None = None
     in_: SetValue | None = Field(None, alias="in")
     not_in: SetValue | None = None
-    gt: int | float | Date | None = None
-    gte: int | float | Date | None = None
-    lt: int | float | Date | None = None
-    lte: int | float | Date | None = None
+    gt: Ordered | None = None
+    gte: Ordered | None = None
+    lt: Ordered | None = None
+    lte: Ordered | None = None
+    before: DateBound | None = Field(
+        None, description="The date fact is earlier than this date, review_date (optionally "
+        "with an offset such as review_date+90d) or {fact: PATH}")
+    after: DateBound | None = Field(
+        None, description="The date fact is later than this date, review_date (optionally "
+        "with an offset such as review_date-1y) or {fact: PATH}")
     exists: Literal[True] | None = None
     missing: Literal[True] | None = None
     matches: Annotated[str, StringConstraints(max_length=200)] | None = Field(
@@ -194,7 +230,8 @@ class Reference(_Strict):
         None, description="Article, paragraph or clause, e.g. 'Art. 28(3)', '10 kap. 2 a §'"
     )
     kind: Literal["law", "regulation", "decision", "guidance", "standard", "case"] = "law"
-    url: Annotated[str, StringConstraints(pattern=r"^https://", max_length=500)] | None = None
+    url: Annotated[str, StringConstraints(pattern=described(
+        r"^https://", "a link starts with https://"), max_length=500)] | None = None
 
     def label(self) -> str:
         return f"{self.source} {self.clause}" if self.clause else self.source
@@ -239,6 +276,22 @@ class Escalation(_Strict):
         return self
 
 
+Extent = Literal["full", "partial"]
+
+
+class Satisfies(_Strict):
+    """A requirement of an external catalogue that the rule checks (``secreview rules
+    coverage``): the catalogue by one of its identifiers, the requirement by its reference."""
+
+    catalogue: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
+        description="The catalogue: a CISO Assistant framework or library urn or ref_id, an "
+        "OSCAL catalog's uuid or document id")
+    ref: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The requirement's ref_id (or its urn or control id), e.g. 'AC-2(1)'")
+    extent: Extent = Field(
+        "full", description="'partial' when the rule checks only part of the requirement")
+
+
 class Example(_Strict):
     """A partial system description and the outcome the rule must give for it; optionally the
     level it must reach (on the rule's 1–4 scale, after scaling and escalation, before
@@ -262,6 +315,9 @@ class Rule(_Strict):
     aspect: Identifier | None = Field(None, description="Defaults to the ruleset's aspect")
     title: Text
     message: Text = Field(description="What is wrong; may quote facts as {path.to.fact}")
+    message_unknown: Text | None = Field(
+        None, description="What to say while facts are missing (an unverified finding): a "
+        "question, not an assertion. Without it the message is introduced as one to verify")
     remediation: Text
     references: Annotated[list[Reference], Field(min_length=1)]
     consequence: Level4 = Field(description="1 negligible, 2 limited, 3 significant, 4 maximum")
@@ -288,26 +344,72 @@ class Rule(_Strict):
         None, description="Marks a DPIA screening rule: a 'finding' means the criterion is met"
     )
     tags: list[Identifier] = Field(default_factory=list)
+    satisfies: list[Satisfies] = Field(
+        default_factory=list, description="Requirements of external catalogues the rule checks")
     examples: list[Example] = Field(default_factory=list)
 
 
 class ExtensionFact(_Strict):
-    """A question a ruleset adds to the system description without touching Python."""
+    """A question a ruleset adds to the system description without touching Python.
+
+    It is a fact like any other: typed (with bounds or allowed values and their labels), asked
+    in the questionnaire in a section of its choosing, optionally only when a routing condition
+    holds, and checked the same way in ``check``, ``rules lint`` and rule examples. With
+    ``for_each:`` it is asked for each item of a list (each integration, sub-processor or
+    certificate).
+    """
 
     name: Identifier
-    type: Literal["bool", "int", "number", "string", "list"]
+    type: Literal["bool", "int", "number", "string", "date", "list"]
+    for_each: FactPath | None = Field(
+        None, description="A list of the description whose items each answer the fact: "
+        "integrations, hosting.subprocessors, vendor.certifications or personal_data.purposes")
     values: list[str] | None = Field(None, description="Allowed values (makes it an enumeration)")
+    labels: dict[str, Text] | None = Field(
+        None, description="How each allowed value reads in messages and the questionnaire")
+    minimum: float | None = Field(None, description="Smallest allowed answer (int, number)")
+    maximum: float | None = Field(None, description="Largest allowed answer (int, number)")
     question: Text
+    help: Text | None = Field(None, description="How to answer: where to find it, what counts")
     why: Text | None = None
     addressee: Addressee | None = Field(
         None, description="Who answers it (vendor, information_owner, system_owner, dpo, "
         "security_protection_officer, procurement); default: system_owner, so that nothing "
         "reaches the vendor unless the ruleset says so")
+    section: Identifier | None = Field(
+        None, description="Questionnaire section the question stands in (e.g. hosting); by "
+        "default the section of its list, or a section of its own at the end")
+    asked_if: Condition | None = Field(
+        None, description="Routing: the question only needs an answer when this holds (the "
+        "questionnaire says so, and rules using the fact should apply only then)")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExtensionFact:
+        if self.labels is not None:
+            if self.values is None:
+                raise ValueError("'labels' name what each allowed value means, so they need "
+                                 "'values'")
+            extra = sorted(set(self.labels) - set(self.values))
+            if extra:
+                raise ValueError(f"'labels' names values that 'values' does not allow: "
+                                 f"{', '.join(extra)}")
+        if self.values is not None and self.type not in ("string", "list"):
+            raise ValueError("'values' are for string and list facts")
+        bounds = [b for b in (self.minimum, self.maximum) if b is not None]
+        if bounds and self.type not in ("int", "number"):
+            raise ValueError("'minimum' and 'maximum' are for int and number facts")
+        if len(bounds) == 2 and bounds[0] > bounds[1]:
+            raise ValueError(f"'minimum' ({bounds[0]:g}) is larger than 'maximum' "
+                             f"({bounds[1]:g})")
+        return self
 
 
 class RulesetInfo(_Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=80)]
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = Field(
+    id: Annotated[str, StringConstraints(pattern=described(
+        r"^[a-z][a-z0-9_.-]*$",
+        "a ruleset id uses lower-case letters, digits, _, . and -, starting with a letter"),
+        max_length=80)]
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)] = Field(
         description="Semantic version: MAJOR.MINOR.PATCH"
     )
     title: Text

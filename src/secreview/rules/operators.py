@@ -11,6 +11,7 @@ which ask whether the fact was answered at all.
 
 from __future__ import annotations
 
+import operator as _op
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +21,11 @@ from secreview.tristate import Tri
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], Tri]
+
+OUTER = "<outer>"
+"""Inside ``for_any``/``for_all``, the key under which an item's facts carry the facts around
+the item, for a ``where`` that compares with one of them (or with the review date). Never a fact
+name, so it cannot collide with one."""
 
 Target = Literal["value", "list", "any"]
 """What fact the operator tests: a single value (not a list), a list, or any fact (whether it was
@@ -47,6 +53,11 @@ class Operator:
     """For an ordering operator: whether it bounds the value from below or above."""
     strict: bool = False
     """For an ordering operator: whether the bound itself is excluded."""
+    dates: bool = False
+    """Needs a date fact (``before``/``after``)."""
+    compare: Callable[[Any, Any], bool] | None = None
+    """For an operator that may compare with another fact or with the review date
+    (``{fact: PATH}``, ``review_date+90d``): the comparison of the two values."""
 
 
 def _eq(name: str, operand: Any) -> Predicate:
@@ -150,15 +161,34 @@ def _is_empty(name: str, operand: Any) -> Predicate:
     return is_empty
 
 
+def compare_with(name: str, compare: Callable[[Any, Any], bool],
+                 other: Callable[[Facts], Any]) -> Predicate:
+    """A comparison whose right-hand side is read at evaluation time (another fact, the review
+    date): unknown when either side is unknown, so it keeps the soundness law."""
+    def compared(f: Facts) -> Tri:
+        value = f.get(name)
+        if value is None:
+            return None
+        against = other(f)
+        return None if against is None else compare(value, against)
+    return compared
+
+
 OPERATORS: dict[str, Operator] = {op.name: op for op in (
-    Operator("eq", "value", "value", _eq),
-    Operator("ne", "value", "value", _ne),
+    Operator("eq", "value", "value", _eq, compare=_op.eq),
+    Operator("ne", "value", "value", _ne, compare=_op.ne),
     Operator("in", "value", "set", _in),
     Operator("not_in", "value", "set", _not_in),
-    Operator("gt", "value", "value", _gt, ordered=True, bound="low", strict=True),
-    Operator("gte", "value", "value", _gte, ordered=True, bound="low"),
-    Operator("lt", "value", "value", _lt, ordered=True, bound="high", strict=True),
-    Operator("lte", "value", "value", _lte, ordered=True, bound="high"),
+    Operator("gt", "value", "value", _gt, ordered=True, bound="low", strict=True,
+             compare=_op.gt),
+    Operator("gte", "value", "value", _gte, ordered=True, bound="low", compare=_op.ge),
+    Operator("lt", "value", "value", _lt, ordered=True, bound="high", strict=True,
+             compare=_op.lt),
+    Operator("lte", "value", "value", _lte, ordered=True, bound="high", compare=_op.le),
+    Operator("before", "value", "value", _lt, ordered=True, dates=True, bound="high",
+             strict=True, compare=_op.lt),
+    Operator("after", "value", "value", _gt, ordered=True, dates=True, bound="low",
+             strict=True, compare=_op.gt),
     Operator("exists", "any", "flag", _exists, objects=True),
     Operator("missing", "any", "flag", _missing, objects=True),
     Operator("matches", "value", "regex", _matches, text=True),
@@ -170,6 +200,23 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
 """Every operator, in the order the ruleset guide lists them."""
 
 OPERATOR_NAMES: tuple[str, ...] = tuple(OPERATORS)
+
+SYNONYMS: dict[str, str] = {
+    "equals": "eq", "equal": "eq", "is": "eq", "==": "eq", "=": "eq",
+    "not_equals": "ne", "not_equal": "ne", "is_not": "ne", "neq": "ne", "!=": "ne",
+    "greater_than": "gt", ">": "gt", "ge": "gte", "min": "gte", ">=": "gte",
+    "greater_or_equal": "gte",
+    "less_than": "lt", "<": "lt", "le": "lte", "max": "lte", "<=": "lte",
+    "less_or_equal": "lte", "at_most": "lte",
+    "one_of": "in", "any_of": "in", "not_one_of": "not_in", "none_of": "not_in",
+    "regex": "matches", "match": "matches", "pattern": "matches",
+    "includes": "contains", "has": "contains", "empty": "is_empty",
+    "overlaps": "intersects", "within": "subset_of", "subset": "subset_of",
+    "exist": "exists", "answered": "exists", "unanswered": "missing",
+    "earlier_than": "before", "later_than": "after", "older_than": "before",
+}
+"""Names officers reach for, and the operator they mean: the "did you mean" for an unknown key
+in a condition (``equals`` → ``eq``), where spelling alone is too far off."""
 
 
 def names(target: Target) -> list[str]:

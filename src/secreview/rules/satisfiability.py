@@ -17,7 +17,7 @@ from typing import Any
 from secreview.facts import FactSpec
 from secreview.loading import PathKey
 from secreview.rules.compiler import CompileContext, compile_condition
-from secreview.rules.model import AllOf, AnyOf, AtLeast, Condition, ForAny, Leaf, plain
+from secreview.rules.model import AllOf, AnyOf, AtLeast, Condition, FactRef, ForAny, Leaf, plain
 from secreview.rules.operators import OPERATORS
 from secreview.valuesets import ValueSet
 
@@ -70,7 +70,9 @@ class Possibility:
             return False
         if "missing" in ops:
             return len(ops) > 1  # every other operator needs a value
-        value_leaves = [leaf for leaf in leaves if leaf.operator != "exists"]
+        # A comparison with another fact or with the review date bounds nothing by itself.
+        value_leaves = [leaf for leaf in leaves if leaf.operator != "exists"
+                        and not _dynamic(leaf, spec)]
         if not value_leaves:
             return False
         candidates = self._candidates(value_leaves, spec)
@@ -134,6 +136,13 @@ class Possibility:
                                 for leaf in group)
                 return (*path, "all"), f"the conditions on '{fact}' contradict each other ({ops})"
         return None
+
+
+def _dynamic(leaf: Leaf, spec: FactSpec) -> bool:
+    """Whether the leaf compares with a value read at evaluation time (another fact, or the
+    review date on a date fact), rather than a constant."""
+    operand = leaf.operand
+    return isinstance(operand, FactRef) or (spec.kind == "date" and isinstance(operand, str))
 
 
 def plain_operand(leaf: Leaf) -> Any:

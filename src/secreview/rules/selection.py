@@ -42,8 +42,24 @@ def profile_ruleset_files(profile: Profile, profile_path: Path) -> list[Path]:
                 suggestion=did_you_mean(name, parsed_ids),
             )
         files = [f for i, f in parsed_ids.items() if i in wanted]
-    return files + ruleset_files(tailoring_ruleset_paths(profile, profile_path),
-                                 confine_to=profile_path.parent)
+    files += ruleset_files(tailoring_ruleset_paths(profile, profile_path),
+                           confine_to=profile_path.parent)
+    return _excluded(files, tailoring.exclude_rulesets, profile_path)
+
+
+def _excluded(files: list[Path], exclude: Sequence[str], profile_path: Path) -> list[Path]:
+    """``files`` without the rulesets whose ids ``exclude`` names; naming a ruleset the
+    selection does not hold is an error (a typo would otherwise keep it in)."""
+    if not exclude:
+        return files
+    ids = {f: parse_ruleset(f).id for f in files}
+    for index, name in enumerate(exclude):
+        if name not in ids.values():
+            raise InputError.single(
+                f"profile leaves out ruleset '{name}', which it does not select",
+                **where_in_profile(profile_path, ("tailoring", "exclude_rulesets", index)),
+                suggestion=did_you_mean(name, ids.values()) or "run 'secreview rules list'")
+    return [f for f in files if ids[f] not in exclude]
 
 
 def tailored_catalog(profile: Profile, profile_path: Path,

@@ -42,6 +42,9 @@ WORDS: dict[str, Text] = {
     "rules": Text(sv="Regler", en="Rules"),
     "title": Text(sv="Rubrik", en="Title"),
     "message": Text(sv="Brist", en="Finding"),
+    "message_unknown": Text(sv="Medan uppgifter saknas", en="While facts are missing"),
+    "satisfies": Text(sv="Uppfyller krav i katalog", en="Satisfies catalogue requirements"),
+    "partial": Text(sv="delvis", en="partly"),
     "consequence": Text(sv="Konsekvens", en="Consequence"),
     "likelihood": Text(sv="Sannolikhet", en="Likelihood"),
     "scaling": Text(sv="Konsekvensen följer klassningen: minst {level} när {fact} ≥ {value}",
@@ -75,10 +78,11 @@ def word(key: str, lang: Lang, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def condition_yaml(cond: Condition) -> str:
-    """A condition written back as YAML, the way a security officer writes it."""
+def condition_yaml(cond: Condition, inline: bool = False) -> str:
+    """A condition written back as YAML, the way a security officer writes it (``inline``: on
+    one line, ``{fact: ai.used, eq: true}``, for a sentence or a comment)."""
     return yaml.safe_dump(plain(cond), allow_unicode=True, sort_keys=False,
-                          default_flow_style=False).rstrip("\n")
+                          default_flow_style=inline, width=10_000).rstrip("\n")
 
 
 def _ruleset_of(compiled: CompiledRule, catalog: Catalog) -> LoadedRuleset:
@@ -179,9 +183,12 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
         f"  {word('aspect', lang)}: {compiled.aspect} – "
         f"{catalog.aspects[compiled.aspect].get(lang)}",
     ]
-    for heading, text in ((word("title", lang), rule.title), (word("message", lang), rule.message),
-                          (label("label.remediation", lang), rule.remediation)):
-        lines += [f"  {heading}:", f"    sv: {text.sv}", f"    en: {text.en}"]
+    texts = [(word("title", lang), rule.title), (word("message", lang), rule.message),
+             (word("message_unknown", lang), rule.message_unknown),
+             (label("label.remediation", lang), rule.remediation)]
+    for heading, text in texts:
+        if text is not None:
+            lines += [f"  {heading}:", f"    sv: {text.sv}", f"    en: {text.en}"]
     lines.append(f"  {word('consequence', lang)}: {_level(rule.consequence, lang)}")
     lines += [f"    {line}" for line in _scaling_text(rule, lang)]
     lines.append(f"  {word('likelihood', lang)}: {_level(rule.likelihood, lang)}")
@@ -203,7 +210,13 @@ def show_rule(compiled: CompiledRule, catalog: Catalog, lang: Lang = "en") -> st
         lines.append(f"  {word('dpia', lang)}: {_named('criterion', rule.dpia_criterion, lang)}")
     if rule.tags:
         lines.append(f"  {word('tags', lang)}: {', '.join(rule.tags)}")
-    lines.append(f"  {word('facts', lang)}: {', '.join(compiled.facts_used)}")
+    if rule.satisfies:
+        lines.append(f"  {word('satisfies', lang)}:")
+        lines += [f"    - {s.catalogue} {s.ref}" + (f" ({word('partial', lang)})"
+                                                    if s.extent == "partial" else "")
+                  for s in rule.satisfies]
+    used = [*compiled.facts_used, *(f"{items}.{fact}" for items, fact in compiled.item_facts_used)]
+    lines.append(f"  {word('facts', lang)}: {', '.join(used)}")
     if rule.examples:
         lines.append(f"  {word('examples', lang)}:")
         lines += [f"    - {e.name}: {e.expect}" for e in rule.examples]

@@ -18,6 +18,7 @@ from secreview.engine.dpia import derive_facts
 from secreview.engine.evaluate import RuleOutcome, evaluate_rule, prepare_facts
 from secreview.engine.scoring import escalated, rule_bounds
 from secreview.errors import Problem
+from secreview.inputs import typed_extensions
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.rules.model import Example
 from secreview.system import SystemDescription
@@ -67,6 +68,19 @@ def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleR
                         f"{location}: {first['msg']}", rule_id=compiled.id, **where),
             ))
             continue
+        system, issues = typed_extensions(system, catalog)
+        if issues:  # answered as 'check' would refuse them in a description
+            path, message, found, hint = issues[0]
+            where = loaded.document.where(
+                ("rules", rule_index, "examples", index, "facts", *path))
+            results.append(ExampleResult(
+                compiled.id, example.name, example.expect, None,
+                Problem(f"example '{example.name}' is not a valid system description: "
+                        f"{message}", rule_id=compiled.id, suggestion=hint,
+                        found=None if found is None else repr(found), **where)))
+            continue
+        # Only the example's own review date (prepare_facts without one): an example must not
+        # pass today and fail next year.
         facts = with_derived_facts(prepare_facts(system), catalog)
         outcome = evaluate_rule(compiled, facts)
         expected, actual = _described(example, outcome, facts)

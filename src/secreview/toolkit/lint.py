@@ -20,14 +20,14 @@ import copy
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec
+from secreview.facts import FactSpec, core_facts, fact_at
 from secreview.i18n import PLACEHOLDER, Lang, label
 from secreview.loading import Document, PathKey, configured_limits, load_document
 from secreview.profile import Profile, RuleOverride, tailoring_entries, tailoring_ruleset_paths
@@ -60,8 +60,14 @@ from secreview.rules.model import (
 )
 from secreview.rules.satisfiability import Possibility
 from secreview.toolkit.closure import open_rules
+from secreview.toolkit.consistency import (
+    duplicate_conditions,
+    unknown_sections,
+    unrouted_extension_facts,
+)
 from secreview.toolkit.examples import run_rule_examples
-from secreview.validation import validate
+from secreview.toolkit.partial import BrokenRule, broken_rule_problems
+from secreview.validation import validate, value_at
 
 Severity = Literal["error", "warning"]
 
@@ -116,6 +122,9 @@ HINTS: dict[str, str] = {
                     "data/routing.yaml, so the routing answer decides the rule",
     "ceiling": "name an integer classification fact with a small range, such as "
                "classification.confidentiality",
+    "duplicate-condition": "disable one of the two rules in the profile, or change one",
+    "routing": "add the extension fact's asked_if to the rule's applies_if",
+    "extension-section": "use a section of 'secreview init' (system, hosting, contract, ...)",
 }
 
 
@@ -223,12 +232,16 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]
     """Every bilingual text of a raw ruleset, as (path, rule id); optional ones included."""
     yield ("ruleset", "title"), None
     yield ("ruleset", "description"), None
-    for key, fields in (("aspects", ("title",)), ("facts", ("question", "why"))):
+    for key, fields in (("aspects", ("title",)), ("facts", ("question", "help", "why"))):
         entries = data.get(key)
         if isinstance(entries, list):
             for i in range(len(entries)):
                 for name in fields:
                     yield (key, i, name), None
+                labels = entries[i].get("labels") if isinstance(entries[i], dict) else None
+                if key == "facts" and isinstance(labels, dict):
+                    for value in labels:
+                        yield (key, i, "labels", value), None
     rules = data.get("rules")
     if not isinstance(rules, list):
         return
@@ -236,7 +249,7 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]
         if not isinstance(rule, dict):
             continue
         rule_id = rule.get("id") if isinstance(rule.get("id"), str) else None
-        for name in ("title", "message", "remediation"):
+        for name in ("title", "message", "message_unknown", "remediation"):
             yield ("rules", i, name), rule_id
         mitigations = rule.get("mitigations")
         if isinstance(mitigations, list):
@@ -248,23 +261,13 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]
                 yield ("rules", i, "escalate", j, "reason"), rule_id
 
 
-def _get(data: Any, path: PathKey) -> Any:
-    for key in path:
-        in_dict = isinstance(data, dict) and key in data
-        in_list = isinstance(data, list) and isinstance(key, int) and key < len(data)
-        if not (in_dict or in_list):
-            return None
-        data = data[key]
-    return data
-
-
 def text_problems(doc: Document) -> list[LintProblem]:
     """Texts missing a language, or written as plain text instead of {sv, en}."""
     if not isinstance(doc.data, dict):
         return []
     problems: list[LintProblem] = []
     for path, rule_id in _text_fields(doc.data):
-        value = _get(doc.data, path)
+        value = value_at(doc.data, path)
         if value is not None:
             problems += _one_text_problems(doc, path, rule_id, value)
     return problems
@@ -275,7 +278,7 @@ def _text_owner(data: Any, path: PathKey) -> str:
     if "escalate" in path:
         return f"the reason of escalation {path[-2]}"
     if "mitigations" in path:
-        mitigation = _get(data, path[:-1])
+        mitigation = value_at(data, path[:-1])
         mitigation_id = mitigation.get("id") if isinstance(mitigation, dict) else None
         return f"the title of mitigation '{mitigation_id or path[-2]}'"
     name = ".".join(str(p) for p in path)
@@ -338,8 +341,8 @@ def _texts_completed(data: dict[str, Any]) -> dict[str, Any]:
     been reported already)."""
     completed: dict[str, Any] = copy.deepcopy(data)
     for path, _rule_id in _text_fields(completed):
-        value = _get(completed, path)
-        parent = _get(completed, path[:-1])
+        value = value_at(completed, path)
+        parent = value_at(completed, path[:-1])
         if isinstance(value, str) and isinstance(parent, dict):
             parent[path[-1]] = {"sv": value, "en": value}
         elif isinstance(value, dict):
@@ -352,8 +355,18 @@ def _texts_completed(data: dict[str, Any]) -> dict[str, Any]:
     return completed
 
 
-def _salvage(doc: Document) -> tuple[Ruleset, Document] | None:
-    """A ruleset with only the rules that validate, and positions renumbered to match."""
+def _broken_rules(doc: Document, keep: Sequence[int]) -> list[BrokenRule]:
+    """The rules of ``doc`` that the salvaged ruleset leaves out, as written."""
+    rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    if not isinstance(rules, list):
+        return []
+    return [BrokenRule(doc, i, raw) for i, raw in enumerate(rules)
+            if i not in keep and isinstance(raw, dict)]
+
+
+def _salvage(doc: Document) -> tuple[Ruleset, Document, list[int]] | None:
+    """A ruleset with only the rules that validate, positions renumbered to match, and the
+    indices of the rules kept."""
     if not isinstance(doc.data, dict):
         return None
     data = _texts_completed(doc.data)
@@ -374,16 +387,27 @@ def _salvage(doc: Document) -> tuple[Ruleset, Document] | None:
                 continue
             key = ("rules", renumber[key[1]], *key[2:])
         positions[key] = position
-    return model, Document(data=data, source=doc.source, positions=positions, sha256=doc.sha256)
+    return model, Document(data=data, source=doc.source, positions=positions,
+                           sha256=doc.sha256), keep
 
 
-def parse_for_lint(file: Path) -> tuple[LoadedRuleset | None, list[LintProblem]]:
+@dataclass
+class ParsedFile:
+    """One ruleset file as far as it could be read: the ruleset with its valid rules, the
+    problems found so far, and the rules the schema refused (checked once the facts are known)."""
+
+    loaded: LoadedRuleset | None
+    problems: list[LintProblem]
+    broken: list[BrokenRule] = field(default_factory=list)
+
+
+def parse_for_lint(file: Path) -> ParsedFile:
     """Parse and validate one file; return what could be loaded and every problem found."""
     try:
         doc = load_document(file, configured_limits(RULESET_LIMITS))
         require_ruleset(doc)  # another YAML file in the folder: named, its keys not listed
     except InputError as exc:
-        return None, [_from_problem(p, "yaml") for p in exc.problems]
+        return ParsedFile(None, [_from_problem(p, "yaml") for p in exc.problems])
     texts = text_problems(doc)
     try:
         model = validate(Ruleset, doc)
@@ -392,11 +416,12 @@ def parse_for_lint(file: Path) -> tuple[LoadedRuleset | None, list[LintProblem]]
                             for p in _without_text_duplicates(exc.problems, texts)]
         salvaged = _salvage(doc)
         if salvaged is None:
-            return None, problems
-        model, doc = salvaged
-        return LoadedRuleset(model=model, source=str(file), sha256=doc.sha256,
-                             document=doc), problems
-    return LoadedRuleset(model=model, source=str(file), sha256=doc.sha256, document=doc), texts
+            return ParsedFile(None, problems, _broken_rules(doc, ()))
+        model, kept_doc, keep = salvaged
+        return ParsedFile(LoadedRuleset(model=model, source=str(file), sha256=doc.sha256,
+                                        document=kept_doc), problems, _broken_rules(doc, keep))
+    return ParsedFile(LoadedRuleset(model=model, source=str(file), sha256=doc.sha256,
+                                    document=doc), texts)
 
 
 # --- checks on one compiled rule ---------------------------------------------------------------
@@ -404,14 +429,16 @@ def parse_for_lint(file: Path) -> tuple[LoadedRuleset | None, list[LintProblem]]
 def _placeholder_problems(rule: Rule, facts: Mapping[str, FactSpec], where: Any,
                           base: PathKey) -> list[LintProblem]:
     problems: list[LintProblem] = []
-    for name in ("message", "remediation"):
+    for name in ("message", "message_unknown", "remediation"):
         text = getattr(rule, name)
+        if text is None:
+            continue
         quoted: dict[str, set[str]] = {}
         for lang in ("sv", "en"):
             found = PLACEHOLDER.findall(text.get(lang))
             quoted[lang] = set(found)
             for path in found:
-                if path not in facts:
+                if fact_at(path, facts) is None:
                     problems.append(_new(
                         "placeholder", f"placeholder '{{{path}}}' in {name} ({lang}) names no "
                         "fact; it would be shown as written", where((*base, name, lang)), rule.id,
@@ -656,6 +683,7 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
     used: set[str] = set()
     for compiled in catalog.rules:
         used.update(compiled.facts_used)
+        used.update(f"{items}.{fact}" for items, fact in compiled.item_facts_used)
         loaded = by_source[compiled.source]
         index = next(i for i, r in enumerate(loaded.model.rules) if r is compiled.rule)
         base: PathKey = ("rules", index)
@@ -674,9 +702,16 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
             problems += never
             problems += _example_problems(index, compiled, catalog, loaded)
     problems += _routing_problems(catalog, by_source, broken)
+    from secreview.questionnaire import SECTIONS
+
+    checks = (duplicate_conditions(catalog), unrouted_extension_facts(catalog),
+              unknown_sections(catalog, [section for section, _keys in SECTIONS]))
+    problems += [_from_problem(p, p.code or "", "warning") for found in checks for p in found]
     for loaded in catalog.rulesets:
         for k, fact in enumerate(loaded.model.facts):
-            if f"extensions.{fact.name}" not in used:
+            path = f"extensions.{fact.name}" if fact.for_each is None else \
+                f"{fact.for_each}.extensions.{fact.name}"
+            if path not in used:
                 problems.append(_new(
                     "unused-fact", f"extension fact '{fact.name}' is declared but no rule uses it",
                     loaded.document.where(("facts", k, "name")), severity="warning",
@@ -710,14 +745,19 @@ def _lint(files: Sequence[Path]) -> tuple[LintReport, Catalog | None]:
     unique = list(dict.fromkeys(Path(f) for f in files))
     problems: list[LintProblem] = []
     loaded: list[LoadedRuleset] = []
+    broken: list[BrokenRule] = []
     for file in unique:
-        parsed, found = parse_for_lint(file)
-        problems += found
-        if parsed is not None:
-            loaded.append(parsed)
+        parsed = parse_for_lint(file)
+        problems += parsed.problems
+        broken += parsed.broken
+        if parsed.loaded is not None:
+            loaded.append(parsed.loaded)
     catalog = build_catalog(loaded, strict=False) if loaded else None
     if catalog is not None:
         problems += lint_catalog(catalog)
+    facts = catalog.facts if catalog is not None else core_facts()
+    problems += [_from_problem(p, _compiler_code(p))
+                 for rule in broken for p in broken_rule_problems(rule, facts)]
     return LintReport(problems=problems, files=len(unique),
                       rules=len(catalog.rules) if catalog else 0), catalog
 
@@ -790,16 +830,21 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
     require_existing([file, *paths])
     try:
         doc = load_document(file)
-        profile = validate(Profile, doc)
+        if isinstance(doc.data, dict) and "extends" in doc.data:
+            from secreview.profile_extends import extended_profile
+
+            profile = extended_profile(file, doc)[0]
+        else:
+            profile = validate(Profile, doc)
     except InputError as exc:
         return LintReport([_from_problem(p, "schema") for p in exc.problems], files=1)
     problems: list[LintProblem] = []
     try:
         selected = profile_ruleset_files(profile, file)
     except InputError as exc:
-        problems += [_new("tailoring", p.message, doc.where(("tailoring", "include_bundled")),
-                          suggestion=p.suggestion or "see the ruleset ids in 'secreview rules "
-                          "list --format json'") for p in exc.problems]
+        problems += [_from_problem(replace(p, suggestion=p.suggestion or "see the ruleset ids "
+                                           "in 'secreview rules list --format json'"),
+                                   "tailoring") for p in exc.problems]
         selected = ruleset_files(tailoring_ruleset_paths(profile, file), confine_to=file.parent)
     report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
     report.problems += problems + _tailoring_problems(profile, doc, catalog)

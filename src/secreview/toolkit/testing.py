@@ -16,6 +16,7 @@ expected and the actual status.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -168,7 +169,9 @@ def fixture_checks(system_file: Path, catalog: Catalog) -> list[Check]:
         system, _doc = load_system(system_file, catalog)
     except InputError as exc:
         return [Check("fixture", None, name, None, None, p) for p in exc.problems]
-    outcomes = {o.rule.id: o.status for o in evaluate(system, catalog).outcomes}
+    # Judged on the description's review date, or today, exactly as 'secreview review' would.
+    date = system.review.date or dt.date.today()
+    outcomes = {o.rule.id: o.status for o in evaluate(system, catalog, date).outcomes}
     checks: list[Check] = []
     for rule_id, status in expectations.items():
         if rule_id not in outcomes:

@@ -1,0 +1,37 @@
+"""Every label a workspace template or module names exists, in Swedish and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from secreview.i18n import has_label, label
+
+WEB = Path(__file__).resolve().parent.parent / "src" / "secreview" / "web"
+KINDS = "web|workflow|decision|status|report|label|role"
+LITERAL = re.compile(rf"""["']((?:{KINDS})\.[a-z0-9_.]+)["']""")
+PREFIXED = re.compile(r"""["']((?:web|decision|status)\.[a-z0-9_.]*\.?)["']\s*\+""")
+
+
+def test_every_label_used_by_the_workspace_exists() -> None:
+    used: set[str] = set()
+    prefixes: set[str] = set()
+    for file in [*WEB.glob("templates/*.j2"), *WEB.rglob("*.py")]:
+        text = file.read_text(encoding="utf-8")
+        prefixes |= set(PREFIXED.findall(text))
+        used |= {m for m in LITERAL.findall(text) if m not in prefixes and not m.endswith(".")}
+    missing = sorted(key for key in used if not has_label(key))
+    assert not missing
+    for key in used:
+        assert label(key, "sv") and label(key, "en")
+    assert {"web.role.", "web.source.", "web.q.list_", "decision.", "status."} <= prefixes
+
+
+def test_roles_and_sources_have_labels() -> None:
+    from secreview.store.models import ROLES
+    from secreview.store.register import SOURCES
+    from secreview.web.form import LIST_STATES
+
+    for key in ([f"web.role.{r}" for r in ROLES] + [f"web.source.{s}" for s in SOURCES]
+                + [f"web.q.list_{s}" for s in LIST_STATES]):
+        assert has_label(key), key
