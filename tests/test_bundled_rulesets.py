@@ -114,19 +114,26 @@ def test_classification_raises_authentication_and_foreign_law_controls(catalog: 
     assert loa.applies({"classification.confidentiality": 1}) is False
     secret = catalog.rule("supplier.secret_data_foreign_law")
     assert secret is not None
-    facts = {"vendor.third_country_law_access": True, "hosting.customer_held_keys": False}
+    facts = {"vendor.third_country_law_access": True, "hosting.subprocessors": [],
+             "hosting.content.customer_held_keys": False,
+             "hosting.content.end_to_end_encrypted": False}
     assert secret.finding(facts) is True
-    assert secret.finding({**facts, "hosting.customer_held_keys": True}) is False
+    assert secret.finding({**facts, "hosting.content.customer_held_keys": True}) is False
+    assert secret.finding({**facts, "hosting.content.end_to_end_encrypted": True}) is False
     assert secret.finding({**facts, "vendor.third_country_law_access": False}) is False
 
 
 def test_support_access_from_a_third_country_is_a_transfer(catalog: Catalog) -> None:
     rule = catalog.rule("supplier.transfer_mechanism")
     assert rule is not None and rule.applies is not None
-    eu_storage_us_support = {"hosting.storage_countries": ["SE"],
+    eu_storage_us_support = {"personal_data.processed": True,
+                             "hosting.content.countries": ["SE"],
+                             "hosting.backups.countries": ["SE"],
+                             "hosting.support_data.countries": ["SE"],
+                             "hosting.diagnostic_data.countries": [],
                              "hosting.support_access_countries": ["US"],
                              "hosting.admin_access_countries": ["SE"],
-                             "hosting.subprocessors": []}
+                             "hosting.subprocessors_located": "no_subprocessors"}
     assert rule.applies(eu_storage_us_support) is True
     assert rule.applies({**eu_storage_us_support,
                          "hosting.support_access_countries": ["NO", "CH"]}) is False
@@ -141,4 +148,4 @@ def test_bundled_data_files_are_read_with_yaml_1_2_booleans() -> None:
     """Norway's country code is a country, not ``false`` as YAML 1.1 would read it."""
     from secreview.bundled import load_data
 
-    assert "NO" in load_data("sets.yaml")["eea"]
+    assert "NO" in load_data("sets.yaml")["sets"]["eea"]["members"]

@@ -14,6 +14,7 @@ from secreview.facts import FactSpec, core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition
+from secreview.valuesets import ValueSet
 
 ADAPTER: TypeAdapter[Any] = TypeAdapter(Condition)
 
@@ -29,7 +30,7 @@ CATALOGUE = {
     "s": FactSpec("s", "string"),
     "items": FactSpec("items", "objects", item_facts=ITEM),
 }
-SETS = {"xy": frozenset({"x", "y"}), **builtin_sets()}
+SETS = {"xy": ValueSet.plain({"x", "y"}), **builtin_sets()}
 
 
 def compiled(condition: dict[str, Any], catalogue: dict[str, FactSpec] = CATALOGUE):  # type: ignore[no-untyped-def]

@@ -83,7 +83,7 @@ def test_no_questions_says_so(tmp_path: Path, mini_rules: Path) -> None:
     file = tmp_path / "s.yaml"
     file.write_text(
         "personal_data: {processed: false, special_categories: [], dpia: {status: approved}}\n"
-        "hosting: {storage_countries: [SE], subprocessors: []}\n"
+        "hosting: {content: {countries: [SE]}, subprocessors: []}\n"
         "dpia_screening: {large_scale: false, sensitive_data: false}\n"
         "extensions: {cloud_exit_tested: true}\n",
         encoding="utf-8")

@@ -41,7 +41,7 @@ def test_strict_types() -> None:
 
 
 def test_list_item_error_points_at_item() -> None:
-    (problem,) = problems("hosting:\n  storage_countries:\n    - SE\n    - us\n")
+    (problem,) = problems("hosting:\n  admin_access_countries:\n    - SE\n    - us\n")
     assert problem.line == 4
 
 

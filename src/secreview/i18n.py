@@ -128,14 +128,27 @@ def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
 
 
+def unknown_placeholder(lang: Lang) -> str:
+    """How an unanswered fact reads inside a sentence: "(okänt)" / "(unknown)", set apart so it
+    never reads as part of a word or a value ("classified C(unknown)" was such a sentence)."""
+    return f"({word('unknown').get(lang)})"
+
+
 def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) -> str:
-    """Replace ``{fact.path}`` with the fact's value; unknown paths are left as written."""
+    """Replace ``{fact.path}`` with the fact's value, an unanswered fact with "(unknown)";
+    a placeholder that names no fact at all is left as written (the linter reports it)."""
+    from secreview.facts import core_facts
+
+    known_paths = core_facts()
 
     def replace(match: re.Match[str]) -> str:
         path = match.group(1)
-        if path not in facts:
+        if path not in facts and path not in known_paths and not path.startswith("extensions."):
             return match.group(0)
-        return format_fact(path, facts[path], lang)
+        value = facts.get(path)
+        if value is None:
+            return unknown_placeholder(lang)
+        return format_fact(path, value, lang)
 
     return PLACEHOLDER.sub(replace, template)
 

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec, fits_kind
+from secreview.facts import FactSpec, fits_kind, flatten
 from secreview.loading import Document, load_bytes, load_document, parse_json_text
 from secreview.profile import Profile
 from secreview.review import Tailored
+from secreview.routing import check_consistency
 from secreview.rules.loader import Catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
@@ -121,6 +122,7 @@ def load_system(source: Source, catalog: Catalog) -> tuple[SystemDescription, Do
     """A validated system description whose ``extensions:`` fit the loaded rulesets' facts."""
     system, doc = load_source(source)
     check_extensions(system, doc, catalog)
+    check_consistency(flatten(system), doc)
     return system, doc
 
 

@@ -127,7 +127,8 @@ def problems_from(error: ValidationError, model: type[BaseModel], doc: Document)
             problem = Problem(f"'{loc[-1]}' is required in '{dotted}'", **where)
         else:
             message = item["msg"]
-            suggestion = _TYPE_HINTS.get(kind)
+            # A validator that knows better (a country code's "did you mean") says so in ctx.
+            suggestion = item.get("ctx", {}).get("suggestion") or _TYPE_HINTS.get(kind)
             if kind == "literal_error" and isinstance(item.get("input"), str):
                 expected = item.get("ctx", {}).get("expected", "")
                 options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]

@@ -105,7 +105,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     """
     system, catalog, profile = inputs.system, inputs.catalog, inputs.profile
     date = review_date
-    evaluation: Evaluation = evaluate(system, catalog)
+    evaluation: Evaluation = evaluate(system, catalog, date)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
@@ -166,7 +166,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),
         findings=findings,
-        questions=rank_questions(findings, catalog, profile, deciding),
+        questions=rank_questions(findings, catalog, profile, deciding, facts),
         warnings=warnings,
         description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),

@@ -21,53 +21,30 @@ every combination of answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from secreview.engine.answers import candidates
 from secreview.engine.decide import Choice, Entry, Policy, Signature, add, entry_of
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate_rule
+from secreview.engine.evaluate import Evaluation, RuleOutcome, complete_facts, evaluate_rule
 from secreview.engine.scoring import rule_bounds
 from secreview.engine.waive import waiver_refusal
+from secreview.facts import CLASSIFICATION_DERIVED, CLASSIFICATION_LEVELS
 from secreview.profile import Profile, RiskMatrix
 from secreview.review import Finding
+from secreview.routing import routing
 from secreview.rules.loader import Catalog
 from secreview.waivers import WaiverFile
 
+DPIA_STATUS = "personal_data.dpia.status"
+DPIA_DERIVED = ("derived.dpia_criteria_met", "derived.dpia_required")
 MAX_DECIDING = 10
 """At most this many deciding facts are listed: the first questions to ask, not all of them."""
-SHORTLIST = 20
+SHORTLIST = 12
 """After the first round, only the facts that ranked this high are tried again."""
 DERIVED = "derived."
-
-
-class Answered(Mapping[str, Any]):
-    """The review's facts with some answers laid over them, without copying the facts."""
-
-    __slots__ = ("_answers", "_base")
-
-    def __init__(self, base: Mapping[str, Any], answers: Mapping[str, Any]) -> None:
-        self._base = base
-        self._answers = answers
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self._answers:
-            return self._answers[key]
-        return self._base[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self._answers:
-            return self._answers[key]
-        return self._base.get(key, default)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._answers
-        yield from (k for k in self._base if k not in self._answers)
-
-    def __len__(self) -> int:
-        return len(self._base) + sum(1 for k in self._answers if k not in self._base)
 
 
 @dataclass(frozen=True)
@@ -77,7 +54,8 @@ class State:
 
     choice: Choice
     open: int  # entries still open (see module docstring)
-    answers: dict[str, Any]  # the answers given, with the derived facts they changed
+    answers: dict[str, Any]  # the hypothetical answers themselves
+    layered: dict[str, Any]  # every fact they change: answers, what follows, derived facts
     changed: dict[int, Entry | None]  # rule position → its entry under the answers
     actual: tuple[int, ...]
     worst: tuple[int, ...]
@@ -116,10 +94,19 @@ class Situation:
         rules = catalog.rules
         self.screening = tuple(i for i, r in enumerate(rules) if r.rule.dpia_criterion)
         self.screening_facts = {f for i in self.screening for f in rules[i].facts_used}
-        self.derived_readers = tuple(sorted({i for path, positions in
-                                             catalog.rules_by_fact.items()
-                                             if path.startswith(DERIVED) for i in positions}))
-        self._memo: dict[tuple[Any, ...], Entry | None] = {}
+        screening_inputs = {*self.screening_facts, DPIA_STATUS}
+        self.completing = routing().reads | set(CLASSIFICATION_LEVELS)
+        """Facts whose answer can imply others or change a derived classification level."""
+        self.completed = {path for implication in routing().all_implications
+                          for path in implication.implies} | set(CLASSIFICATION_DERIVED)
+        """Facts that completing the answers can fill in."""
+        self.derived_inputs = screening_inputs - {p for p in screening_inputs
+                                                  if p.startswith(DERIVED)}
+        self.sources = {**dict.fromkeys(DPIA_DERIVED, tuple(sorted(self.derived_inputs))),
+                        **CLASSIFICATION_DERIVED}
+        """Derived fact → the facts to ask instead (a derived fact is never a question)."""
+        self._completions: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.answered = evaluation.answered if evaluation.answered is not None else self.facts
         if findings is not None:
             by_id = {f.rule_id: entry_of(f, matrix) for f in findings}
             self.entries: list[Entry | None] = [by_id.get(r.id) for r in rules]
@@ -129,7 +116,7 @@ class Situation:
             self.policy.signature(e) if e is not None else None for e in self.entries]
         self.actual, self.worst = self.policy.tally(e for e in self.entries if e is not None)
         open_ = sum(self.policy.distance(s) for s in self.signatures if s is not None)
-        self.base = State(self.policy.choose(self.actual, self.worst), open_, {}, {},
+        self.base = State(self.policy.choose(self.actual, self.worst), open_, {}, {}, {},
                           tuple(self.actual), tuple(self.worst))
 
     def entry(self, outcome: RuleOutcome, facts: Mapping[str, Any]) -> Entry | None:
@@ -154,58 +141,74 @@ class Situation:
                      compiled.rule.remedy, compiled.aspect)
 
     def _entry_at(self, position: int, facts: Mapping[str, Any]) -> Entry | None:
-        """The entry of the rule at ``position`` on these facts, memoised on the values of the
-        facts it reads: the search asks the same question of a rule round after round."""
-        compiled = self.catalog.rules[position]
-        key = _frozen((position, *[facts.get(path) for path in compiled.facts_used]))
-        if key is None:
-            return self.entry(evaluate_rule(compiled, facts), facts)
-        if key not in self._memo:
-            self._memo[key] = self.entry(evaluate_rule(compiled, facts), facts)
-        return self._memo[key]
+        return self.entry(evaluate_rule(self.catalog.rules[position], facts), facts)
 
     def answer(self, answers: Mapping[str, Any], start: State | None = None) -> State:
         """The decision if ``answers`` were given on top of ``start`` (the review as it is, by
-        default); only the rules the new answers touch are evaluated again."""
+        default). What follows from the answers is completed exactly as for a description with
+        them (routing implications from the answered facts, derived classification and DPIA
+        facts); only the rules reading a fact that changed are evaluated again."""
         start = start or self.base
         rules = self.catalog.rules
+        given = {**start.answers, **answers}
+        layered = {**self._completion(given), **given}
+        facts = {**self.facts, **layered}  # a plain dict: rules read it thousands of times
+        if not self.derived_inputs.isdisjoint(layered):
+            derived = derive_facts([evaluate_rule(rules[i], facts) for i in self.screening],
+                                   facts)
+            facts.update(derived)
+            layered.update({k: v for k, v in derived.items() if v != self.facts.get(k)})
+        before = start.layered
+        changed = {k for k in (*layered, *before)
+                   if layered.get(k, self.facts.get(k)) != before.get(k, self.facts.get(k))}
         by_fact = self.catalog.rules_by_fact
         touched: set[int] = set()
-        for fact in answers:
+        for fact in changed:
             touched.update(by_fact.get(fact, ()))
-        layered: dict[str, Any] = {**start.answers, **answers}
-        if not self.screening_facts.isdisjoint(answers):
-            facts = Answered(self.facts, layered)
-            derived = derive_facts([evaluate_rule(rules[i], facts) for i in self.screening])
-            if any(derived[k] != facts.get(k) for k in derived):
-                layered.update(derived)
-                touched.update(self.derived_readers)
-        facts = Answered(self.facts, layered)
         actual, worst = list(start.actual), list(start.worst)
         open_ = start.open
-        changed = dict(start.changed)
+        changed_entries = dict(start.changed)
         for position in touched:
-            before = changed.get(position, self.entries[position])
+            previous = changed_entries.get(position, self.entries[position])
             entry = self._entry_at(position, facts)
-            if entry == before:
+            if entry == previous:
                 continue
-            changed[position] = entry
-            if before is not None:
-                old = self.policy.signature(before)
+            changed_entries[position] = entry
+            if previous is not None:
+                old = self.policy.signature(previous)
                 add(actual, worst, old, -1)
                 open_ -= self.policy.distance(old)
             if entry is not None:
                 new = self.policy.signature(entry)
                 add(actual, worst, new, 1)
                 open_ += self.policy.distance(new)
-        return State(self.policy.choose(actual, worst), open_, layered, changed, tuple(actual),
-                     tuple(worst))
+        return State(self.policy.choose(actual, worst), open_, given, layered, changed_entries,
+                     tuple(actual), tuple(worst))
+
+    def _completion(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """What completing the description with ``given`` fills in differently from the review
+        as it is. Only answers an implication reads (or a classification level) can change it,
+        so it is computed from the facts as answered once per set of such answers."""
+        relevant = tuple(sorted(((k, v) for k, v in given.items() if k in self.completing),
+                                key=lambda item: item[0]))
+        if not relevant:
+            return {}
+        key = _frozen(relevant)
+        found = self._completions.get(key) if key is not None else None
+        if found is None:
+            facts = {**self.answered, **given}
+            complete_facts(facts)
+            found = {k: facts.get(k) for k in self.completed
+                     if facts.get(k) != self.facts.get(k) and k not in given}
+            if key is not None:
+                self._completions[key] = found
+        return found
 
     def open_facts(self, state: State) -> list[str]:
         """Unanswered facts of the entries still open: the only answers that can settle them
         (a derived fact is asked through the screening facts behind it)."""
         rules = self.catalog.rules
-        facts = Answered(self.facts, state.answers)
+        facts = {**self.facts, **state.layered}
         found: set[str] = set()
         for position, entry in enumerate(self.entries):
             entry = state.changed.get(position, entry)
@@ -214,8 +217,9 @@ class Situation:
             for path in rules[position].facts_used:
                 if facts.get(path) is None:
                     found.add(path)
-        if any(path.startswith(DERIVED) for path in found):
-            found.update(path for path in self.screening_facts if facts.get(path) is None)
+        for path in [p for p in found if p.startswith(DERIVED)]:
+            found.update(source for source in self.sources.get(path, ())
+                         if facts.get(source) is None)
         return sorted(path for path in found if not path.startswith(DERIVED))
 
 

@@ -18,10 +18,17 @@ if TYPE_CHECKING:
     from secreview.engine.evaluate import RuleOutcome
 
 
-def derive_facts(screening: list[RuleOutcome]) -> dict[str, Any]:
+def derive_facts(screening: list[RuleOutcome], facts: Mapping[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """Criteria met, and whether a DPIA is required: yes at two met, no when fewer than two can
+    be. In between, a documented screening that found no DPIA required (``dpia.status:
+    not_required``) settles the criteria the description leaves open; two criteria the
+    description itself shows as met still make it required, whatever was documented."""
     met = sum(1 for o in screening if o.status == "finding")
     possible = sum(1 for o in screening if o.status == "unknown")
     required: Tri = True if met >= 2 else (False if met + possible < 2 else None)
+    if required is None and (facts or {}).get("personal_data.dpia.status") == "not_required":
+        required = False
     return {"derived.dpia_criteria_met": met, "derived.dpia_required": required}
 
 

@@ -8,10 +8,16 @@ them all.
 
 Soundness: for every value operator, a result that is known despite unknown facts stays the same
 whatever the answers turn out to be (tested as a property). ``exists`` and ``missing`` are the
-deliberate exception: they ask whether a fact was answered at all, for rules where absence is
-itself the problem (e.g. no Art. 9(2) exception named). With ``strict_presence`` they are compiled
-the Kleene way instead (an unanswered fact makes them unknown): the engine uses that second
-compilation to tell a finding established by the answers from one that rests on a blank.
+deliberate exception: they ask whether a fact was answered at all; the linter refuses a
+``missing`` test that could produce a finding on its own (unknown is never false). With
+``strict_presence`` they are compiled the Kleene way instead (an unanswered fact makes them
+unknown): the engine uses that second compilation to tell a finding established by the answers
+from one that rests on a blank.
+
+Set membership follows the review date: a named set may hold a member only for a period (an
+adequacy decision, EU membership), so the test reads ``review.date`` and is unknown without it
+for exactly those members. A list of countries may name a region (``EU``), which is inside a set
+when all of it is, outside when none of it is, and unknown otherwise (``rules/membership.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 
 from secreview.errors import Problem, did_you_mean
 from secreview.facts import FactSpec, fits_kind
+from secreview.rules.membership import REVIEW_DATE, contains_with_regions, membership
 from secreview.rules.model import (
     AllOf,
     AnyOf,
@@ -39,6 +46,7 @@ from secreview.rules.operators import OPERATORS, Facts, Operator, Predicate
 from secreview.rules.operators import names as operator_names
 from secreview.rules.regex_safety import UnsafePattern, compile_safe
 from secreview.tristate import Tri, tri_at_least
+from secreview.valuesets import ValueSet
 
 PathKey = tuple[str | int, ...]
 Test = tuple[str, str, Any]
@@ -50,7 +58,7 @@ class CompileContext:
     """What the compiler checks against, and where it reports problems."""
 
     facts: Mapping[str, FactSpec]
-    sets: Mapping[str, frozenset[Any]]
+    sets: Mapping[str, ValueSet]
     where: Callable[[PathKey], dict[str, Any]] = lambda _path: {}
     rule_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -61,6 +69,7 @@ class CompileContext:
     tests: list[Test] = field(default_factory=list)
     """Every top-level test: what the engine needs to know which answers could change a
     condition (:mod:`secreview.engine.answers`)."""
+    dated_tests: int = 0  # leaves that read the review date (a quantifier passes it down)
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
@@ -191,7 +200,12 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
         ctx.problem((*path, key), f"'{key}' needs a list of objects, but '{name}' is {spec.kind}",
                     suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
         return _never
+    dated_before = ctx.dated_tests
     where = compile_condition(cond.where, ctx, (*path, "where"), spec.item_facts)
+    # An item holds only its own fields; a dated set inside needs the review's date too.
+    dated = ctx.dated_tests > dated_before
+    if dated and top_level:
+        ctx.used.add(REVIEW_DATE)
     if isinstance(cond, ForAny):
         def for_any(f: Facts) -> Tri:
             items = f.get(name)
@@ -199,7 +213,7 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
                 return None
             result: Tri = False
             for item in items:
-                value = where(item)
+                value = where({**item, REVIEW_DATE: f.get(REVIEW_DATE)} if dated else item)
                 if value is True:
                     return True
                 if value is None:
@@ -213,7 +227,7 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
             return None
         result: Tri = True
         for item in items:
-            value = where(item)
+            value = where({**item, REVIEW_DATE: f.get(REVIEW_DATE)} if dated else item)
             if value is False:
                 return False
             if value is None:
@@ -222,14 +236,14 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
     return for_all
 
 
-def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> frozenset[Any] | None:
+def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> ValueSet | None:
     if isinstance(value, SetRef):
         found = ctx.sets.get(value.set)
         if found is None:
             ctx.problem(path, f"unknown value set '{value.set}'", code="unknown-set",
                         suggestion=did_you_mean(value.set, ctx.sets))
         return found
-    return frozenset(value)
+    return ValueSet.plain(value)
 
 
 def _check_value(spec: FactSpec, value: Any, ctx: CompileContext, path: PathKey,
@@ -277,7 +291,20 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
         if not isinstance(operand, SetRef):
             for i, item in enumerate(operand):
                 _check_value(spec, item, ctx, (*op_path, i), as_item=spec.kind == "list")
-        operand = resolved
+        if resolved.is_dated or spec.regions:
+            if resolved.is_dated:
+                ctx.dated_tests += 1
+                if top_level:
+                    ctx.used.add(REVIEW_DATE)
+            if top_level:
+                ctx.tests.append((name, op.name, resolved))
+            return membership(op.name, name, resolved)
+        operand = resolved.always
+    elif op.name == "contains" and spec.regions:
+        _check_value(spec, operand, ctx, op_path, as_item=True)
+        if top_level:
+            ctx.tests.append((name, op.name, operand))
+        return contains_with_regions(name, operand)
     elif op.operand == "regex":
         operand = _compile_pattern(operand, ctx, op_path)
         if operand is None:

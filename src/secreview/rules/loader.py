@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
 
 from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.cache import load_document_cached
@@ -27,6 +26,7 @@ from secreview.rules.compiler import CompileContext, Test, compile_condition
 from secreview.rules.model import Condition, Escalation, ExtensionFact, Mitigation, Rule, Ruleset
 from secreview.rules.operators import Predicate
 from secreview.validation import validate
+from secreview.valuesets import ValueSet, bundled_sets
 
 RULESET_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_depth=60)
 
@@ -131,9 +131,9 @@ class Catalog:
         return {path: tuple(found) for path, found in tests.items()}
 
 
-@cache
-def builtin_sets() -> dict[str, frozenset[Any]]:
-    return {name: frozenset(values) for name, values in load_data("sets.yaml").items()}
+def builtin_sets() -> dict[str, ValueSet]:
+    """The value sets every ruleset may name (``data/sets.yaml``), with their dated members."""
+    return bundled_sets()
 
 
 @cache
@@ -141,9 +141,9 @@ def core_aspects() -> dict[str, Text]:
     return {key: Text(**value) for key, value in load_data("aspects.yaml").items()}
 
 
-def value_sets(loaded: LoadedRuleset) -> dict[str, frozenset[Any]]:
+def value_sets(loaded: LoadedRuleset) -> dict[str, ValueSet]:
     """The value sets a ruleset's conditions may name: the built-in ones and its own."""
-    return {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
+    return {**builtin_sets(), **{k: ValueSet.plain(v) for k, v in loaded.model.sets.items()}}
 
 
 def require_existing(paths: Iterable[str | Path]) -> None:
@@ -206,7 +206,7 @@ def _extension_facts(rulesets: list[LoadedRuleset], problems: list[Problem]
 
 
 def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[str, FactSpec],
-                 sets: Mapping[str, frozenset[Any]], base: PathKey,
+                 sets: Mapping[str, ValueSet], base: PathKey,
                  problems: list[Problem]) -> CompiledRule:
     """Compile one rule's conditions; problems are appended, never raised."""
     ctx = CompileContext(facts=facts, sets=sets, where=lambda p: loaded.document.where((*base, *p)),

@@ -15,10 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import RuleOutcome, evaluate_rule
+from secreview.engine.evaluate import RuleOutcome, evaluate_rule, prepare_facts
 from secreview.engine.scoring import escalated, rule_bounds
 from secreview.errors import Problem
-from secreview.facts import flatten
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.rules.model import Example
 from secreview.system import SystemDescription
@@ -38,10 +37,12 @@ class ExampleResult:
         return self.problem is None and self.expected == self.actual
 
 
-def _derived_for(facts: dict[str, object], catalog: Catalog) -> None:
-    """Screening rules decide the derived DPIA facts; examples get them like a real review."""
+def with_derived_facts(facts: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """Screening rules decide the derived DPIA facts; examples (and the linter's trial
+    descriptions) get them like a real review."""
     screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening))
+    facts.update(derive_facts(screening, facts))
+    return facts
 
 
 def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleResult]:
@@ -66,8 +67,7 @@ def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleR
                         f"{location}: {first['msg']}", rule_id=compiled.id, **where),
             ))
             continue
-        facts = flatten(system)
-        _derived_for(facts, catalog)
+        facts = with_derived_facts(prepare_facts(system), catalog)
         outcome = evaluate_rule(compiled, facts)
         expected, actual = _described(example, outcome, facts)
         results.append(ExampleResult(compiled.id, example.name, expected, actual))

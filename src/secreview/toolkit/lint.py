@@ -6,7 +6,10 @@ broken, and the whole set is compiled with ``build_catalog(strict=False)`` so th
 type mismatches and duplicate ids all come back together. On top of what the compiler checks,
 the linter looks for things that load fine but are wrong: texts in only one language, message
 placeholders that name no fact, mitigations and escalations without effect, conditions that can
-never be true, rules without tests, escalations no example shows, and examples that fail.
+never be true, rules without tests, escalations no example shows, examples that fail, a
+``missing:`` test that turns an unanswered question into a finding (unknown is never false), a
+placeholder glued to a word, and a routing answer that does not close the rules of its branch
+(``data/routing.yaml``).
 
 Every problem carries ``file:line:column``, the rule id and what to do about it.
 """
@@ -38,8 +41,24 @@ from secreview.rules.loader import (
     ruleset_files,
     value_sets,
 )
-from secreview.rules.model import AllOf, Escalation, Mitigation, Rule, Ruleset, plain
+from secreview.rules.model import (
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Condition,
+    Escalation,
+    ForAll,
+    ForAny,
+    Leaf,
+    Mitigation,
+    NoneOf,
+    Not,
+    Rule,
+    Ruleset,
+    plain,
+)
 from secreview.rules.satisfiability import Possibility
+from secreview.toolkit.closure import open_rules
 from secreview.toolkit.examples import run_rule_examples
 from secreview.validation import validate
 
@@ -89,6 +108,13 @@ HINTS: dict[str, str] = {
                  "'secreview rules list'",
     "ceiling": "name an integer classification fact with a small range, such as "
                "classification.confidentiality",
+    "unknown-as-false": "an unanswered question is unknown, never 'no': test an explicit answer "
+                        "(eq: false, or a value that says 'none') so the rule stays unknown, "
+                        "and asks, until someone answers",
+    "placeholder-glued": "put a space or words around the placeholder: an unknown fact reads "
+                         "'(unknown)', which glued to a letter reads like a value ('C(unknown)')",
+    "routing-open": "add the routing fact to the rule's applies_if, or an implication to "
+                    "data/routing.yaml, so the routing answer decides the rule",
 }
 
 
@@ -396,6 +422,17 @@ def _placeholder_problems(rule: Rule, facts: Mapping[str, FactSpec], where: Any,
                 f"{', '.join('{' + p + '}' for p in only)}", where((*base, name)), rule.id,
                 severity="warning",
             ))
+    for name in ("message", "remediation"):
+        for lang in ("sv", "en"):
+            text = getattr(rule, name).get(lang)
+            glued = [m.group(1) for m in PLACEHOLDER.finditer(text)
+                     if (m.start() > 0 and text[m.start() - 1].isalnum())
+                     or (m.end() < len(text) and text[m.end()].isalnum())]
+            for path in glued:
+                problems.append(_new(
+                    "placeholder-glued", f"placeholder '{{{path}}}' in {name} ({lang}) is glued "
+                    "to a word; unanswered, it would read as part of it",
+                    where((*base, name, lang)), rule.id, severity="warning"))
     titles = [((*base, "title"), rule.title)] + [
         ((*base, "mitigations", j, "title"), m.title) for j, m in enumerate(rule.mitigations)]
     for path, title in titles:
@@ -540,6 +577,44 @@ def _never_true_problems(rule: Rule, possibility: Possibility, facts: Mapping[st
     return problems
 
 
+def _absence_tests(cond: Condition, path: PathKey, positive: bool = True
+                   ) -> Iterable[tuple[PathKey, Leaf]]:
+    """Leaves that hold when a fact is unanswered (``missing``, or a negated ``exists``), where
+    they push towards the condition being true."""
+    if isinstance(cond, Leaf):
+        if (cond.operator == "missing") == positive and cond.operator in ("missing", "exists"):
+            yield (*path, cond.operator), cond
+        return
+    if isinstance(cond, AllOf | AnyOf):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        for i, child in enumerate(getattr(cond, key)):
+            yield from _absence_tests(child, (*path, key, i), positive)
+    elif isinstance(cond, NoneOf):
+        for i, child in enumerate(cond.none):
+            yield from _absence_tests(child, (*path, "none", i), not positive)
+    elif isinstance(cond, Not):
+        yield from _absence_tests(cond.not_, (*path, "not"), not positive)
+    elif isinstance(cond, AtLeast):
+        for i, child in enumerate(cond.of):
+            yield from _absence_tests(child, (*path, "of", i), positive)
+    elif isinstance(cond, ForAny | ForAll):
+        yield from _absence_tests(cond.where, (*path, "where"), positive)
+
+
+def _unknown_as_false_problems(rule: Rule, where: Any, base: PathKey) -> list[LintProblem]:
+    """A finding_if that an unanswered question alone can make true turns "nobody answered"
+    into "no": the one thing three-valued logic exists to prevent. Derived facts are exempt
+    (the engine, not a person, answers them)."""
+    problems: list[LintProblem] = []
+    for path, leaf in _absence_tests(rule.finding_if, (*base, "finding_if")):
+        if leaf.fact.startswith("derived."):
+            continue
+        problems.append(_new(
+            "unknown-as-false", f"finding_if fires when '{leaf.fact}' is unanswered: an "
+            "unanswered question would become a finding", where(path), rule.id))
+    return problems
+
+
 def _example_problems(rule_index: int, compiled: CompiledRule, catalog: Catalog,
                       loaded: LoadedRuleset) -> list[LintProblem]:
     problems: list[LintProblem] = []
@@ -589,9 +664,14 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
         problems += _mitigation_problems(rule, where, base, possibility, catalog.facts)
         problems += _escalation_problems(rule, where, base, possibility, catalog.facts)
         problems += _missing_examples(rule, where, base)
+        never = (_never_true_problems(rule, possibility, catalog.facts, where, base)
+                 if possibility is not None else [])
+        if not any("finding_if" in p.message for p in never):
+            problems += _unknown_as_false_problems(rule, where, base)
         if possibility is not None:
-            problems += _never_true_problems(rule, possibility, catalog.facts, where, base)
+            problems += never
             problems += _example_problems(index, compiled, catalog, loaded)
+    problems += _routing_problems(catalog, by_source, broken)
     for loaded in catalog.rulesets:
         for k, fact in enumerate(loaded.model.facts):
             if f"extensions.{fact.name}" not in used:
@@ -599,6 +679,28 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
                     "unused-fact", f"extension fact '{fact.name}' is declared but no rule uses it",
                     loaded.document.where(("facts", k, "name")), severity="warning",
                 ))
+    return problems
+
+
+def _routing_problems(catalog: Catalog, by_source: Mapping[str, LoadedRuleset],
+                      broken: set[str]) -> list[LintProblem]:
+    """Routing answers that leave a rule of their branch open (see toolkit/closure.py)."""
+    problems: list[LintProblem] = []
+    for found in open_rules(catalog):
+        compiled = found.rule
+        if compiled.id in broken:
+            continue
+        loaded = by_source[compiled.source]
+        index = next(i for i, r in enumerate(loaded.model.rules) if r is compiled.rule)
+        key = "applies_if" if compiled.rule.applies_if is not None else "finding_if"
+        answer = found.entry.implication.source
+        message = (f"'{answer}' should close this rule, but it stays {found.status}"
+                   if found.fact is None else
+                   f"the rule still depends on '{found.fact}' although '{answer}' makes it "
+                   "irrelevant")
+        problems.append(_new("routing-open", message,
+                             loaded.document.where(("rules", index, key)), compiled.id,
+                             severity="warning"))
     return problems
 
 
