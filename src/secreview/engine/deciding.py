@@ -8,7 +8,8 @@ them), and the decision follows from per-clause match counts adjusted for those 
 
 The search is greedy. An entry is *open* while a reject or incomplete clause sees it differently
 as the facts stand and in the worst case; the review is decided once nothing open keeps it
-incomplete. Each round tries the unanswered facts of the open entries at each answer the rules can
+incomplete. Each round tries the unanswered facts of the open entries (the :data:`POOL` read by
+most of them; later rounds lazily, see :func:`deciding_facts`) at each answer the rules can
 tell apart (:mod:`secreview.engine.answers`) and takes the fact that settles most: one whose every
 answer decides, else the one leaving the fewest entries open on average over its answers (a
 routing question that closes a whole branch ranks high), then the one with more deciding
@@ -21,6 +22,7 @@ every combination of answers.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +44,9 @@ DPIA_STATUS = "personal_data.dpia.status"
 DPIA_DERIVED = ("derived.dpia_criteria_met", "derived.dpia_required")
 MAX_DECIDING = 10
 """At most this many deciding facts are listed: the first questions to ask, not all of them."""
-SHORTLIST = 12
+POOL = 40
+"""A round that ranks afresh tries at most this many facts: those read by the most open
+entries (on a large catalogue the number of open facts, not the search, would set the cost)."""
 """After the first round, only the facts that ranked this high are tried again."""
 DERIVED = "derived."
 
@@ -206,21 +210,24 @@ class Situation:
 
     def open_facts(self, state: State) -> list[str]:
         """Unanswered facts of the entries still open: the only answers that can settle them
-        (a derived fact is asked through the screening facts behind it)."""
+        (a derived fact is asked through the facts behind it). Those read by the most open
+        entries come first."""
         rules = self.catalog.rules
         facts = {**self.facts, **state.layered}
-        found: set[str] = set()
+        found: dict[str, int] = {}
         for position, entry in enumerate(self.entries):
             entry = state.changed.get(position, entry)
             if entry is None or not self.policy.distance(self.policy.signature(entry)):
                 continue
             for path in rules[position].facts_used:
                 if facts.get(path) is None:
-                    found.add(path)
+                    found[path] = found.get(path, 0) + 1
         for path in [p for p in found if p.startswith(DERIVED)]:
-            found.update(source for source in self.sources.get(path, ())
-                         if facts.get(source) is None)
-        return sorted(path for path in found if not path.startswith(DERIVED))
+            for source in self.sources.get(path, ()):
+                if facts.get(source) is None:
+                    found[source] = found.get(source, 0) + found[path]
+        return sorted((path for path in found if not path.startswith(DERIVED)),
+                      key=lambda path: (-found[path], path))
 
 
 def _frozen(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -254,27 +261,58 @@ class _Ranked:
 
 
 def deciding_facts(situation: Situation, limit: int = MAX_DECIDING) -> DecidingFacts:
-    """The unanswered facts that settle an undecided review, most decisive first (greedy)."""
+    """The unanswered facts that settle an undecided review, most decisive first (greedy).
+
+    After a first round that ranks the :data:`POOL`, rounds are lazy: a fact is ranked again
+    only while its rank from an earlier round could still beat the best one ranked this round,
+    as each answer mostly leaves less for the others to settle."""
     state = situation.base
     if state.decided:
         return DecidingFacts([], True, {})
     answers: dict[str, Any] = {}
-    shortlist: list[str] = []
+    queue: list[tuple[tuple[bool, float, int, int], str, int]] = []
+    fresh: dict[str, _Ranked] = {}
+    round_ = 0
     while not state.decided and len(answers) < limit:
+        round_ += 1
         pool = situation.open_facts(state)
-        listed = [fact for fact in shortlist if fact in pool]
-        ranked = _ranked(situation, listed or pool, state)
-        if listed and not ranked:
-            ranked = _ranked(situation, pool, state)
-            listed = []
-        if not ranked:
-            break
-        if not listed:
-            shortlist = [fact for _rank, fact in ranked[:SHORTLIST]]
-        best, fact = ranked[0]
+        if not queue:
+            ranked = _ranked(situation, pool[:POOL], state)
+            queue = [(rank.key, fact, round_) for rank, fact in ranked]
+            fresh = {fact: rank for rank, fact in ranked}
+            heapq.heapify(queue)
+        chosen = _lazy_best(situation, queue, fresh, set(pool), state, round_)
+        if chosen is None:
+            queue = []
+            ranked = _ranked(situation, pool[:POOL], state)
+            if not ranked:
+                break
+            best, fact = ranked[0]
+            queue = [(rank.key, other, round_) for rank, other in ranked[1:]]
+            heapq.heapify(queue)
+        else:
+            best, fact = chosen
         answers[fact] = best.value
         state = best.state
     return DecidingFacts(list(answers), state.decided, answers)
+
+
+def _lazy_best(situation: Situation, queue: list[tuple[tuple[bool, float, int, int], str, int]],
+               fresh: dict[str, _Ranked], pool: set[str], state: State,
+               round_: int) -> tuple[_Ranked, str] | None:
+    """The best fact of the queue for this round, ranking again only what could win."""
+    while queue:
+        _key, fact, ranked_in = heapq.heappop(queue)
+        if fact not in pool:
+            continue
+        if ranked_in == round_:
+            return fresh[fact], fact
+        rank = _rank(situation, fact, state)
+        if rank is None:
+            continue
+        fresh[fact] = rank
+        heapq.heappush(queue, (rank.key, fact, round_))
+    return None
 
 
 def _ranked(situation: Situation, facts: list[str], state: State) -> list[tuple[_Ranked, str]]:
