@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from hostile import profile_with_logo
 from secreview.cli import main
 from secreview.errors import InputError
 from secreview.loading import DEFAULT_LIMITS, LIMIT_VARIABLES, Limits, configured_limits
@@ -31,8 +32,18 @@ RULES = "tests/fixtures/rules"
 MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
 
 
-def cli_args(kind: str, file: str) -> list[str]:
-    """The command that feeds ``file`` to secreview as a document of ``kind``."""
+def cli_args(kind: str, file: str, folder: Path | None = None) -> list[str]:
+    """The command that feeds ``file`` to secreview as a document of ``kind``.
+
+    A logo needs a profile that names it: one is written into ``folder``, naming the corpus file
+    by its absolute path (which the error then reports, see :func:`reported`).
+    """
+    if kind == "logo":
+        assert folder is not None, "a logo case needs a folder for its profile"
+        return ["review", SYSTEM, "--rules", RULES, "--format", "html", "--profile",
+                str(profile_with_logo(folder, ROOT / file))]
+    if kind == "review":
+        return ["diff", file, file]
     if kind == "system":
         return ["check", file, "--rules", RULES]
     if kind == "ruleset":
@@ -43,6 +54,11 @@ def cli_args(kind: str, file: str) -> list[str]:
         return ["review", SYSTEM, "--rules", RULES, "--waivers", file, "--date", "2026-11-26",
                 "--lang", "en"]
     raise AssertionError(kind)
+
+
+def reported(kind: str, file: str) -> str:
+    """The file name an error about ``file`` starts with (a logo's is absolute)."""
+    return str(ROOT / file) if kind == "logo" else file
 
 
 def assert_reported(output: str, file: str, case: dict[str, Any]) -> None:
@@ -84,33 +100,39 @@ def _run_from_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
-def test_corpus_case_through_cli(name: str) -> None:
+def test_corpus_case_through_cli(name: str, tmp_path: Path) -> None:
     case = MANIFEST[name]
     file = f"tests/bad_inputs/{name}"
-    result = CliRunner().invoke(main, cli_args(case["kind"], file))
+    result = CliRunner().invoke(main, cli_args(case["kind"], file, tmp_path))
     assert result.exit_code == case.get("exit", 2), result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
-    assert_reported(result.output, file, case)
+    assert_reported(result.output, reported(case["kind"], file), case)
 
 
 SUBPROCESS_CASES = [
     "system/alias_bomb.yaml", "system/python_object_apply.yaml", "system/utf16_bom.yaml",
     "system/control_char_raw.yaml", "system/deep_nesting.yaml",
-    "ruleset/regex_nested_quantifier.yaml", "profile/unordered_clauses.yaml",
+    "ruleset/regex_lookahead.yaml", "profile/unordered_clauses.yaml",
     "waivers/expires_before_accepted.yaml",
+    # issue 17: one per class that has corpus files
+    "system/sexagesimal_number.yaml", "system/line_separator_in_name.yaml",
+    "system/homoglyph_in_name.yaml", "profile/interval_as_bool.yaml",
+    "profile/ruleset_outside_folder.yaml", "ruleset/regex_word_boundary.yaml",
+    "logo/use_bomb.svg", "logo/entities.svg", "review/deep_nesting.json",
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
-def test_corpus_case_through_real_process(name: str) -> None:
+def test_corpus_case_through_real_process(name: str, tmp_path: Path) -> None:
     case = MANIFEST[name]
     file = f"tests/bad_inputs/{name}"
     env = {k: v for k, v in os.environ.items() if k not in LIMIT_VARIABLES}
-    done = subprocess.run([sys.executable, "-m", "secreview.cli", *cli_args(case["kind"], file)],
+    done = subprocess.run([sys.executable, "-m", "secreview.cli",
+                           *cli_args(case["kind"], file, tmp_path)],
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert done.returncode == case.get("exit", 2), done.stderr
-    assert_reported(done.stdout + done.stderr, file, case)
+    assert_reported(done.stdout + done.stderr, reported(case["kind"], file), case)
 
 
 def test_python_tag_runs_nothing(tmp_path: Path) -> None:

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hostile import NON_REGULAR, make_non_regular, no_hang
 from secreview.errors import InputError
-from secreview.loading import Limits, load_bytes, load_document, parse_json_text, parse_yaml_text
+from secreview.loading import (
+    LIMIT_MAXIMUMS,
+    Limits,
+    configured_limits,
+    load_bytes,
+    load_document,
+    parse_json_text,
+    parse_yaml_text,
+    read_regular_file,
+)
 
 
 def error_of(text: str, source: str = "x.yaml", limits: Limits | None = None) -> InputError:
@@ -125,3 +139,82 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 def test_merge_keys_are_refused() -> None:
     assert "merge keys" in error_of("a: &x {b: 1}\nc:\n  <<: *x\n").problems[0].message
+
+
+@pytest.mark.parametrize("kind", sorted(NON_REGULAR))
+def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO would block the read for ever and /dev/zero never ends: both are refused unread."""
+    path = make_non_regular(kind, tmp_path / "x.yaml")
+    with no_hang(), pytest.raises(InputError) as caught:
+        load_document(path)
+    problem = caught.value.problems[0]
+    assert NON_REGULAR[kind] in problem.message
+    assert problem.file == str(path)
+
+
+def test_a_link_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.yaml").write_text("a: 1\n")
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    assert load_document(tmp_path / "link.yaml").data == {"a": 1}
+
+
+def test_read_is_bounded_even_when_the_size_lies(tmp_path: Path) -> None:
+    """/proc files report size 0 and can be longer than any limit: the read stops at the limit."""
+    proc = Path("/proc/self/environ")
+    if not proc.is_file():
+        pytest.skip("no /proc")
+    limit = 8
+    assert os.stat(proc).st_size == 0
+    if len(proc.read_bytes()) <= limit:
+        pytest.skip("environment too small to exceed the limit")
+    with pytest.raises(InputError, match="file is too large"):
+        read_regular_file(proc, limit)
+
+
+def test_huge_limits_read_files_without_overflow(tmp_path: Path) -> None:
+    doc = tmp_path / "x.yaml"
+    doc.write_text("a: 1\n")
+    assert load_document(doc, Limits(max_bytes=10**30)).data == {"a": 1}
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999999", str(2**31), "1e9", "١٢"])
+def test_limit_variables_have_an_upper_bound(value: str) -> None:
+    with pytest.raises(InputError, match="must be a positive whole number") as caught:
+        configured_limits(Limits(), {"SECREVIEW_MAX_INPUT_BYTES": value})
+    assert caught.value.problems[0].expected == f"1 to {LIMIT_MAXIMUMS['max_bytes']}"
+    top = str(LIMIT_MAXIMUMS["max_bytes"])
+    assert configured_limits(Limits(), {"SECREVIEW_MAX_INPUT_BYTES": top}).max_bytes == int(top)
+
+
+@pytest.mark.parametrize(("scalar", "value"), [
+    ("4:30", "4:30"), ("190:20:30", "190:20:30"), ("1_000", "1_000"), ("0b101", "0b101"),
+    ("012", 12), ("08", 8), ("0o17", 15), ("0x1F", 31), ("1e3", 1000.0), ("-2.5", -2.5),
+    ("'012'", "012"),
+])
+def test_numbers_are_read_as_yaml_1_2_does(scalar: str, value: object) -> None:
+    """Under YAML 1.1 (PyYAML's default) 4:30 is 270, 1_000 is 1000 and 012 the octal 10."""
+    assert parse_yaml_text(f"a: {scalar}\n", "x.yaml").data == {"a": value}
+
+
+READERS = {
+    "document": lambda path: load_document(path),
+    "review": lambda path: __import__("secreview.review_diff", fromlist=["x"]).load_review(path),
+    "logo": lambda path: __import__("secreview.report.logo", fromlist=["x"]).load_logo(path),
+    "profile": lambda path: __import__("secreview.profile", fromlist=["x"]).load_profile(path),
+    "waivers": lambda path: __import__("secreview.waivers", fromlist=["x"]).load_waivers(path),
+    "ruleset": lambda path: __import__("secreview.rules.loader",
+                                       fromlist=["x"]).parse_ruleset(path),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(NON_REGULAR)), st.sampled_from(sorted(READERS)),
+       st.sampled_from(["x.yaml", "x.json", "logo.svg", "logo.png"]))
+def test_no_reader_accepts_a_file_that_is_not_regular(kind: str, reader: str, name: str) -> None:
+    """Whatever reads an input, and whatever the non-regular file is, the answer is an
+    InputError naming it, at once: never a hang, a MemoryError or a traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_non_regular(kind, Path(folder) / name)
+        with no_hang(), pytest.raises(InputError) as caught:
+            READERS[reader](path)
+        assert str(path) in caught.value.format()

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hostile import make_non_regular, no_hang
 from secreview.cli import main
 from secreview.errors import InputError
-from secreview.output import write_atomic
+from secreview.output import _refuse_target, current_umask, write_atomic
 from secreview.profile import bundled_profile_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +47,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_write_replaces_content_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "report.txt"
     target.write_text("old")
+    target.chmod(0o644)
     write_atomic(target, "ny rapport åäö")
     assert target.read_text("utf-8") == "ny rapport åäö"
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
@@ -192,3 +196,71 @@ def test_workflow_outputs_never_replace_the_profile(tmp_path: Path, command: str
     assert result.exit_code == 2, result.output
     assert "refusing to write the output over an input file" in result.output
     assert profile.read_bytes() == before
+
+
+# --- targets that are not ours (issue 17, class 3) ----------------------------------------------
+
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path: Path, kind: str) -> None:
+    target = make_non_regular(kind, tmp_path / "review.json")
+    with no_hang(), pytest.raises(InputError, match="not a regular file, so secreview does not"):
+        write_atomic(target, "x")
+    assert not stat.S_ISREG(os.lstat(target).st_mode)  # still what it was
+    assert leftovers(tmp_path) == []
+
+
+def test_a_device_is_refused_before_anything_is_written() -> None:
+    """As root, ``-o /dev/null`` used to replace /dev/null with a regular file. The check runs
+    on the device's status only, so this test never writes into /dev."""
+    with pytest.raises(InputError, match="the output is a character device, not a regular"):
+        _refuse_target(Path("/dev/null"), os.lstat("/dev/null"))
+
+
+def test_a_symbolic_link_target_is_refused_and_its_target_kept(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "someone-elses.txt"
+    elsewhere.write_text("keep me")
+    (tmp_path / "report.txt").symlink_to(elsewhere)
+    with pytest.raises(InputError, match="the output is a symbolic link"):
+        write_atomic(tmp_path / "report.txt", "new")
+    assert elsewhere.read_text() == "keep me"
+    assert (tmp_path / "report.txt").is_symlink()
+
+
+def test_a_read_only_target_is_refused_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "signed-report.txt"
+    target.write_text("signed")
+    target.chmod(0o444)
+    with pytest.raises(InputError, match="read-only; secreview does not replace it"):
+        write_atomic(target, "new")
+    assert target.read_text() == "signed" and stat.S_IMODE(target.stat().st_mode) == 0o444
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 0o777))
+def test_a_new_file_honours_the_umask(mask: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        previous = os.umask(mask)
+        try:
+            assert current_umask() == mask
+            written = write_atomic(Path(folder) / "new.txt", "x")
+        finally:
+            os.umask(previous)
+        assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_atomic(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == "new"
+
+
+@pytest.mark.parametrize("kind", ["symlink_loop", "dangling_symlink", "symlink_to_device"])
+def test_a_link_of_any_kind_as_target_is_refused(tmp_path: Path, kind: str) -> None:
+    """A link loop made Path.resolve raise RuntimeError (exit 3); a dangling link would have
+    been written through to wherever it pointed."""
+    target = make_non_regular(kind, tmp_path / "review.json")
+    with pytest.raises(InputError, match="the output is a symbolic link"):
+        write_atomic(target, "x", protected=[tmp_path / "input.yaml"])
+    assert target.is_symlink()

@@ -6,8 +6,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from secreview.api import Reviewer, review_file
 from secreview.engine.assemble import build_review
+from secreview.errors import InputError
+from secreview.i18n import MAX_LINE
 from secreview.review import SCHEMA_VERSION, Review
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,7 +25,7 @@ def mini_review(**kwargs: object) -> Review:
 
 def test_json_contract_minimum() -> None:
     data = json.loads(mini_review().to_json())
-    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.2"
     assert data["system"]["name"] == "Lärplattform" and len(data["system"]["sha256"]) == 64
     assert data["rulesets"] == [{"id": "test.mini", "version": "1.0.0",
                                  "sha256": data["rulesets"][0]["sha256"],
@@ -90,3 +94,29 @@ def test_unanswered_description_is_incomplete_not_approved(tmp_path: Path) -> No
 def test_build_review_is_pure_given_loaded_inputs() -> None:
     inputs = Reviewer(rules=[FIXTURES / "rules"]).load(FIXTURES / "system_min.yaml")
     assert build_review(inputs, DATE) == build_review(inputs, DATE)
+
+
+def test_a_review_date_with_no_room_for_the_next_review_is_an_input_error(tmp_path: Path) -> None:
+    """--date 9999-12-31 was an AssertionError (exit 3): twelve months later is year 10000."""
+    with pytest.raises(InputError, match="would fall after the year 9999"):
+        review_file(FIXTURES / "system_min.yaml", [FIXTURES / "rules"],
+                    review_date=dt.date(9999, 12, 31))
+    far = tmp_path / "far.yaml"
+    far.write_text("system:\n  name: Arkiv\nreview:\n  next_review: 9999-12-31\n")
+    review = review_file(far, [FIXTURES / "rules"], review_date=dt.date(9999, 12, 31))
+    assert review.next_review == dt.date(9999, 12, 31)
+
+
+def test_filled_in_messages_stay_within_the_text_limit(tmp_path: Path) -> None:
+    """Many long export formats made the bundled exit rule's message exceed 4,000 characters."""
+    formats = [f"Exportformat {i} " + "x" * 180 for i in range(60)]
+    system = tmp_path / "long.yaml"
+    system.write_text(json.dumps({"system": {"name": "Export"},
+                                  "exit": {"export_formats": formats,
+                                           "open_format_export": False}}))
+    review = review_file(system, review_date=DATE)
+    finding = next(f for f in review.findings if f.rule_id == "integration.exit_export")
+    assert finding.status == "finding"
+    for text in (finding.message.sv, finding.message.en):
+        assert len(text) <= MAX_LINE and "Exportformat 0" in text and "(+" in text
+    assert review.description["exit"]["export_formats"] == formats  # the record keeps all

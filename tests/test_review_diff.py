@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hostile import make_non_regular, no_hang
 from secreview.api import review_file
 from secreview.cli import main
 from secreview.review import SCHEMA_VERSION, Review
@@ -85,12 +86,19 @@ def test_load_review_errors(tmp_path: Path) -> None:
                                              '"schema_version": "9.0"'), encoding="utf-8")
     not_review = tmp_path / "x.json"
     not_review.write_text("[1, 2]", encoding="utf-8")
+    deep = tmp_path / "deep.json"  # json's parser recurses per level: was a RecursionError
+    deep.write_text('{"schema_version": "1.0", "x": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    pipe = make_non_regular("fifo", tmp_path / "pipe.json")  # blocked the read for ever
     runner = CliRunner()
     for file, message in ((bad_json, "bad.json:2:"), (other, "another schema version"),
                           (not_review, "not a secreview review"),
-                          (tmp_path / "absent.json", "cannot read")):
-        result = runner.invoke(main, ["diff", str(file), str(file)])
+                          (tmp_path / "absent.json", "file not found"),
+                          (deep, "deep.json: error: review file is nested too deeply"),
+                          (pipe, "pipe.json: error: is a named pipe (FIFO)")):
+        with no_hang():
+            result = runner.invoke(main, ["diff", str(file), str(file)])
         assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
         assert message in result.output
     good = tmp_path / "good.json"
     good.write_text(_BASE.to_json(), encoding="utf-8")

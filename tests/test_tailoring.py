@@ -4,12 +4,16 @@ the review records about it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from secreview.api import review_file
 from secreview.bundled import bundled_ruleset_files
@@ -176,3 +180,65 @@ def test_explicit_rules_skip_tailoring_for_rules_not_loaded(tmp_path: Path) -> N
     assert [(t.rule_id, t.change) for t in review.tailoring] == [("fixture.exit_plan",
                                                                   "not_applied")]
     assert any("fixture.exit_plan" in w.en and "not loaded" in w.en for w in review.warnings)
+
+
+# --- confinement (issue 17, class 8) ------------------------------------------------------------
+
+@pytest.mark.parametrize("entry", ["/", "/etc", "..", "../..", "own/../../elsewhere"])
+def test_profile_rulesets_are_confined_to_the_profile_folder(tmp_path: Path, entry: str) -> None:
+    """``tailoring.rulesets: ["/"]`` walked the whole file system, quoting unrelated files."""
+    with pytest.raises(InputError) as caught:
+        _review(tmp_path, {"include_bundled": False, "rulesets": ["own", entry]})
+    (problem,) = caught.value.problems
+    assert problem.message == f"ruleset path '{entry}' leads outside the profile's folder"
+    assert problem.file is not None and problem.file.endswith("profile.yaml")
+    assert problem.line is not None
+
+
+def test_a_link_out_of_the_profile_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(OWN_RULES, outside / "exit.yaml")
+    (tmp_path / "kommun").mkdir()
+    profile = _profile(tmp_path / "kommun", {"include_bundled": False, "rulesets": ["own"]})
+    (tmp_path / "kommun" / "own" / "exit.yaml").unlink()
+    (tmp_path / "kommun" / "own" / "exit.yaml").symlink_to(outside / "exit.yaml")
+    with pytest.raises(InputError, match="ruleset file leads outside the profile's folder"):
+        review_file(SYSTEM, profile=profile)
+    (tmp_path / "kommun" / "linked").symlink_to(outside)
+    data = yaml.safe_load(profile.read_text("utf-8"))
+    data["tailoring"]["rulesets"] = ["linked"]
+    profile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="ruleset path 'linked' leads outside"):
+        review_file(SYSTEM, profile=profile)
+
+
+def test_explicit_rules_do_not_excuse_a_profile_reaching_outside(tmp_path: Path) -> None:
+    profile = _profile(tmp_path, {"include_bundled": False, "rulesets": ["/"]})
+    with pytest.raises(InputError, match="leads outside the profile's folder"):
+        review_file(SYSTEM, [FIXTURES / "rules"], profile=profile)
+
+
+SEGMENTS = st.sampled_from(["own", "..", ".", "sub", "/", "/etc", "own/..", "x"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SEGMENTS, min_size=1, max_size=4).map(lambda parts: "/".join(parts)))
+def test_a_ruleset_path_is_accepted_exactly_when_it_stays_in_the_profile_folder(entry: str
+                                                                               ) -> None:
+    from secreview.profile import load_profile, tailoring_ruleset_paths
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name) / "kommun"
+        folder.mkdir()
+        profile_file = _profile(folder, {"include_bundled": False, "rulesets": []})
+        profile, _sha, _path = load_profile(profile_file)
+        tailored = profile.model_copy(update={"tailoring": profile.tailoring.model_copy(
+            update={"rulesets": [entry]})})
+        inside = not entry.startswith("/") and os.path.normpath(
+            os.path.join(folder, entry)).startswith(str(folder))
+        if inside:
+            assert tailoring_ruleset_paths(tailored, profile_file) == [folder / entry]
+        else:
+            with pytest.raises(InputError, match="leads outside the profile's folder"):
+                tailoring_ruleset_paths(tailored, profile_file)

@@ -22,6 +22,7 @@ PAIRS = [
     (v.Basis, v.BASES, "basis"),
     (v.AssumptionEffect, v.ASSUMPTION_EFFECTS, None),
     (v.Comparison, v.COMPARISONS, None),
+    (v.Addressee, v.ADDRESSEES, None),  # named in data/addressees.yaml (test_addressees)
 ]
 
 

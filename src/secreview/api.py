@@ -101,11 +101,13 @@ class Reviewer:
 
         return build_template(self.catalog, self.profile, self.language, schema_ref or SCHEMA_REF)
 
-    def questions(self, review: Review, fmt: str = "text", lang: Lang | None = None) -> str:
-        """The questions still open for the vendor, worst first, as ``text``, ``md`` or ``csv``."""
+    def questions(self, review: Review, fmt: str = "text", lang: Lang | None = None,
+                  addressee: str | None = None) -> str:
+        """The questions still open, worst first, as ``text``, ``md`` or ``csv``: everyone's
+        (each naming who answers it), or only ``addressee``'s (``vendor``, ``dpo``, ...)."""
         from secreview.open_questions import render_questions
 
-        return render_questions(review, fmt, lang or review.language, self.catalog)
+        return render_questions(review, fmt, lang or review.language, self.catalog, addressee)
 
     def answered(self, inputs: Inputs) -> tuple[int, int]:
         """How many of the facts the loaded rules can test the description answers, of all."""

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from secreview.loading import Document, Limits, PathKey, load_document
+from secreview.loading import Document, Limits, PathKey, load_document, real_path
 
 FORMAT = 1
 """Bumped when the entry layout changes, so old entries are simply missed."""
@@ -64,7 +64,7 @@ def _bundled_roots() -> tuple[Path, ...]:
 
 
 def is_bundled(path: Path) -> bool:
-    resolved = path.resolve()
+    resolved = real_path(path)  # Path.resolve raises on a link loop (Python 3.11)
     return any(resolved.is_relative_to(root) for root in _bundled_roots())
 
 

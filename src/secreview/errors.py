@@ -24,11 +24,17 @@ class Problem:
     suggestion: str | None = None
     rule_id: str | None = None
     code: str | None = None  # a stable kind for tools (lint's --format json), set where found
+    sheet: str | None = None  # in a spreadsheet: line is the row, column the column number
 
     def location(self) -> str:
-        """``file:line:column`` as far as known; empty when the problem has no file."""
+        """``file:line:column`` as far as known, or ``file:Sheet!E12`` in a spreadsheet; empty
+        when the problem has no file."""
         if self.file is None:
             return ""
+        if self.sheet is not None:
+            cell = f"{column_letter(self.column)}{self.line}" if self.line and self.column \
+                else f"{self.line}" if self.line else ""
+            return f"{self.file}:{self.sheet}" + (f"!{cell}" if cell else "")
         parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))
@@ -55,6 +61,15 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def column_letter(column: int) -> str:
+    """A spreadsheet column's letters: 1 -> A, 27 -> AA (as Excel and LibreOffice name them)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass

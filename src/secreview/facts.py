@@ -90,6 +90,11 @@ def classification_facts(facts: Mapping[str, Any]) -> dict[str, int | None]:
     return {path: highest_level(facts, levels) for path, levels in CLASSIFICATION_DERIVED.items()}
 
 
+NOT_FACTS = ("schema_", "extensions", "provenance")
+"""Top-level fields that hold no core fact: the editor hint, extension answers (flattened
+separately), and who gave the answers."""
+
+
 def _unwrap_optional(annotation: Any) -> Any:
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -152,7 +157,7 @@ def _field_spec(path: str, info: FieldInfo) -> list[FactSpec]:
 def _model_specs(model: type[BaseModel], prefix: str) -> list[FactSpec]:
     specs: list[FactSpec] = []
     for name, info in model.model_fields.items():
-        if name in ("schema_", "extensions"):
+        if name in NOT_FACTS:
             continue
         specs.extend(_field_spec(prefix + name, info))
     return specs
@@ -215,7 +220,7 @@ def json_value(value: Any) -> Any:
 
 def _flatten_into(model: BaseModel, prefix: str, out: dict[str, Any]) -> None:
     for name, value in model.__dict__.items():
-        if name in ("schema_", "extensions"):
+        if name in NOT_FACTS:
             continue
         if isinstance(value, Section):
             _flatten_into(value, f"{prefix}{name}.", out)

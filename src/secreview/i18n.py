@@ -15,7 +15,9 @@ __all__ = ["LANGUAGES", "Lang", "Text", "bilingual", "format_fact", "format_valu
            "label", "value_choices", "value_labels", "word"]
 
 
-_Line = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+MAX_LINE = 4000
+"""Longest text in one language (a rule's message, a label)."""
+_Line = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LINE)]
 
 
 class Text(BaseModel):
@@ -109,9 +111,13 @@ def format_fact(path: str, value: object, lang: Lang) -> str:
     if isinstance(value, Mapping):
         return _format_item(path, value, lang)
     if isinstance(value, list) and value:
-        separator = "; " if any(isinstance(item, Mapping) for item in value) else ", "
-        return separator.join(format_fact(path, item, lang) for item in value)
+        return _separator(value).join(format_fact(path, item, lang) for item in value)
     return format_value(value, lang)
+
+
+def _separator(items: list[object]) -> str:
+    """Entries (mappings) are separated by semicolons: their own text holds commas."""
+    return "; " if any(isinstance(item, Mapping) for item in items) else ", "
 
 
 def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
@@ -126,6 +132,36 @@ def value_choices(path: str, values: Iterable[object], lang: Lang) -> str:
 
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+MAX_FILLED_VALUE = 300
+"""Longest value put into a rule's text: the message explains, the evidence lists everything."""
+_CUT = "…"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + _CUT
+
+
+def filled_value(path: str, value: object, lang: Lang) -> str:
+    """A fact's value as it goes into a rule's text, at most :data:`MAX_FILLED_VALUE` long.
+
+    A list keeps its first items and says how many more there are (``CSV, XML, … (+37)``), so
+    a description with many long answers still gives a readable message within the length a
+    text may have; the review's evidence keeps every value.
+    """
+    if not (isinstance(value, list) and value):
+        return _cut(format_fact(path, value, lang), MAX_FILLED_VALUE)
+    separator = _separator(value)
+    shown: list[str] = []
+    length = 0
+    for item in value:
+        text = _cut(format_fact(path, item, lang), MAX_FILLED_VALUE)
+        added = len(text) + (len(separator) if shown else 0)
+        if shown and length + added > MAX_FILLED_VALUE:
+            break
+        shown.append(text)
+        length += added
+    rest = len(value) - len(shown)
+    return separator.join(shown) + (f" {_CUT} (+{rest})" if rest else "")
 
 
 def unknown_placeholder(lang: Lang) -> str:
@@ -136,7 +172,11 @@ def unknown_placeholder(lang: Lang) -> str:
 
 def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) -> str:
     """Replace ``{fact.path}`` with the fact's value, an unanswered fact with "(unknown)";
-    a placeholder that names no fact at all is left as written (the linter reports it)."""
+    a placeholder that names no fact at all is left as written (the linter reports it).
+
+    The result is at most :data:`MAX_LINE` characters, however many placeholders the template
+    has and however long the answers are.
+    """
     from secreview.facts import core_facts
 
     known_paths = core_facts()
@@ -148,9 +188,9 @@ def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang) ->
         value = facts.get(path)
         if value is None:
             return unknown_placeholder(lang)
-        return format_fact(path, value, lang)
+        return filled_value(path, value, lang)
 
-    return PLACEHOLDER.sub(replace, template)
+    return _cut(PLACEHOLDER.sub(replace, template), MAX_LINE)
 
 
 def fill_text(text: Text, facts: Mapping[str, object]) -> Text:

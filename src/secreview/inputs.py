@@ -127,7 +127,8 @@ def load_system(source: Source, catalog: Catalog) -> tuple[SystemDescription, Do
 
 
 def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog) -> None:
-    """Validate ``extensions:`` answers against the facts the loaded rulesets declare."""
+    """Validate ``extensions:`` answers, and provenance naming extension facts, against the
+    facts the loaded rulesets declare."""
     problems: list[Problem] = []
     declared = {name: catalog.facts[f"extensions.{name}"] for name in catalog.extension_facts}
     for name, value in system.extensions.items():
@@ -142,6 +143,13 @@ def check_extensions(system: SystemDescription, doc: Document, catalog: Catalog)
         error = _extension_type_error(spec, value)
         if error:
             problems.append(Problem(f"extensions.{name}: {error}", found=repr(value), **where))
+    for path in system.provenance:
+        name = path.removeprefix("extensions.")
+        if path.startswith("extensions.") and name not in declared:
+            problems.append(Problem(
+                f"provenance for unknown extension fact '{name}'",
+                suggestion=did_you_mean(name, declared) or "remove the entry",
+                **doc.where(("provenance", path))))
     if problems:
         raise InputError(problems)
 

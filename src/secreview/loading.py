@@ -14,11 +14,13 @@ Every value's position is kept so that a later validation error can say ``file:l
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,8 +38,9 @@ PathKey = tuple[Any, ...]
 class Limits:
     """Bounds on what one input document may contain. Overridable per call and by environment.
 
-    ``max_rules`` bounds the rules of one review (all rulesets together), not one document; it
-    lives here so that every limit is configured in one place (:func:`configured_limits`).
+    ``max_rules`` bounds the rules of one review (all rulesets together) and ``max_match_work``
+    the regular-expression work of one review, not one document; they live here so that every
+    limit is configured in one place (:func:`configured_limits`).
     """
 
     max_bytes: int = 2 * 1024 * 1024
@@ -45,6 +48,7 @@ class Limits:
     max_values: int = 200_000
     max_string: int = 20_000
     max_rules: int = 5000
+    max_match_work: int = 1_000_000_000  # regular-expression work of one review (regex_safety)
 
 
 DEFAULT_LIMITS = Limits()
@@ -56,6 +60,18 @@ LIMIT_VARIABLES: dict[str, str] = {
     "SECREVIEW_MAX_VALUES": "max_values",
     "SECREVIEW_MAX_STRING_LENGTH": "max_string",
     "SECREVIEW_MAX_RULES": "max_rules",
+    "SECREVIEW_MAX_MATCH_WORK": "max_match_work",
+}
+
+# The largest value each limit may be set to. Above these a limit no longer protects anything,
+# and a number too large for the platform (99999999999999999999) would fail deep inside a read.
+LIMIT_MAXIMUMS: dict[str, int] = {
+    "max_bytes": 1024 * 1024 * 1024,
+    "max_depth": 10_000,
+    "max_values": 100_000_000,
+    "max_string": 1024 * 1024 * 1024,
+    "max_rules": 1_000_000,
+    "max_match_work": 10**12,
 }
 
 
@@ -72,14 +88,13 @@ def configured_limits(base: Limits = DEFAULT_LIMITS,
         raw = env.get(variable)
         if raw is None or not raw.strip():
             continue
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            value = 0
-        if value < 1:
+        text = raw.strip()
+        value = int(text) if text.isascii() and text.isdigit() and len(text) < 20 else 0
+        if not 1 <= value <= LIMIT_MAXIMUMS[name]:
             raise InputError.single(
                 f"environment variable {variable} must be a positive whole number",
-                found=repr(raw), suggestion=f"for example {variable}={getattr(base, name)}",
+                expected=f"1 to {LIMIT_MAXIMUMS[name]}", found=repr(raw[:40]),
+                suggestion=f"for example {variable}={getattr(base, name)}",
             )
         changes[name] = value
     return replace(base, **changes) if changes else base
@@ -92,6 +107,36 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:timestamp",
 }
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+# Numbers as YAML 1.2's core schema reads them. PyYAML implements YAML 1.1, where 4:30 is the
+# sexagesimal 270, 1_000 is 1000, 0b101 is 5 and 012 is the octal 10: values nobody meant.
+_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_YAML12_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                           r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+def _core_schema_numbers(loader: type[Any]) -> None:
+    """Make ``loader`` resolve plain scalars to numbers as YAML 1.2 does (everything else that
+    YAML 1.1 read as a number stays text, which a number field then refuses)."""
+    resolvers = {first: [(tag, regexp) for tag, regexp in entries if tag not in _NUMBER_TAGS]
+                 for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for tag, regexp, firsts in (("tag:yaml.org,2002:int", _YAML12_INT, "-+0123456789"),
+                                ("tag:yaml.org,2002:float", _YAML12_FLOAT, "-+0123456789.")):
+        for first in firsts:
+            resolvers.setdefault(first, []).append((tag, regexp))
+    loader.yaml_implicit_resolvers = resolvers
+
+
+def _yaml12_int(text: str) -> int:
+    """A YAML 1.2 integer: decimal (leading zeros too), 0o octal or 0x hexadecimal."""
+    lowered = text.lower()
+    if lowered.startswith("0x"):
+        return int(lowered[2:], 16)
+    if lowered.startswith("0o"):
+        return int(lowered[2:], 8)
+    return int(text, 10)
+
+
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -133,6 +178,13 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
+class _CoreLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader, resolving numbers as YAML 1.2 does."""
+
+
+_core_schema_numbers(_CoreLoader)
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """Composes the node graph with a depth bound, so deep nesting fails with a position.
 
@@ -153,6 +205,9 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+_core_schema_numbers(_BoundedLoader)
 
 
 @dataclass
@@ -277,6 +332,12 @@ class _Builder:
             # YAML 1.2 semantics: only true/false are booleans. Under YAML 1.1 the country code
             # NO (Norway), and yes/no/on/off, would silently become booleans.
             return node.value
+        if node.tag == "tag:yaml.org,2002:int":
+            try:
+                return _yaml12_int(node.value)
+            except ValueError:  # an explicit !!int on something else
+                raise self.fail(node, f"invalid value {node.value!r}: not a whole number",
+                                expected="a whole number in decimals") from None
         forbidden = _forbidden_character(node.value)
         if forbidden is not None:
             raise self.fail(node, f"text contains {forbidden.description}",
@@ -424,7 +485,7 @@ def _compose(text: str, max_depth: int) -> Node | None:
                 raise _TooDeep(event.start_mark)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             depth -= 1
-    loader = fast(text)
+    loader = _CoreLoader(text)
     try:
         return loader.get_single_node()  # type: ignore[no-any-return]
     finally:
@@ -572,35 +633,120 @@ def parse_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Docum
 
 
 def load_document(path: str | Path, limits: Limits | None = None) -> Document:
-    """Read and parse one file, refusing oversized or binary input before parsing.
+    """Read and parse one file, refusing oversized, binary or non-regular input before parsing.
 
     Without ``limits`` the defaults apply, with the environment's overrides.
     """
     limits = configured_limits() if limits is None else limits
+    source = str(path)
+    raw = read_regular_file(path, limits.max_bytes)
+    return parse_text(_decode(raw, source), source, limits)
+
+
+_READ_CHUNK = 1024 * 1024
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory, expected a file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
+    (stat.S_ISCHR, "is a character device, not a regular file"),
+    (stat.S_ISBLK, "is a block device, not a regular file"),
+    (stat.S_ISSOCK, "is a socket, not a regular file"),
+)
+
+
+def not_regular_reason(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` cannot be read as a document, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((reason for test, reason in _NOT_REGULAR if test(mode)),
+                "is not a regular file")
+
+
+def _link_note(file: Path) -> str:
+    """' (a symbolic link to TARGET)' when ``file`` is a link, so the user sees where it leads."""
+    try:
+        return f" (a symbolic link to {os.readlink(file)})" if file.is_symlink() else ""
+    except OSError:
+        return ""
+
+
+def real_path(path: str | Path) -> Path:
+    """``path`` with links, ``.`` and ``..`` resolved, as :meth:`Path.resolve` would; a link loop
+    stays as written instead of raising RuntimeError (Python 3.11's ``resolve`` does)."""
+    return Path(os.path.realpath(path))
+
+
+def check_regular_file(path: str | Path) -> os.stat_result:
+    """The status of ``path`` when it is (or links to) a regular file; otherwise a clear
+    :class:`InputError`: a FIFO would block the read for ever and a device (``/dev/zero``)
+    never ends, so neither is ever opened."""
     file = Path(path)
     source = str(path)
     try:
-        if file.is_dir():
-            raise InputError.single("is a directory, expected a file", file=source)
-        size = file.stat().st_size
-        if size > limits.max_bytes:
-            raise InputError.single(
-                "file is too large",
-                file=source,
-                expected=f"at most {limits.max_bytes} bytes",
-                found=f"{size} bytes",
-            )
-        with file.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
+        status = os.stat(file)
     except FileNotFoundError:
+        if file.is_symlink():
+            raise InputError.single(
+                f"dangling symbolic link: its target {os.readlink(file)!r} does not exist",
+                file=source) from None
         raise InputError.single("file not found", file=source) from None
     except PermissionError:
         raise InputError.single("permission denied", file=source) from None
-    except IsADirectoryError:
-        raise InputError.single("is a directory, expected a file", file=source) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError.single("symbolic link loop: the link leads back to itself",
+                                    file=source) from None
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
+    reason = not_regular_reason(status.st_mode)
+    if reason is not None:
+        raise InputError.single(reason + _link_note(file), file=source,
+                                expected="a regular file")
+    return status
+
+
+def read_regular_file(path: str | Path, max_bytes: int, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes``: how every input is read.
+
+    Descriptions, rulesets (also inside ``--rules DIR``), profiles, waivers, reviews given to
+    ``diff`` and the logo all come through here, so no input can hang a run (a FIFO), exhaust
+    memory (a link to ``/dev/zero``) or be swapped for another file between the check and the
+    read: the file is opened without blocking and checked again on the open descriptor.
+    """
+    source = str(path)
+    status = check_regular_file(path)
+    if status.st_size > max_bytes:
+        raise InputError.single(f"{what} is too large", file=source,
+                                expected=f"at most {max_bytes} bytes",
+                                found=f"{status.st_size} bytes")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags)
+    except PermissionError:
+        raise InputError.single("permission denied", file=source) from None
     except OSError as exc:
         raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
-    return parse_text(_decode(raw, source), source, limits)
+    try:
+        opened = os.fstat(handle)
+        if (opened.st_dev, opened.st_ino) != (status.st_dev, status.st_ino) \
+                or not stat.S_ISREG(opened.st_mode):
+            raise InputError.single("file was replaced while it was being opened",
+                                    file=source, suggestion="run again")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(handle, min(_READ_CHUNK, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=source) from None
+    finally:
+        os.close(handle)
+    if size > max_bytes:  # it grew after the size check
+        raise InputError.single(f"{what} is too large", file=source,
+                                expected=f"at most {max_bytes} bytes")
+    return b"".join(chunks)
 
 
 def load_bytes(raw: bytes, source: str, limits: Limits | None = None) -> Document:

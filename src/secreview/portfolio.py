@@ -14,10 +14,16 @@ Output order is deterministic (sorted by risk, then name and file), whatever ord
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +31,7 @@ from typing import Any
 
 from secreview.errors import InputError, Problem
 from secreview.i18n import Lang, Text, label
+from secreview.loading import check_regular_file, real_path
 from secreview.vocabulary import DECISION_COLOURS, NO_LEVEL_COLOUR, OUTCOME_SEVERITY
 
 SYSTEM_SUFFIXES = (".yaml", ".yml", ".json")
@@ -130,21 +137,35 @@ class _Job:
 
 
 def discover(folder: Path) -> tuple[list[_Job], list[Problem]]:
-    """System files in ``folder`` (not recursive), each with its ``NAME.waivers.yaml`` if any."""
+    """System files in ``folder`` (not recursive), each with its ``NAME.waivers.yaml`` if any.
+
+    Every entry named like a document is accounted for: one that is not a regular file (a FIFO,
+    a link loop, a dangling link, a link to a device, a folder named ``x.yaml``) is reported as
+    an error of the register, never skipped in silence.
+    """
     if not folder.is_dir():
         raise InputError.single("not a folder", file=str(folder),
                                 suggestion="pass the folder that holds the system descriptions")
     try:
-        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SYSTEM_SUFFIXES)
+        named = sorted(p for p in folder.iterdir() if p.suffix in SYSTEM_SUFFIXES)
     except OSError as exc:
         raise InputError.single(f"cannot read folder: {exc.strerror}", file=str(folder)) from None
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in named:
+        try:
+            check_regular_file(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        files.append(path)
     waivers = {p.name.removesuffix(p.suffix).removesuffix(WAIVER_MARK): p for p in files
                if p.name.removesuffix(p.suffix).endswith(WAIVER_MARK)}
     systems = [p for p in files if p not in waivers.values()]
     stems = {p.stem for p in systems}
-    problems = [Problem("waiver file has no system description of the same name",
-                        file=str(path), suggestion=f"name it after the system: {stem}.yaml")
-                for stem, path in sorted(waivers.items()) if stem not in stems]
+    problems += [Problem("waiver file has no system description of the same name",
+                         file=str(path), suggestion=f"name it after the system: {stem}.yaml")
+                 for stem, path in sorted(waivers.items()) if stem not in stems]
     return [_Job(p, waivers.get(p.stem)) for p in systems], problems
 
 
@@ -153,9 +174,38 @@ def discover(folder: Path) -> tuple[list[_Job], list[Problem]]:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(profile: str | None, rules: Sequence[str]) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``); the
+    parent may have died before that call, so the parent's pid is checked right after it. A
+    watchdog thread checks it again every second, which also covers systems without prctl:
+    otherwise a killed ``portfolio`` left its workers waiting for jobs for good.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, if it set one
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(AttributeError, OSError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="secreview-parent-watch", daemon=True).start()
+
+
+def _init_worker(profile: str | None, rules: Sequence[str], parent: int | None = None) -> None:
     from secreview.api import Reviewer
 
+    if parent is not None:
+        _die_with_parent(parent)
     _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
 
 
@@ -210,9 +260,16 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
         _STATE["reviewer"] = reviewer
         results = [_review_one(job, day) for job in found]
     else:
-        with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(profile, rule_paths)) as pool:
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker,
+                                   initargs=(profile, rule_paths, os.getpid()))
+        try:
             results = list(pool.map(_review_one, found, [day] * len(found)))
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): drop the jobs not started rather than wait for all
+            # of them; the workers end with this process.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     register = Register(today=day, language=loaded.language, profile=loaded.profile.id,
                         profile_title=loaded.profile.title,
                         levels={lv.id: lv.label for lv in loaded.matrix.levels})
@@ -224,6 +281,28 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     register.entries.sort(key=RegisterEntry.sort_key)
     register.errors = sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
     return register
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that clean-up (``finally``) runs as for Ctrl-C."""
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While a portfolio runs, SIGTERM unwinds like Ctrl-C: the hidden folder being built is
+    removed and the workers stop, instead of the process vanishing mid-write."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -283,21 +362,17 @@ def render_html(register: Register, lang: Lang) -> str:
 
 def check_output_folder(folder: str | Path, outdir: str | Path, lang: Lang) -> None:
     """Refuse to write the register among the inputs, where the next run would read it."""
-    if Path(outdir).resolve() == Path(folder).resolve():
+    if real_path(outdir) == real_path(folder):
         raise InputError.single(label("workflow.portfolio.same_folder", lang), file=str(outdir),
                                 suggestion="-o register")
 
 
-def write_register(register: Register, outdir: str | Path, lang: Lang) -> list[Path]:
-    """Write register.csv, register.json and register.html into ``outdir`` (created if needed)."""
-    from secreview.output import write_atomic
+def write_register(register: Register, outdir: str | Path, lang: Lang,
+                   protected: Sequence[str | Path] = ()) -> list[Path]:
+    """Write register.csv, register.json and register.html as the folder ``outdir``, in one
+    step: a killed run leaves the previous register or the new one, never a mix of the two."""
+    from secreview.output import write_folder_atomic
 
-    folder = Path(outdir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError.single(f"cannot create output folder: {exc.strerror}",
-                                file=str(folder)) from None
     contents = (render_csv(register, lang), render_json(register), render_html(register, lang))
-    return [write_atomic(folder / name, text) for name, text in zip(REGISTER_FILES, contents,
-                                                                      strict=True)]
+    return write_folder_atomic(outdir, dict(zip(REGISTER_FILES, contents, strict=True)),
+                               protected)

@@ -21,9 +21,9 @@ from secreview.bundled import profiles_dir
 from secreview.cache import load_document_cached
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
-from secreview.loading import PathKey, load_document
+from secreview.loading import PathKey, load_document, real_path
 from secreview.rules.model import FactPath, Identifier, RuleId
-from secreview.system import one_line
+from secreview.system import plain_name
 from secreview.vocabulary import (
     OUTCOME_SEVERITY,
     Basis,
@@ -38,7 +38,9 @@ Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    """Strict types, as in a system description: ``true`` is not 1 and "24" is not 24."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class AxisStep(_Strict):
@@ -233,7 +235,7 @@ class Tailoring(_Strict):
 
 class Organisation(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200),
-                    AfterValidator(one_line)]
+                    AfterValidator(plain_name)]
     logo: str | None = Field(None, description="SVG or PNG file next to the profile")
 
 
@@ -300,7 +302,30 @@ def load_profile(path: str | Path | None = None) -> tuple[Profile, str, Path]:
                                     **doc.where(("tailoring", section, index, "rule")),
                                     suggestion="keep one entry per rule")
         seen.add(entry.rule)
+    tailoring_ruleset_paths(profile, file)  # refused even when --rules replaces them
     return profile, doc.sha256, file
+
+
+def tailoring_ruleset_paths(profile: Profile, profile_path: Path) -> list[Path]:
+    """The profile's own ruleset files and folders, each inside the profile's folder.
+
+    The paths are documented as relative to the profile; an absolute path or one that climbs
+    out (``/``, ``../..``, a link to elsewhere) would let a profile load, and quote in its
+    errors, files that have nothing to do with it.
+    """
+    folder = profile_path.parent
+    root = real_path(folder)
+    paths: list[Path] = []
+    for index, entry in enumerate(profile.tailoring.rulesets):
+        path = folder / entry
+        if Path(entry).is_absolute() or not real_path(path).is_relative_to(root):
+            raise InputError.single(
+                f"ruleset path '{entry}' leads outside the profile's folder",
+                **where_in_profile(profile_path, ("tailoring", "rulesets", index)),
+                expected="a file or folder next to the profile, or below it",
+                suggestion="copy the rulesets next to the profile, or give them with --rules")
+        paths.append(path)
+    return paths
 
 
 TailoringEntry = tuple[str, int, DisabledRule | RuleOverride]

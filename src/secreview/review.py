@@ -9,12 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from secreview.i18n import Text
 from secreview.rules.model import Reference
+from secreview.system import Provenance
 from secreview.vocabulary import (
     OPEN_STATUSES,
+    Addressee,
     AssumptionEffect,
     Axis,
     Basis,
@@ -28,7 +36,7 @@ from secreview.vocabulary import (
     TailoringChange,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class _Model(BaseModel):
@@ -73,6 +81,19 @@ class Evidence(_Model):
     fact: str
     value: Any = Field(description="The answer; null means unknown")
     known: bool
+    provenance: Provenance | None = Field(
+        None, description="Who gave the answer, when and where it is documented (the "
+        "description's provenance for this fact); left out when the description's author "
+        "wrote it")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_provenance(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Most answers have no provenance: leave the key out rather than repeat a null in
+        every piece of evidence (schema 1.0 readers never see it then)."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("provenance") is None:
+            data.pop("provenance", None)
+        return data
 
 
 class ExplanationStep(_Model):
@@ -172,6 +193,9 @@ class ApprovalCondition(_Model):
     due: DueKind
     level: str
     status: FindingStatus
+    verify_fact: str | None = Field(
+        None, description="Set when the condition is to verify, in the contract, an answer that "
+        "rests only on the vendor's word and decides this rule: the fact's path")
 
 
 class WorstCase(_Model):
@@ -231,6 +255,9 @@ class Question(_Model):
     question: Text
     rule_ids: list[str]
     highest_level: str | None
+    addressee: Addressee | None = Field(
+        None, description="Who answers it (data/addressees.yaml); null only in reviews made "
+        "before schema 1.1")
     deciding: bool = Field(False, description="One of decision.deciding_facts (listed first)")
 
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem
 from secreview.i18n import Lang, Text, label
+from secreview.loading import read_regular_file
 from secreview.report.markdown_text import md
 from secreview.review import SCHEMA_VERSION, Finding, Review
 
@@ -131,14 +132,9 @@ def diff_reviews(before: Review, after: Review) -> ReviewDiff:
 def load_review(path: str | Path) -> Review:
     """Read a review JSON file, with a clear error for a wrong file or another schema version."""
     file = Path(path)
+    data = read_regular_file(file, MAX_BYTES, "review file")
     try:
-        if file.stat().st_size > MAX_BYTES:
-            raise InputError.single("review file is too large", file=str(file),
-                                    expected=f"at most {MAX_BYTES} bytes")
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError.single(f"cannot read review file: {exc.strerror}",
-                                file=str(file)) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.single("review file is not UTF-8 text", file=str(file)) from None
     try:
@@ -148,6 +144,10 @@ def load_review(path: str | Path) -> Review:
                                 column=exc.colno,
                                 suggestion="write reviews with: secreview review SYSTEM -o "
                                 "review.json") from None
+    except RecursionError:  # json's parser recurses once per level of nesting
+        raise InputError.single("review file is nested too deeply to be a review",
+                                file=str(file), suggestion="write reviews with: secreview "
+                                "review SYSTEM -o review.json") from None
     if not isinstance(raw, dict) or "schema_version" not in raw:
         raise InputError.single("not a secreview review (no schema_version)", file=str(file),
                                 suggestion="write reviews with: secreview review SYSTEM -o "

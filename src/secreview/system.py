@@ -8,6 +8,8 @@ the question a project lead answers live in ``data/questions.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -21,6 +23,7 @@ from pydantic import (
 )
 
 from secreview.countries import check_country, check_country_or_region
+from secreview.vocabulary import Addressee
 
 
 class RegionsAllowed:
@@ -41,18 +44,71 @@ Location = Annotated[
                     "description": "ISO 3166-1 alpha-2 country code (SE, US), or a region: "
                     "EU or EEA, meaning somewhere in it"}),
 ]
-Level = Annotated[int, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
+Number = Annotated[float, Field(strict=True)]
+"""A number: whole or decimal, never a boolean (``true`` is not 1) and never text ("24")."""
+WholeNumber = Annotated[int, Field(strict=True)]
+"""A whole number, never a boolean and never text; every model uses it, strict or not."""
+Level = Annotated[WholeNumber, Field(ge=0, le=4, description="KLASSA consequence level 0–4")]
+
+# Characters that end a line or a paragraph wherever the text is shown: besides newline and
+# carriage return, the vertical tab, form feed, the information separators, NEL and the Unicode
+# line and paragraph separators (U+2028, U+2029), which PDF, HTML and many terminals break on.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Invisible characters that are not formatting (category Cf) but show as nothing all the same.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+# Scripts whose letters look alike ("а" Cyrillic, "a" Latin): one word mixing two of them reads
+# as a word it is not (a vendor "Micrоsoft" with a Cyrillic о).
+_CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def one_line(value: str) -> str:
     """Names and labels are one line: a line break in a name could fake a line of a report."""
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be one line, without line breaks")
+    found = next((c for c in value if c in _LINE_BREAKS), None)
+    if found is not None:
+        raise ValueError(f"must be one line, without line breaks (found U+{ord(found):04X})")
+    return value
+
+
+def _character(c: str) -> str:
+    return f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+
+
+def _script(letter: str) -> str:
+    return unicodedata.name(letter, "?").split(" ", 1)[0]
+
+
+def plain_name(value: str) -> str:
+    """A name reads as what it is: no invisible characters, no look-alike letters.
+
+    Refused: zero-width and other invisible formatting characters (a name that looks the same
+    as another but is not), compatibility look-alikes such as fullwidth or mathematical letters
+    ("Ｍ", "𝐌"), and words that mix look-alike scripts (a Latin word with a Cyrillic "о").
+    Words in different scripts side by side ("Tjänst Москва") are fine.
+    """
+    one_line(value)
+    for c in value:
+        if c in _INVISIBLE or unicodedata.category(c) == "Cf":
+            raise ValueError(f"contains the invisible character {_character(c)}; remove it")
+    for word in _LETTERS.findall(value):
+        scripts: dict[str, str] = {}
+        for c in word:
+            if unicodedata.normalize("NFKC", c) != c:
+                raise ValueError(f"'{c}' ({_character(c)}) in '{word}' is a look-alike of "
+                                 f"'{unicodedata.normalize('NFKC', c)}'; write the plain letter")
+            scripts.setdefault(_script(c), c)
+        mixed = sorted(set(scripts) & _CONFUSABLE_SCRIPTS)
+        if len(mixed) > 1:
+            odd = scripts[mixed[0]]  # the first of them alphabetically; Latin sorts last
+            raise ValueError(
+                f"the word '{word}' mixes {' and '.join(m.title() for m in mixed)} letters "
+                f"('{odd}' is {unicodedata.name(odd, '?')}): it looks like a word it is not")
     return value
 
 
 FreeText = Annotated[str, StringConstraints(max_length=2000)]
-ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(one_line)]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(plain_name)]
+"""Names, labels and other one-line texts: one line, nothing invisible, no look-alike letters."""
 
 
 def _not_a_number(value: Any) -> Any:
@@ -143,8 +199,8 @@ class Users(Section):
     pupils: bool | None = None
     children: bool | None = Field(None, description="Children under 18 use it or are data subjects")
     patients: bool | None = None
-    number_of_users: Annotated[int, Field(ge=0)] | None = None
-    number_of_data_subjects: Annotated[int, Field(ge=0)] | None = None
+    number_of_users: Annotated[WholeNumber, Field(ge=0)] | None = None
+    number_of_data_subjects: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
 VendorRole = Literal["processor", "independent_controller", "joint_controller"]
@@ -377,14 +433,14 @@ class Access(Section):
     sso_protocol: Literal["saml", "oidc", "other", "none"] | None = None
     mfa_users: bool | None = None
     mfa_admins: bool | None = None
-    assurance_level: Annotated[int, Field(ge=1, le=4)] | None = Field(
+    assurance_level: Annotated[WholeNumber, Field(ge=1, le=4)] | None = Field(
         None, description="Authentication assurance level (LoA 1–4; eIDAS substantial = 3)"
     )
     staff_eid: list[Literal["siths", "freja_plus", "bankid", "skatteverket", "other"]] | None = None
     accepts_foreign_eid: bool | None = None
     role_based: bool | None = None
     time_limited_rights: bool | None = None
-    review_interval_months: Annotated[int, Field(ge=0, le=120)] | None = None
+    review_interval_months: Annotated[WholeNumber, Field(ge=0, le=120)] | None = None
     separate_admin_identities: bool | None = None
     separate_test_identities: bool | None = None
     admin_interface_internet_exposed: bool | None = None
@@ -396,7 +452,7 @@ class Access(Section):
 
 class Logging(Section):
     security_events: list[SecurityEvent] | None = None
-    retention_days: Annotated[int, Field(ge=0)] | None = None
+    retention_days: Annotated[WholeNumber, Field(ge=0)] | None = None
     tamper_protected: bool | None = None
     access_restricted: bool | None = None
     customer_access: bool | None = None
@@ -405,11 +461,11 @@ class Logging(Section):
 
 
 class Continuity(Section):
-    availability_target: Annotated[float, Field(ge=0, le=100, strict=False)] | None = Field(
+    availability_target: Annotated[Number, Field(ge=0, le=100)] | None = Field(
         None, description="Contracted availability in percent"
     )
-    rto_hours: Annotated[float, Field(ge=0, strict=False)] | None = None
-    rpo_hours: Annotated[float, Field(ge=0, strict=False)] | None = None
+    rto_hours: Annotated[Number, Field(ge=0)] | None = None
+    rpo_hours: Annotated[Number, Field(ge=0)] | None = None
     backups: bool | None = None
     restore_tested: bool | None = None
     continuity_plan: bool | None = None
@@ -417,9 +473,9 @@ class Continuity(Section):
 
 class SecurityTesting(Section):
     penetration_tests: bool | None = None
-    interval_months: Annotated[int, Field(ge=0, le=120)] | None = None
+    interval_months: Annotated[WholeNumber, Field(ge=0, le=120)] | None = None
     vulnerability_management: bool | None = None
-    incident_notification_hours: Annotated[int, Field(ge=0)] | None = None
+    incident_notification_hours: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
 class Integration(Section):
@@ -484,6 +540,51 @@ class ReviewInfo(Section):
     next_review: Date | None = None
 
 
+class PreviousAnswer(Section):
+    """An answer that a later one replaced, kept so that a change can be traced."""
+
+    value: Any = Field(None, description="The answer before the change; null means unknown")
+    who: ShortText | None = None
+    role: Addressee | None = None
+    when: Date | None = None
+    source: ShortText | None = None
+    comment: FreeText | None = None
+
+
+class Provenance(Section):
+    """Who gave one answer, when, and where it is documented.
+
+    Kept beside the answers (``provenance:`` keyed by fact path) rather than inside them, so the
+    answers stay plain values a person reads and edits; a decision can then tell the vendor's
+    word from a clause someone verified in the contract.
+    """
+
+    who: ShortText | None = Field(None, description="Who answered: a name, or the vendor's name")
+    role: Addressee = Field(description="In which role: vendor, information_owner, "
+                            "system_owner, dpo, security_protection_officer, procurement")
+    when: Date = Field(description="When the answer was given (YYYY-MM-DD)")
+    source: ShortText | None = Field(
+        None, description="Where it is documented: contract clause, certificate, DPA annex")
+    comment: FreeText | None = None
+    history: list[PreviousAnswer] = Field(
+        default_factory=list, description="Earlier answers to the same question, oldest first")
+
+
+def _known_fact(path: str) -> str:
+    """A provenance key names a fact of the model (or an extension fact, checked on loading)."""
+    from secreview.errors import did_you_mean
+    from secreview.facts import core_facts
+
+    if path.startswith("extensions.") or (path in core_facts()
+                                          and not path.startswith("derived.")):
+        return path
+    hint = did_you_mean(path, [p for p in core_facts() if not p.startswith("derived.")])
+    raise ValueError(f"'{path}' is not a fact of the system description"
+                     + (f"; {hint}" if hint else ""))
+
+
+FactPath = Annotated[str, AfterValidator(_known_fact)]
+
 ExtensionValue = bool | int | float | str | list[str] | None
 
 
@@ -513,6 +614,11 @@ class SystemDescription(Section):
     extensions: dict[str, ExtensionValue] = Field(
         default_factory=dict,
         description="Answers to facts declared by rulesets (extension facts)",
+    )
+    provenance: dict[FactPath, Provenance] = Field(
+        default_factory=dict,
+        description="Who gave each answer, keyed by fact path (written by 'secreview answers "
+        "import'); answers without an entry were written by the author of the description",
     )
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)

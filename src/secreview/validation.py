@@ -29,6 +29,21 @@ _TYPE_HINTS = {
 }
 
 
+_NUMBER_KINDS = ("int_type", "float_type", "int_parsing", "float_parsing")
+
+
+def _number_hint(kind: str, value: Any) -> str | None:
+    """Why a value that looks like a number is not read as one (a boolean, YAML 1.1 notation)."""
+    if kind not in _NUMBER_KINDS:
+        return None
+    if isinstance(value, bool):
+        return "true and false are not numbers: write the number"
+    if isinstance(value, str) and (":" in value or "_" in value or value[:2].lower() == "0b"):
+        return (f"{value} is text, not a number (the YAML 1.1 notations 4:30, 1_000 and 0b101 "
+                "are not read as numbers): write it in decimals, such as 4.5 or 1000")
+    return None
+
+
 def data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     """Follow a pydantic error location through the data, skipping union tags it cannot follow."""
     path: list[str | int] = []
@@ -128,7 +143,8 @@ def problems_from(error: ValidationError, model: type[BaseModel], doc: Document)
         else:
             message = item["msg"]
             # A validator that knows better (a country code's "did you mean") says so in ctx.
-            suggestion = item.get("ctx", {}).get("suggestion") or _TYPE_HINTS.get(kind)
+            suggestion = (item.get("ctx", {}).get("suggestion")
+                          or _number_hint(kind, item.get("input")) or _TYPE_HINTS.get(kind))
             if kind == "literal_error" and isinstance(item.get("input"), str):
                 expected = item.get("ctx", {}).get("expected", "")
                 options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]

@@ -55,6 +55,12 @@ OWNER_ROLES: tuple[OwnerRole, ...] = (
     "data_protection_officer", "archivist", "legal", "vendor", "management",
 )
 
+Addressee = Literal["vendor", "information_owner", "system_owner", "dpo",
+                    "security_protection_officer", "procurement"]
+"""Who answers a question (``data/addressees.yaml`` names them and says who answers which fact)."""
+ADDRESSEES: tuple[Addressee, ...] = ("vendor", "information_owner", "system_owner", "dpo",
+                                     "security_protection_officer", "procurement")
+
 DueKind = Literal["before_contract", "before_go_live", "within_6_months", "within_12_months"]
 DUE_KINDS: tuple[DueKind, ...] = (
     "before_contract", "before_go_live", "within_6_months", "within_12_months")

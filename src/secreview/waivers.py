@@ -22,11 +22,11 @@ from pydantic import (
 from secreview.errors import InputError, Problem
 from secreview.loading import load_document
 from secreview.rules.model import RuleId
-from secreview.system import Date, one_line
+from secreview.system import Date, plain_name
 from secreview.validation import validate
 
 Name = Annotated[str, StringConstraints(min_length=2, max_length=200),
-                 AfterValidator(one_line)]
+                 AfterValidator(plain_name)]
 
 
 class _Strict(BaseModel):

@@ -59,7 +59,7 @@ def _register() -> None:
     from secreview.cli import review_commands
 
     review_commands.register(main)
-    for name in ("rules_commands", "workflow_commands"):
+    for name in ("rules_commands", "workflow_commands", "exchange_commands"):
         try:
             module = __import__(f"secreview.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

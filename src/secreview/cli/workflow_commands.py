@@ -14,8 +14,11 @@ import click
 
 from secreview.errors import InputError
 from secreview.labels import Lang, label
+from secreview.vocabulary import ADDRESSEES
 
 _file = click.Path(dir_okay=False, path_type=Path)
+EXIT_INCOMPLETE = 1
+"""portfolio: some file could not be reviewed (the register was written without it)."""
 _lang_option = click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
                             help="Language. Default: the profile's (sv for the bundled one).")
 _profile_option = click.option(
@@ -77,22 +80,51 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
 
 @click.command()
 @click.argument("system", type=_file)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv"]), default="text",
-              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "csv", "xlsx"]),
+              default="text",
+              help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet, "
+              "xlsx for a workbook the addressee fills in (needs -o; read it back with "
+              "'secreview answers import').")
 @click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
 @_lang_option
 @_profile_option
 @_rules_option
 @click.option("--waivers", type=_file, default=None, help="Waiver file with accepted risks.")
+@click.option("--for", "addressee", type=click.Choice(ADDRESSEES), default=None,
+              help="Only the questions this role answers (vendor for the vendor). "
+              "Default: everyone's, each naming who answers it; the vendor's for xlsx.")
+@click.option("--all", "include_answered", is_flag=True,
+              help="xlsx only: also every question already answered, to confirm or correct.")
 def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
-              profile: str | None, rules: tuple[Path, ...], waivers: Path | None) -> None:
-    """List the unknown facts of SYSTEM that change the outcome, worst first, for the vendor."""
+              profile: str | None, rules: tuple[Path, ...], waivers: Path | None,
+              addressee: str | None, include_answered: bool) -> None:
+    """List the unknown facts of SYSTEM that change the outcome, worst first.
+
+    With --for vendor, only the vendor's questions: the municipality's own (classification,
+    DPIA, prior consultation, säkerhetsskydd, the Article 9 exception) never reach the vendor.
+    """
     from secreview.api import Reviewer
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give the file with -o")
+    if include_answered and fmt != "xlsx":
+        raise click.UsageError("--all is for --format xlsx")
     reviewer = Reviewer(profile, rules, waivers, lang)
-    review = reviewer.review(system)
-    text = reviewer.questions(review, fmt)
-    _emit(text, output, review.language, [system, *reviewer.input_files(), *rules])
+    inputs = reviewer.load(system)
+    review = reviewer.review(inputs)
+    protected = [system, *reviewer.input_files(), *rules]
+    if fmt == "xlsx":
+        from secreview.exchange import workbook_for
+        from secreview.output import write_atomic
+
+        assert output is not None
+        data = workbook_for(review, inputs, addressee or "vendor", review.language,
+                            include_answered, exported_on=dt.date.today())
+        write_atomic(output, data, protected)
+        click.echo(label("cli.written", review.language, file=str(output)), err=True)
+        return
+    text = reviewer.questions(review, fmt, addressee=addressee)
+    _emit(text, output, review.language, protected)
 
 
 @click.command()
@@ -115,7 +147,8 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None)
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("register"), show_default=True,
-              help="Folder for register.csv, register.json and register.html.")
+              help="Folder for register.csv, register.json and register.html; replaced as a "
+              "whole, so it may hold nothing else.")
 @_lang_option
 @_profile_option
 @_rules_option
@@ -128,20 +161,30 @@ def portfolio(folder: Path, outdir: Path, lang: Lang | None, profile: str | None
               rules: tuple[Path, ...], jobs: int | None, today: dt.datetime | None) -> None:
     """Review every system description in FOLDER and write a register sorted by risk.
 
-    Files named NAME.waivers.yaml are applied to NAME.yaml. A bad file is listed in the
-    register's errors and skipped; it never stops the register.
+    Files named NAME.waivers.yaml are applied to NAME.yaml. A file that cannot be reviewed (bad
+    content, or not a regular file: a FIFO, a broken link, a folder named x.yaml) is listed in
+    the register's errors and skipped; the register is still written, and the exit code is 1.
+    The output folder is replaced as a whole, in one step, and may hold only the register.
     """
-    from secreview.portfolio import build_register, check_output_folder, write_register
+    from secreview.portfolio import (
+        build_register,
+        check_output_folder,
+        terminate_as_interrupt,
+        write_register,
+    )
 
     check_output_folder(folder, outdir, lang or "en")
-    register = build_register(folder, rules, profile, jobs,
-                              today.date() if today else dt.date.today())
-    language: Lang = lang or register.language
-    write_register(register, outdir, language)
+    with terminate_as_interrupt():
+        register = build_register(folder, rules, profile, jobs,
+                                  today.date() if today else dt.date.today())
+        language: Lang = lang or register.language
+        write_register(register, outdir, language, protected=[folder, *rules])
     for error in register.errors:
         click.echo(error.format(), err=True)
     click.echo(label("workflow.portfolio.summary", language, reviewed=len(register.entries),
                      errors=len(register.errors), folder=str(outdir)), err=True)
+    if register.errors:
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 def register(group: click.Group) -> None:

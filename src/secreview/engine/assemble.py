@@ -19,7 +19,9 @@ from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.questions import rank_questions
 from secreview.engine.scoring import MatrixCell, Scored, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
+from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
+from secreview.errors import InputError
 from secreview.facts import json_value
 from secreview.i18n import Lang, bilingual, fill_text
 from secreview.inputs import Inputs
@@ -39,11 +41,14 @@ from secreview.review import (
     SystemRef,
 )
 from secreview.rules.loader import Catalog
+from secreview.rules.regex_safety import match_budget
+from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES
 
 
-def _evidence(outcome: RuleOutcome) -> list[Evidence]:
-    return [Evidence(fact=path, value=json_value(value), known=value is not None)
+def _evidence(outcome: RuleOutcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
+    return [Evidence(fact=path, value=json_value(value), known=value is not None,
+                     provenance=provenance.get(path))
             for path, value in outcome.evidence]
 
 
@@ -51,7 +56,8 @@ def _point(point: MatrixCell | None) -> RiskPoint | None:
     return RiskPoint(**point.__dict__) if point is not None else None
 
 
-def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any]) -> Finding:
+def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
+             provenance: Mapping[str, Provenance]) -> Finding:
     rule = outcome.rule.rule
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     return Finding(
@@ -64,7 +70,7 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         message=fill_text(rule.message, facts),
         remediation=fill_text(rule.remediation, facts),
         references=list(rule.references),
-        evidence=_evidence(outcome),
+        evidence=_evidence(outcome, provenance),
         inherent=_point(scored.inherent) if scored else None,
         residual=_point(scored.residual) if scored else None,
         confirmed=_point(scored.confirmed) if scored else None,
@@ -113,7 +119,8 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
-    findings = [_finding(o, scored.get(o.rule.id), facts) for o in evaluation.outcomes]
+    findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance)
+                for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
     aspects = aspect_summaries(findings, catalog, profile)
@@ -122,13 +129,15 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     decision = decide(findings, profile.decision, matrix)
     deciding: list[str] = []
     if decision.outcome == "incomplete":
-        situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
-        search = deciding_facts(situation)
+        # Hypothetical answers run the rules again: their regular expressions get a budget too.
+        with match_budget():
+            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
+            search = deciding_facts(situation)
+            ceiling_policy = profile.decision.classification_ceiling
+            found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
         deciding = search.facts
         decision = decision.model_copy(update={"deciding_facts": search.facts,
                                                "deciding_facts_suffice": search.suffice})
-        ceiling_policy = profile.decision.classification_ceiling
-        found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
         if found is not None and ceiling_policy is not None:
             decision = with_ceiling(decision, found, ceiling_policy, situation, findings)
     interval = profile.review_interval_months
@@ -161,7 +170,10 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
         ),
-        decision=decision,
+        decision=with_verification(
+            decision,
+            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+            profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),
@@ -177,6 +189,12 @@ def _add_months(date: dt.date, months: int) -> dt.date:
     """``date`` plus whole months; a day the target month lacks (31 Jan + 1) becomes its last."""
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        raise InputError.single(
+            f"the next review, {months} months after {date.isoformat()}, would fall after the "
+            f"year {dt.MAXYEAR}", expected="a review date at least a review interval before "
+            "the year 10000", suggestion="give the real review date (--date or review.date), "
+            "or set review.next_review in the description")
     for day in (date.day, 30, 29, 28):
         try:
             return dt.date(year, month, day)

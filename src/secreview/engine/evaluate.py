@@ -19,6 +19,7 @@ from secreview.engine.dpia import derive_facts
 from secreview.facts import classification_facts, flatten
 from secreview.routing import apply_implications
 from secreview.rules.loader import Catalog, CompiledRule
+from secreview.rules.regex_safety import match_budget
 from secreview.system import SystemDescription
 from secreview.tristate import Tri
 from secreview.vocabulary import OPEN_STATUSES, RuleStatus
@@ -143,12 +144,14 @@ def evaluate(system: SystemDescription, catalog: Catalog,
     """Run every rule of the catalogue against ``system``; screening rules first.
 
     ``review_date`` is the date the review is made on, when it is not the description's own
-    (``--date``, or today for an undated description)."""
+    (``--date``, or today for an undated description). The regular expressions of all rules
+    share one work budget for the whole review."""
     answered = answered_facts(system, review_date)
     facts = complete_facts(dict(answered))
-    screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening, facts))
-    screened = iter(screening)  # in catalogue order, like the rules they came from
-    outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
-                      for r in catalog.rules])
+    with match_budget():
+        screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
+        facts.update(derive_facts(screening, facts))
+        screened = iter(screening)  # in catalogue order, like the rules they came from
+        outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
+                          for r in catalog.rules])
     return Evaluation(outcomes=outcomes, facts=facts, answered=answered)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from secreview.addressees import fact_addressee
 from secreview.engine.scoring import max_level
 from secreview.facts import CLASSIFICATION_DERIVED
 from secreview.profile import Profile
@@ -70,6 +71,7 @@ def rank_questions(findings: list[Finding], catalog: Catalog, profile: Profile,
         hidden[fact] = sum(weights[level] for level in levels)
         questions.append(Question(
             fact=fact, question=question_for(fact, catalog),
+            addressee=fact_addressee(fact, catalog),
             rule_ids=sorted(f.rule_id for f in by), highest_level=max_level(levels, matrix),
             deciding=fact in order,
         ))

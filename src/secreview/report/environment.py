@@ -18,9 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from secreview.addressees import attribution
 from secreview.bundled import templates_dir
 from secreview.i18n import Lang, Text, format_fact, format_value, has_label, label
 from secreview.report.common import cap, level_colour, level_label, tint
+from secreview.system import Provenance
 
 
 def format_date(value: dt.date | str | None, lang: Lang) -> str:
@@ -88,6 +90,13 @@ def _fact(context: Context, value: object, path: str) -> str:
     return cap(format_fact(path, value, _lang(context)))
 
 
+@pass_context
+def _attribution(context: Context, provenance: Provenance) -> str:
+    """Who gave an answer: ``{{ e.provenance|attribution }}`` reads "enligt leverantören
+    2026-12-03, DPA bilaga 2"."""
+    return cap(attribution(provenance, _lang(context)))
+
+
 def _finalize_with(clean: Callable[[str], str]) -> Callable[[Any], Any]:
     def finalize(value: Any) -> Any:
         if isinstance(value, Markup):  # already escaped, built by our own code (charts)
@@ -115,7 +124,7 @@ def environment(pdf: bool = False) -> Environment:
     env.filters.update({
         "t": _text, "label": _label, "label_or": _label_or, "level": _level,
         "colour": _colour, "date": _date, "percent": _percent, "value": _value, "fact": _fact,
-        "cap": cap, "tint": tint,
+        "cap": cap, "tint": tint, "attribution": _attribution,
     })
     return env
 

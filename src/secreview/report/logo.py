@@ -8,13 +8,18 @@ outside the bundled folder.
 from __future__ import annotations
 
 import base64
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from secreview.errors import InputError
+from secreview.loading import read_regular_file
 from secreview.profile import Profile
+from secreview.report.svg import sanitise_svg
 
 MAX_LOGO_BYTES = 256 * 1024
+MAX_PIXELS = 4096 * 4096
+"""A 256 KiB PNG can declare 30,000 × 30,000 pixels: gigabytes once decoded."""
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MIME = {".png": "image/png", ".svg": "image/svg+xml"}
 
@@ -30,7 +35,14 @@ class Logo:
 
 
 def load_logo(path: Path, profile_file: Path | None = None) -> Logo:
-    """Read and check a logo; ``path`` is relative to the profile file that names it."""
+    """Read and check a logo; ``path`` is relative to the profile file that names it.
+
+    The file must be a regular file (a FIFO or a link to /dev/zero is refused unread), at most
+    :data:`MAX_LOGO_BYTES`. A PNG must have PNG's signature and at most :data:`MAX_PIXELS`
+    pixels (a small file can declare an enormous image); an SVG is sanitised
+    (:func:`secreview.report.svg.sanitise_svg`) and the renderers get the sanitised copy. Every
+    refusal is an exit-2 error: a logo is never dropped in silence.
+    """
     where = str(profile_file) if profile_file else str(path)
     if profile_file is not None and not path.is_absolute():
         path = profile_file.parent / path
@@ -39,22 +51,31 @@ def load_logo(path: Path, profile_file: Path | None = None) -> Logo:
         raise InputError.single(f"the logo must be an SVG or PNG file, not '{path.name}'",
                                 file=where, suggestion="convert the logo to .svg or .png")
     try:
-        size = path.stat().st_size
-        if size > MAX_LOGO_BYTES:
-            raise InputError.single(
-                f"the logo is {size // 1024} KiB; at most {MAX_LOGO_BYTES // 1024} KiB is allowed",
-                file=where,
-                suggestion="export a smaller logo (a few hundred pixels wide is enough)",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(f"cannot read the logo '{path}': {exc.strerror}",
-                                file=where) from None
-    if suffix == ".png" and not data.startswith(PNG_MAGIC):
-        raise InputError.single(f"'{path.name}' is not a PNG image", file=where)
-    if suffix == ".svg" and b"<svg" not in data[:4096]:
-        raise InputError.single(f"'{path.name}' is not an SVG image", file=where)
-    return Logo(mime=MIME[suffix], data=data)
+        data = read_regular_file(path, MAX_LOGO_BYTES, "the logo")
+    except InputError as exc:
+        problem = exc.problems[0]
+        raise InputError.single(f"cannot use the logo '{path}': {problem.message}", file=where,
+                                expected=problem.expected, found=problem.found,
+                                suggestion=problem.suggestion or "export a smaller logo (a few "
+                                "hundred pixels wide is enough)") from None
+    if suffix == ".png":
+        _check_png(data, path)
+        return Logo(mime=MIME[suffix], data=data)
+    if b"<svg" not in data[:4096]:
+        raise InputError.single(f"'{path.name}' is not an SVG image", file=str(path))
+    return Logo(mime=MIME[suffix], data=sanitise_svg(data, str(path)))
+
+
+def _check_png(data: bytes, path: Path) -> None:
+    """PNG signature, and a declared size (IHDR, always the first chunk) within bounds."""
+    if not data.startswith(PNG_MAGIC) or data[12:16] != b"IHDR" or len(data) < 24:
+        raise InputError.single(f"'{path.name}' is not a PNG image", file=str(path))
+    width, height = struct.unpack(">II", data[16:24])
+    if not 0 < width * height <= MAX_PIXELS:
+        raise InputError.single(
+            f"the logo declares {width} × {height} pixels", file=str(path),
+            expected=f"at most {MAX_PIXELS} pixels",
+            suggestion="export a smaller logo (a few hundred pixels wide is enough)")
 
 
 def profile_logo(profile: Profile, profile_file: Path | None) -> Logo | None:

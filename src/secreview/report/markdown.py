@@ -7,6 +7,7 @@ a link or an image. The long appendix (the description as submitted) is left to 
 
 from __future__ import annotations
 
+from secreview.addressees import attribution
 from secreview.i18n import Lang, format_fact, format_value, label
 from secreview.report import view
 from secreview.report.common import (
@@ -41,6 +42,7 @@ def _finding_section(review: Review, finding: Finding, lang: Lang) -> list[str]:
            f"**{label('report.what', lang)}:** {md(finding.message.get(lang))}", "",
            f"**{label('report.why', lang)}:**", ""]
     out += [f"- {code(e.fact)}: {md(format_fact(e.fact, e.value, lang)) if e.known else '**' + md(format_value(None, lang)) + '**'}"  # noqa: E501
+            + (f" *({md(attribution(e.provenance, lang))})*" if e.provenance else "")
             for e in finding.evidence]
     out += ["", f"**{label('label.remediation', lang)}:** {md(finding.remediation.get(lang))} "
             f"({md(label('role.' + finding.owner_role, lang))}, "

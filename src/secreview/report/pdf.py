@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import signal
 import threading
 from collections.abc import Iterator
@@ -154,7 +155,7 @@ def render_pdf(review: Review, lang: Lang, *, logo: Logo | None = None,
         created=moment, modified=moment, url_fetcher=fetcher,
     )
     try:
-        with time_limit(time_limit_seconds):
+        with time_limit(time_limit_seconds), _logo_failures(logo) as failures:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
                 stylesheets=[stylesheet], font_config=fonts, pdf_variant=PDF_VARIANT,
                 pdf_tags=True)
@@ -167,4 +168,33 @@ def render_pdf(review: Review, lang: Lang, *, logo: Logo | None = None,
         raise InputError.single(
             f"rendering the PDF took longer than {time_limit_seconds:g} s and was stopped",
             suggestion="shorten the free texts in the system description") from None
+    if failures:
+        raise InputError.single(
+            "the logo could not be drawn in the PDF, which would have been left without it",
+            found=failures[0][:200], suggestion="export the logo again as plain SVG or as PNG")
     return data
+
+
+@contextlib.contextmanager
+def _logo_failures(logo: Logo | None) -> Iterator[list[str]]:
+    """WeasyPrint's messages that it could not load or draw the logo.
+
+    It logs such failures and leaves the image out (it even catches a render timeout inside SVG
+    drawing); a report without the logo it should carry is an error, not a silent omission.
+    """
+    failures: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if LOGO_URL in message:
+                failures.append(message)
+
+    handler = Collect(logging.ERROR)
+    weasyprint_log = logging.getLogger("weasyprint")
+    if logo is not None:
+        weasyprint_log.addHandler(handler)
+    try:
+        yield failures
+    finally:
+        weasyprint_log.removeHandler(handler)

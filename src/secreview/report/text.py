@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from secreview.i18n import Lang, label
+from secreview.addressees import attribution
+from secreview.i18n import Lang, format_fact, label
 from secreview.report.common import (
     assumed_level_note,
     criteria_text,
@@ -27,6 +28,11 @@ def _finding_line(review: Review, finding: Finding, lang: Lang) -> list[str]:
     head = f"  {marker} [{shown}] {finding.title.get(lang)}"
     lines = [head, f"      {finding.rule_id} · {label('status.' + finding.status, lang)}"]
     lines.append(f"      {finding.message.get(lang)}")
+    for evidence in finding.evidence:
+        if evidence.provenance is not None:
+            lines.append(f"      {evidence.fact} = "
+                         f"{format_fact(evidence.fact, evidence.value, lang)} "
+                         f"({attribution(evidence.provenance, lang)})")
     if finding.status == "unknown" and finding.open_questions:
         facts = ", ".join(finding.open_questions)
         lines.append(f"      {label('heading.questions', lang)}: {facts}")

@@ -22,7 +22,6 @@ when all of it is, outside when none of it is, and unknown otherwise (``rules/me
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +43,7 @@ from secreview.rules.model import (
 )
 from secreview.rules.operators import OPERATORS, Facts, Operator, Predicate
 from secreview.rules.operators import names as operator_names
-from secreview.rules.regex_safety import UnsafePattern, compile_safe
+from secreview.rules.regex_safety import SafePattern, UnsafePattern, compile_safe
 from secreview.tristate import Tri, tri_at_least
 from secreview.valuesets import ValueSet
 
@@ -351,13 +350,10 @@ def _fits_operator(op: Operator, spec: FactSpec, name: str, ctx: CompileContext,
     return True
 
 
-def _compile_pattern(pattern: str, ctx: CompileContext, op_path: PathKey) -> re.Pattern[str] | None:
+def _compile_pattern(pattern: str, ctx: CompileContext, op_path: PathKey) -> SafePattern | None:
     try:
         return compile_safe(pattern)
-    except re.error as exc:
-        ctx.problem(op_path, f"invalid regular expression: {exc}", code="unsafe-regex")
     except UnsafePattern as exc:
-        ctx.problem(op_path, f"unsafe regular expression: {exc}", code="unsafe-regex",
-                    suggestion="bound repetitions ({1,64} instead of +) and avoid nested "
-                    "quantifiers; see SECURITY.md")
+        ctx.problem(op_path, str(exc), code="unsafe-regex",
+                    suggestion=exc.hint or "see 'Regular expressions' in SECURITY.md")
     return None

@@ -6,6 +6,7 @@ fact catalogue (core plus extension facts), the aspects and each ruleset's prove
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -21,6 +22,7 @@ from secreview.loading import (
     Limits,
     PathKey,
     configured_limits,
+    real_path,
 )
 from secreview.rules.compiler import CompileContext, Test, compile_condition
 from secreview.rules.model import Condition, Escalation, ExtensionFact, Mitigation, Rule, Ruleset
@@ -154,31 +156,102 @@ def require_existing(paths: Iterable[str | Path]) -> None:
         raise InputError([Problem("no such file or folder", file=m) for m in missing])
 
 
-def ruleset_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into their ruleset files (sorted), skipping profiles and waivers."""
+MAX_TREE_ENTRIES = 10_000
+"""Entries (files and folders) a ruleset folder tree may hold; counted while walking."""
+MAX_TREE_DEPTH = 20
+_RULESET_SUFFIXES = (".yaml", ".yml", ".json")
+_SKIPPED_FOLDERS = ("profiles", "fixtures")
+
+
+def ruleset_files(paths: Iterable[str | Path], confine_to: Path | None = None) -> list[Path]:
+    """Expand folders into their ruleset files (sorted), skipping profiles, fixtures and
+    hidden entries (``.git``, ``.github``, ``.pre-commit-config.yaml``).
+
+    A folder is walked with bounds counted as it goes, so ``--rules /`` stops after
+    :data:`MAX_TREE_ENTRIES` entries instead of reading the whole file system; linked folders
+    are not followed. With ``confine_to`` (a profile's folder) every file must lie inside it,
+    also after following links.
+    """
     files: list[Path] = []
     for entry in paths:
         path = Path(entry)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in (".yaml", ".yml", ".json")
-                and "profiles" not in p.relative_to(path).parts
-                and "fixtures" not in p.relative_to(path).parts
-            )
+            found = sorted(_walk(path))
             if not found:
                 raise InputError.single("no ruleset files (*.yaml) in this folder", file=str(path))
             files.extend(found)
         else:
             files.append(path)
+    if confine_to is not None:
+        root = real_path(confine_to)
+        for file in files:
+            if not real_path(file).is_relative_to(root):
+                raise InputError.single(
+                    "ruleset file leads outside the profile's folder", file=str(file),
+                    expected=f"a file inside {confine_to}",
+                    suggestion="copy the ruleset next to the profile, or give it with --rules")
+    max_rules = configured_limits(RULESET_LIMITS).max_rules
+    if len(files) > max_rules:  # every ruleset holds at least one rule
+        raise InputError.single(f"too many ruleset files ({len(files)})",
+                                expected=f"at most {max_rules}",
+                                suggestion="load fewer rulesets, or raise SECREVIEW_MAX_RULES")
     return files
+
+
+def _walk(root: Path) -> list[Path]:
+    """Ruleset files under ``root``, refusing a tree too large or deep before reading any."""
+    seen = 0
+    pending: list[tuple[Path, int]] = [(root, 0)]
+    found: list[Path] = []
+    while pending:
+        folder, depth = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > MAX_TREE_ENTRIES:
+                        raise InputError.single(
+                            f"the folder tree holds more than {MAX_TREE_ENTRIES} files and "
+                            "folders: too many to be a folder of rulesets", file=str(root),
+                            suggestion="point --rules at the folder that holds the ruleset files")
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name in _SKIPPED_FOLDERS:
+                            continue
+                        if depth + 1 > MAX_TREE_DEPTH:
+                            raise InputError.single(
+                                f"folders nested more than {MAX_TREE_DEPTH} deep",
+                                file=entry.path, suggestion="point --rules at the folder that "
+                                "holds the ruleset files")
+                        pending.append((Path(entry.path), depth + 1))
+                    elif entry.name.lower().endswith(_RULESET_SUFFIXES):
+                        found.append(Path(entry.path))
+        except OSError as exc:
+            raise InputError.single(f"cannot read folder: {exc.strerror}",
+                                    file=str(folder)) from None
+    return found
 
 
 def parse_ruleset(path: str | Path, limits: Limits | None = None) -> LoadedRuleset:
     doc = load_document_cached(path, configured_limits(RULESET_LIMITS) if limits is None
                                else limits)
+    require_ruleset(doc)
     model = validate(Ruleset, doc)
     return LoadedRuleset(model=model, source=str(path), sha256=doc.sha256, document=doc)
+
+
+def require_ruleset(doc: Document) -> None:
+    """Refuse a document without a top-level ``ruleset:`` before validating it as one.
+
+    A folder given with ``--rules`` can hold other YAML (a CI workflow, someone's notes);
+    validating it as a ruleset would list its keys in the errors. It is named, nothing more.
+    """
+    if isinstance(doc.data, dict) and "ruleset" not in doc.data and "rules" not in doc.data:
+        raise InputError.single(
+            "not a ruleset: the file has no 'ruleset:' section at the top", file=doc.source,
+            suggestion="remove the file from the rules folder, or point --rules at the "
+            "ruleset files")
 
 
 def _extension_facts(rulesets: list[LoadedRuleset], problems: list[Problem]

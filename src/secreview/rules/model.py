@@ -26,7 +26,7 @@ from pydantic import (
 from secreview.i18n import Text
 from secreview.rules.operators import OPERATOR_NAMES
 from secreview.system import Date
-from secreview.vocabulary import Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
+from secreview.vocabulary import Addressee, Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
 
 Scalar = bool | int | float | str | dt.date
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
@@ -43,7 +43,7 @@ WP248_CRITERIA = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class SetRef(_Strict):
@@ -63,10 +63,10 @@ class Leaf(_Strict):
     ne: Scalar | None = None
     in_: SetValue | None = Field(None, alias="in")
     not_in: SetValue | None = None
-    gt: int | float | dt.date | None = None
-    gte: int | float | dt.date | None = None
-    lt: int | float | dt.date | None = None
-    lte: int | float | dt.date | None = None
+    gt: int | float | Date | None = None
+    gte: int | float | Date | None = None
+    lt: int | float | Date | None = None
+    lte: int | float | Date | None = None
     exists: Literal[True] | None = None
     missing: Literal[True] | None = None
     matches: Annotated[str, StringConstraints(max_length=200)] | None = Field(
@@ -299,6 +299,10 @@ class ExtensionFact(_Strict):
     values: list[str] | None = Field(None, description="Allowed values (makes it an enumeration)")
     question: Text
     why: Text | None = None
+    addressee: Addressee | None = Field(
+        None, description="Who answers it (vendor, information_owner, system_owner, dpo, "
+        "security_protection_officer, procurement); default: system_owner, so that nothing "
+        "reaches the vendor unless the ruleset says so")
 
 
 class RulesetInfo(_Strict):

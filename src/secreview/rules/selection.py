@@ -11,7 +11,12 @@ from pathlib import Path
 
 from secreview.bundled import bundled_ruleset_files
 from secreview.errors import InputError, did_you_mean
-from secreview.profile import Profile, tailoring_entries, where_in_profile
+from secreview.profile import (
+    Profile,
+    tailoring_entries,
+    tailoring_ruleset_paths,
+    where_in_profile,
+)
 from secreview.review import Tailored
 from secreview.rules.loader import Catalog, build_catalog, parse_ruleset, ruleset_files
 
@@ -37,7 +42,8 @@ def profile_ruleset_files(profile: Profile, profile_path: Path) -> list[Path]:
                 suggestion=did_you_mean(name, parsed_ids),
             )
         files = [f for i, f in parsed_ids.items() if i in wanted]
-    return files + ruleset_files([profile_path.parent / p for p in tailoring.rulesets])
+    return files + ruleset_files(tailoring_ruleset_paths(profile, profile_path),
+                                 confine_to=profile_path.parent)
 
 
 def tailored_catalog(profile: Profile, profile_path: Path,

@@ -30,7 +30,7 @@ from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec
 from secreview.i18n import PLACEHOLDER, Lang, label
 from secreview.loading import Document, PathKey, configured_limits, load_document
-from secreview.profile import Profile, RuleOverride, tailoring_entries
+from secreview.profile import Profile, RuleOverride, tailoring_entries, tailoring_ruleset_paths
 from secreview.rules.loader import (
     RULESET_LIMITS,
     Catalog,
@@ -38,6 +38,7 @@ from secreview.rules.loader import (
     LoadedRuleset,
     build_catalog,
     require_existing,
+    require_ruleset,
     ruleset_files,
     value_sets,
 )
@@ -380,6 +381,7 @@ def parse_for_lint(file: Path) -> tuple[LoadedRuleset | None, list[LintProblem]]
     """Parse and validate one file; return what could be loaded and every problem found."""
     try:
         doc = load_document(file, configured_limits(RULESET_LIMITS))
+        require_ruleset(doc)  # another YAML file in the folder: named, its keys not listed
     except InputError as exc:
         return None, [_from_problem(p, "yaml") for p in exc.problems]
     texts = text_problems(doc)
@@ -798,7 +800,7 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
         problems += [_new("tailoring", p.message, doc.where(("tailoring", "include_bundled")),
                           suggestion=p.suggestion or "see the ruleset ids in 'secreview rules "
                           "list --format json'") for p in exc.problems]
-        selected = ruleset_files([file.parent / p for p in profile.tailoring.rulesets])
+        selected = ruleset_files(tailoring_ruleset_paths(profile, file), confine_to=file.parent)
     report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
     report.problems += problems + _tailoring_problems(profile, doc, catalog)
     report.problems += _ceiling_problems(profile, doc, catalog)

@@ -1,0 +1,105 @@
+"""Which questions a workbook asks, in which order, and the fingerprint of what they mean.
+
+The open questions come first in the review's ranking (the risk an unanswered one may hide),
+grouped by area as ``secreview questions`` groups them. With ``include_answered`` every other
+fact the addressee answers follows in its area, with its current answer, so the vendor can
+confirm or correct what the description already says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from secreview.addressees import fact_addressee
+from secreview.facts import FactSpec, flatten
+from secreview.i18n import Text
+from secreview.open_questions import DECIDING, for_addressee
+from secreview.questionnaire import fact_why, section_of
+from secreview.questions import question_for
+from secreview.review import Review
+from secreview.rules.loader import Catalog
+from secreview.system import Provenance, SystemDescription
+
+
+@dataclass(frozen=True)
+class Row:
+    """One question of the workbook with the description's current answer."""
+
+    number: int
+    fact: str
+    area: str
+    spec: FactSpec
+    question: Text
+    why: Text | None
+    value: Any
+    provenance: Provenance | None
+    open: bool  # an open question of the review (unknown and deciding), not only answered
+
+
+def _answerable(catalog: Catalog) -> list[str]:
+    return [path for path in catalog.facts if not path.startswith("derived.")]
+
+
+def select_rows(review: Review, system: SystemDescription, catalog: Catalog,
+                addressee: str, include_answered: bool = False) -> list[Row]:
+    """The workbook's questions for ``addressee``, numbered in reading order."""
+    questions = for_addressee(review, addressee)
+    ranked = [q.fact for q in questions]
+    deciding = {q.fact for q in questions if q.deciding}
+
+    def area_of(fact: str) -> str:
+        """As the question list groups them: the deciding facts first, then by area."""
+        return DECIDING if fact in deciding else section_of(fact)
+
+    facts = list(ranked)
+    if include_answered:
+        asked = set(ranked)
+        facts += [path for path in _answerable(catalog)
+                  if path not in asked and fact_addressee(path, catalog) == addressee]
+    areas: dict[str, list[str]] = {}
+    for fact in facts:
+        areas.setdefault(area_of(fact), []).append(fact)
+    values = {path: _without_unknowns(value) for path, value in flatten(system).items()}
+    open_questions = set(ranked)
+    rows: list[Row] = []
+    for members in areas.values():
+        for fact in members:
+            rows.append(Row(
+                number=len(rows) + 1, fact=fact, area=area_of(fact),
+                spec=catalog.facts[fact], question=question_for(fact, catalog),
+                why=fact_why(fact, catalog), value=values.get(fact),
+                provenance=system.provenance.get(fact), open=fact in open_questions))
+    return rows
+
+
+def _without_unknowns(value: Any) -> Any:
+    """A list of entries as the description writes it: unanswered fields left out, not null."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [{k: v for k, v in item.items() if v is not None} for item in value]
+    return value
+
+
+def _spec_signature(spec: FactSpec) -> dict[str, Any]:
+    return {
+        "path": spec.path, "kind": spec.kind, "item_kind": spec.item_kind,
+        "allowed": [str(v) for v in spec.allowed] if spec.allowed is not None else None,
+        "minimum": spec.minimum, "maximum": spec.maximum,
+        "items": {name: _spec_signature(item) for name, item in spec.item_facts.items()},
+    }
+
+
+def fingerprint(facts: Iterable[str], specs: Mapping[str, FactSpec]) -> str:
+    """The questionnaire version of a set of questions: a hash of what each answer may be.
+
+    Two workbooks agree on it when every question they share accepts the same answers, so a
+    workbook stays importable while unrelated facts are added, and is refused (unless forced)
+    when a question it asks now means something else or no longer exists.
+    """
+    signature = [_spec_signature(specs[f]) if f in specs else {"path": f, "missing": True}
+                 for f in sorted(facts)]
+    digest = hashlib.sha256(json.dumps(signature, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()[:16]
