@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import cli_runs, comparison, deciding, machine, portfolio, rules_cost
+from benchmarks import answers, cli_runs, comparison, deciding, machine, portfolio, rules_cost
 from benchmarks.inputs import Config, Portfolio, config_for, rule_source
 from benchmarks.results import Section, render_json, render_markdown, render_text
 from secreview.output import write_atomic
 
-SECTIONS = ("rules", "catalogue", "deciding", "engines", "portfolio", "startup", "pdf")
+SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "startup", "pdf")
 
 
 def run(config: Config, only: Sequence[str] = SECTIONS,
@@ -32,6 +32,7 @@ def run(config: Config, only: Sequence[str] = SECTIONS,
         "rules": lambda: rules_cost.per_rule(catalog, systems, config),
         "catalogue": lambda: rules_cost.whole_catalogue(catalog, systems, config),
         "deciding": lambda: deciding.run(catalog, systems, config),
+        "answers": lambda: answers.run(config),
         "engines": lambda: comparison.compare(systems, config),
         "portfolio": lambda: portfolio.run(source, catalog, systems, config),
         "startup": lambda: cli_runs.startup(source, catalog, config),

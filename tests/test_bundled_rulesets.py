@@ -149,3 +149,35 @@ def test_bundled_data_files_are_read_with_yaml_1_2_booleans() -> None:
     from secreview.bundled import load_data
 
     assert "NO" in load_data("sets.yaml")["sets"]["eea"]["members"]
+
+
+ISSUE_12_FACTS = (
+    "system.lifecycle", "system.in_operation_since", "personal_data.purposes",
+    "personal_data.transparency_information", "personal_data.guardians_informed",
+    "personal_data.consent_given_by", "personal_data.children_age_band",
+    "personal_data.less_intrusive_alternative", "personal_data.necessity_conclusion",
+    "personal_data.intrusive_defaults", "personal_data.protected_identity_access_tested",
+    "telemetry.visitor_tracking", "telemetry.visitor_consent", "hosting.vendor_access",
+    "hosting.content.countries", "hosting.content.end_to_end_encrypted",
+    "hosting.content.customer_held_keys", "hosting.backups.countries",
+    "hosting.backups.end_to_end_encrypted", "hosting.backups.customer_held_keys",
+    "hosting.support_data.countries", "hosting.support_data.end_to_end_encrypted",
+    "hosting.support_data.customer_held_keys", "hosting.diagnostic_data.countries",
+    "hosting.diagnostic_data.end_to_end_encrypted", "hosting.diagnostic_data.customer_held_keys",
+    "hosting.subprocessors_located", "hosting.tia_conclusion", "hosting.supplementary_measures",
+    "contract.joint_controller_arrangement", "access.subject_separation_tested",
+    "archiving.preservation_required",
+)
+
+
+def test_every_fact_issue_12_added_is_used_by_a_rule(catalog: Catalog) -> None:
+    used = {path for rule in catalog.rules for path in rule.facts_used}
+    assert [fact for fact in ISSUE_12_FACTS if fact not in used] == []
+
+
+def test_the_routing_aggregate_answers_are_read_where_the_rules_need_them(catalog: Catalog) -> None:
+    """hosting.eea_only works through its implications (data/routing.yaml), not in a rule."""
+    from secreview.routing import routing
+
+    entry = routing().entry("hosting.eea_only")
+    assert entry is not None and "hosting.content.countries" in entry.implication.implies

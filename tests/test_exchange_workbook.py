@@ -27,8 +27,8 @@ def _unanswered_vendor_text() -> str:
     """The school platform with the vendor's hosting and contract answers left out."""
     lines = SCHOOL.splitlines(keepends=True)
     keep = [line for line in lines if not line.startswith(
-        ("  content:", "  transfer_mechanism", "  vendor_own_purposes", "  dpf_certified",
-         "  third_country_law_access"))]
+        ("  content:", "  transfer_mechanism",
+         "  vendor_own_purposes", "  dpf_certified", "  third_country_law_access"))]
     return "".join(keep)
 
 

@@ -62,11 +62,11 @@ def test_values_change_in_place_and_comments_stay() -> None:
 def test_missing_keys_and_sections_are_added_where_they_belong() -> None:
     text = "# mine\nvendor:\n  name: X  # the vendor\nhosting: {deployment: saas}\nusers:\n"
     result = _edit(text, {("vendor", "country"): "SE",
-                          ("hosting", "support_access_countries"): ["SE"],
+                          ("hosting", "admin_access_countries"): ["SE"],
                           ("users", "staff"): True,
                           ("personal_data", "dpia", "status"): "in_progress"})
     assert result.startswith("# mine\nvendor:\n  name: X  # the vendor\n  country: SE\n")
-    assert "hosting: {deployment: saas, support_access_countries: [SE]}\n" in result
+    assert "hosting: {deployment: saas, admin_access_countries: [SE]}\n" in result
     assert "users: {staff: true}\n" in result
     assert "personal_data: {dpia: {status: in_progress}}\n" in result
 

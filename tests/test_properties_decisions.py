@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.errors import InputError
-from secreview.facts import core_facts
+from secreview.facts import core_facts, flatten
 from secreview.questionnaire import ROUTING
 from secreview.review import Review
+from secreview.routing import contradictions
 from secreview.system import SystemDescription
 from test_deciding import answered, inputs_for
 from test_properties_review import _value, systems
@@ -110,6 +111,8 @@ def with_an_answer(draw: st.DrawFn, facts: tuple[str, ...] | None = None
     fact = draw(st.sampled_from(sorted(pool)))
     changed = answered(system, {fact: draw(_value(FACTS[fact], fact))})
     assume(changed is not None)
+    # An answer that contradicts what another answer implies is refused, not reviewed.
+    assume(not contradictions(flatten(changed)))  # type: ignore[arg-type]
     return system, changed  # type: ignore[return-value]
 
 

@@ -51,7 +51,7 @@ class RiskPoint(_Model):
         "assumed",
         description="confirmed: every answer the unknown facts could still get gives this level; "
         "assumed: it rests on a conservative assumption about an unknown fact (see the "
-        "finding's assumptions). Reviews before schema 1.1 lack it and read as assumed",
+        "finding's assumptions). Reviews before schema 1.2 lack it and read as assumed",
     )
 
 
@@ -255,10 +255,10 @@ class Question(_Model):
     question: Text
     rule_ids: list[str]
     highest_level: str | None
+    deciding: bool = Field(False, description="One of decision.deciding_facts (listed first)")
     addressee: Addressee | None = Field(
         None, description="Who answers it (data/addressees.yaml); null only in reviews made "
         "before schema 1.1")
-    deciding: bool = Field(False, description="One of decision.deciding_facts (listed first)")
 
 
 class RulesetRef(_Model):

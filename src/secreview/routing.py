@@ -14,7 +14,7 @@ The linter uses the same data to check that every routing answer really closes i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -86,6 +86,14 @@ class Routing:
         """Every fact an implication's condition tests."""
         return frozenset().union(*(i.reads for i in self.all_implications))
 
+    @property
+    def involved(self) -> frozenset[str]:
+        """Every fact an implication reads or fills: an answer elsewhere implies nothing."""
+        found: set[str] = set()
+        for implication in self.all_implications:
+            found |= implication.reads | set(implication.implies)
+        return frozenset(found)
+
 
 def _compile(condition: Mapping[str, Any]) -> tuple[Predicate, frozenset[str]]:
     """The compiled condition and the facts it reads (an answer to any other fact cannot make
@@ -132,12 +140,13 @@ def build_routing(raw: Mapping[str, Any]) -> Routing:
             source=f"{fact}: {_show(answer)}", fact=fact, reads=reads)
         entries.append(RoutingEntry(fact, answer, implication, tuple(item.get("branch") or ()),
                                     tuple(item.get("closes") or ())))
-    implications = tuple(
-        Implication(when=when, implies=dict(item["implies"]),
-                    source=item.get("source") or _describe(item["when"]), reads=reads)
-        for item in raw.get("implications") or ()
-        for when, reads in [_compile(item["when"])])
-    return Routing(tuple(entries), implications)
+    implications = []
+    for item in raw.get("implications") or ():
+        when, reads = _compile(item["when"])
+        implications.append(Implication(
+            when=when, implies=dict(item["implies"]), reads=reads,
+            source=item.get("source") or _describe(item["when"])))
+    return Routing(tuple(entries), tuple(implications))
 
 
 def _describe(condition: Mapping[str, Any]) -> str:
@@ -172,6 +181,35 @@ def apply_implications(facts: MutableMapping[str, Any],
                     facts[path] = list(value) if isinstance(value, list) else value
                     changed = True
     return facts
+
+
+class _Overlay(Mapping[str, Any]):
+    """Facts with a few values laid over them, without copying."""
+
+    def __init__(self, base: Mapping[str, Any], overlay: Mapping[str, Any]) -> None:
+        self._base, self._overlay = base, overlay
+
+    def __getitem__(self, key: str) -> Any:
+        return self._overlay[key] if key in self._overlay else self._base[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._overlay[key] if key in self._overlay else self._base.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._overlay
+        yield from (k for k in self._base if k not in self._overlay)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for k in self._overlay if k not in self._base)
+
+
+def contradicts(facts: Mapping[str, Any], path: str, value: Any) -> bool:
+    """Would answering ``path`` with ``value`` contradict what the other answers imply (or
+    imply something another answer contradicts)? Such an answer is not one a person could give:
+    the description would be refused."""
+    if path not in routing().involved:
+        return False
+    return bool(contradictions(_Overlay(facts, {path: value})))
 
 
 def _consistent(given: Any, implied: Any) -> bool:

@@ -36,8 +36,9 @@ from secreview.engine.waive import waiver_refusal
 from secreview.facts import CLASSIFICATION_DERIVED, CLASSIFICATION_LEVELS
 from secreview.profile import Profile, RiskMatrix
 from secreview.review import Finding
-from secreview.routing import routing
+from secreview.routing import contradicts, routing
 from secreview.rules.loader import Catalog
+from secreview.rules.membership import REVIEW_DATE
 from secreview.waivers import WaiverFile
 
 DPIA_STATUS = "personal_data.dpia.status"
@@ -210,8 +211,8 @@ class Situation:
 
     def open_facts(self, state: State) -> list[str]:
         """Unanswered facts of the entries still open: the only answers that can settle them
-        (a derived fact is asked through the facts behind it). Those read by the most open
-        entries come first."""
+        (a derived fact is asked through the facts behind it; the review date is the review's
+        own, never a question). Those read by the most open entries come first."""
         rules = self.catalog.rules
         facts = {**self.facts, **state.layered}
         found: dict[str, int] = {}
@@ -226,7 +227,8 @@ class Situation:
             for source in self.sources.get(path, ()):
                 if facts.get(source) is None:
                     found[source] = found.get(source, 0) + found[path]
-        return sorted((path for path in found if not path.startswith(DERIVED)),
+        return sorted((path for path in found
+                       if not path.startswith(DERIVED) and path != REVIEW_DATE),
                       key=lambda path: (-found[path], path))
 
 
@@ -326,7 +328,10 @@ def _rank(situation: Situation, fact: str, now: State) -> _Ranked | None:
     answers that decide, then the fewest left open by its least helpful answer. None when no
     answer to it changes anything."""
     results: list[tuple[tuple[bool, int], Any, State]] = []
+    given = {**situation.answered, **now.answers}
     for value in candidates(situation.catalog, fact).values:
+        if contradicts(given, fact, value):
+            continue  # not an answer a person could give: the description would be refused
         state = situation.answer({fact: value}, now)
         results.append(((not state.decided, state.open), value, state))
     if not results or all(key == (True, now.open) for key, _v, _s in results):

@@ -62,13 +62,13 @@ class CompileContext:
     rule_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    dated_tests: int = 0  # leaves that read the review date (a quantifier passes it down)
     strict_presence: bool = False
     presence: bool = False
     """Set when an ``exists`` or ``missing`` test was compiled."""
     tests: list[Test] = field(default_factory=list)
     """Every top-level test: what the engine needs to know which answers could change a
     condition (:mod:`secreview.engine.answers`)."""
-    dated_tests: int = 0  # leaves that read the review date (a quantifier passes it down)
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
@@ -283,6 +283,10 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
         _check_value(spec, operand, ctx, op_path)
     elif op.operand == "item":
         _check_value(spec, operand, ctx, op_path, as_item=True)
+        if op.name == "contains" and spec.regions:
+            if top_level:
+                ctx.tests.append((name, op.name, operand))
+            return contains_with_regions(name, operand)
     elif op.operand == "set":
         resolved = _resolve_set(operand, ctx, op_path)
         if resolved is None:
@@ -299,11 +303,6 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
                 ctx.tests.append((name, op.name, resolved))
             return membership(op.name, name, resolved)
         operand = resolved.always
-    elif op.name == "contains" and spec.regions:
-        _check_value(spec, operand, ctx, op_path, as_item=True)
-        if top_level:
-            ctx.tests.append((name, op.name, operand))
-        return contains_with_regions(name, operand)
     elif op.operand == "regex":
         operand = _compile_pattern(operand, ctx, op_path)
         if operand is None:

@@ -78,7 +78,7 @@ HINTS: dict[str, str] = {
                     "backreferences, and check the syntax; see SECURITY.md",
     "duplicate-id": "rule and ruleset ids must be unique across all loaded rulesets; rename one",
     "unknown-set": "declare the set under 'sets:' or use a built-in one (eu, eea, adequacy, "
-                   "nordic)",
+                   "eea_or_adequate, nordic, effective_supplementary_measures)",
     "unknown-aspect": "use one of the seven aspects or declare the new one under 'aspects:'",
     "extension-conflict": "declare the extension fact once, or with the same type everywhere",
     "placeholder": "a placeholder names a fact, e.g. {vendor.name}",
@@ -107,8 +107,6 @@ HINTS: dict[str, str] = {
     "unused-fact": "remove the extension fact or use it in a rule",
     "tailoring": "tailor only rules that the profile's rulesets define; see "
                  "'secreview rules list'",
-    "ceiling": "name an integer classification fact with a small range, such as "
-               "classification.confidentiality",
     "unknown-as-false": "an unanswered question is unknown, never 'no': test an explicit answer "
                         "(eq: false, or a value that says 'none') so the rule stays unknown, "
                         "and asks, until someone answers",
@@ -116,6 +114,8 @@ HINTS: dict[str, str] = {
                          "'(unknown)', which glued to a letter reads like a value ('C(unknown)')",
     "routing-open": "add the routing fact to the rule's applies_if, or an implication to "
                     "data/routing.yaml, so the routing answer decides the rule",
+    "ceiling": "name an integer classification fact with a small range, such as "
+               "classification.confidentiality",
 }
 
 
