@@ -60,7 +60,7 @@ def _inputs(system: SystemDescription, catalog: Catalog, profile: Profile, sha: 
 
 
 def _search(inputs: Inputs) -> Any:
-    situation = Situation(inputs.catalog, evaluate(inputs.system, inputs.catalog),
+    situation = Situation(inputs.catalog, evaluate(inputs.system, inputs.catalog, REVIEW_DATE),
                           inputs.profile, inputs.waivers, REVIEW_DATE)
     return deciding_facts(situation)
 
@@ -124,7 +124,8 @@ def _portfolio(section: Section, catalog: Catalog, portfolio: Portfolio, profile
     enough = 0
     for system in portfolio.systems:
         inputs = _inputs(system, catalog, profile, sha)
-        situation = Situation(catalog, evaluate(system, catalog), profile, None, REVIEW_DATE)
+        situation = Situation(catalog, evaluate(system, catalog, REVIEW_DATE), profile, None,
+                              REVIEW_DATE)
         if situation.base.decided:
             continue
         stats = measure(lambda inputs=inputs: _search(inputs),  # type: ignore[misc]

@@ -3,13 +3,14 @@ rests on the facts that decide it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from secreview.api import Reviewer
@@ -18,6 +19,7 @@ from secreview.engine.assemble import build_review
 from secreview.engine.decide import decide
 from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.evaluate import evaluate
+from secreview.errors import InputError
 from secreview.inputs import Inputs
 from secreview.review import Review
 from secreview.routing import contradicts
@@ -27,13 +29,15 @@ from test_properties_review import _reviewer, systems
 DATE = dt.date(2026, 11, 29)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TWO_ANSWERS = {"personal_data": {"processed": True}, "vendor": {"third_country_law_access": True}}
-EXPOSED = {**TWO_ANSWERS, "hosting": {"deployment": "saas"}}
-"""The two answers of issue 12 plus a cloud service, so the vendor reaches the data and the
-foreign-law exposure is a finding whose level rests on the unknown classification."""
 
 
-def inputs_for(data: dict[str, Any]) -> Inputs:
-    return _reviewer().load(data)
+def inputs_for(data: dict[str, Any] | SystemDescription) -> Inputs:
+    """The loaded description; one the Reviewer refuses (an answer contradicting what a routing
+    answer implies) is no case for the laws below."""
+    try:
+        return _reviewer().load(data)
+    except InputError:
+        reject()
 
 
 def review_of(data: dict[str, Any]) -> Review:
@@ -41,7 +45,7 @@ def review_of(data: dict[str, Any]) -> Review:
 
 
 def situation_of(inputs: Inputs) -> Situation:
-    return Situation(inputs.catalog, evaluate(inputs.system, inputs.catalog), inputs.profile,
+    return Situation(inputs.catalog, evaluate(inputs.system, inputs.catalog, DATE), inputs.profile,
                      inputs.waivers, DATE)
 
 
@@ -64,8 +68,15 @@ def test_two_answers_give_incomplete_with_the_worst_case_not_reject() -> None:
     assert review.summary.confirmed_level != "critical"
 
 
+VENDOR_ACCESS = {**TWO_ANSWERS, "hosting": {"vendor_access": True}}
+"""The two answers, and a vendor that reaches the data: the foreign-law finding is established
+and only its level rests on the unknown classification."""
+
+
 def test_scaling_unknown_marks_the_level_assumed() -> None:
-    exposure = finding(review_of(EXPOSED), "supplier.foreign_law_exposure")
+    review = review_of(VENDOR_ACCESS)
+    assert review.decision.outcome == "incomplete"
+    exposure = finding(review, "supplier.foreign_law_exposure")
     assert exposure.status == "finding"
     assert exposure.residual.level == "critical" and exposure.residual.basis == "assumed"
     assert exposure.inherent.basis == "assumed"
@@ -77,8 +88,9 @@ def test_scaling_unknown_marks_the_level_assumed() -> None:
 
 
 def test_answering_turns_the_assumed_level_into_a_confirmed_one() -> None:
-    before = finding(review_of(EXPOSED), "supplier.foreign_law_exposure")
-    answers = {**EXPOSED, "classification": {"confidentiality": 4}}
+    before = finding(review_of(VENDOR_ACCESS), "supplier.foreign_law_exposure")
+    answers: dict[str, Any] = copy.deepcopy(VENDOR_ACCESS)
+    answers["classification"] = {"confidentiality": 4}
     for assumption in before.assumptions:
         if assumption.effect == "mitigation":
             *parents, name = assumption.fact.split(".")
@@ -175,7 +187,7 @@ def core_outcome(inputs: Inputs) -> str:
 
 
 def with_system(_inputs: Inputs, system: SystemDescription) -> Inputs:
-    return _reviewer().load(system)
+    return inputs_for(system)
 
 
 SETTINGS = settings(max_examples=25, deadline=None,

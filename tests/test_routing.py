@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from secreview.api import Reviewer
+from secreview.engine.evaluate import complete_facts
 from secreview.errors import InputError
 from secreview.facts import core_facts, flatten
 from secreview.questionnaire import ROUTING
@@ -15,7 +16,6 @@ from secreview.routing import (
     apply_implications,
     contradictions,
     contradicts,
-    follow_from,
     hidden_facts,
     routes,
     routing,
@@ -77,12 +77,12 @@ def test_generators_can_leave_contradicting_answers_out() -> None:
     assert cleaned["users"] == {"children": True}
 
 
-def test_hypothetical_answers_see_what_real_ones_imply() -> None:
-    facts = apply_implications(_facts({"personal_data": {"processed": True}}))
-    follows = follow_from({**facts, "ai.used": False})
-    assert follows["ai.trains_on_customer_data"] is False
-    levels = follow_from({**facts, "classification.confidentiality": 1,
-                          "classification.integrity": 2})
+def test_what_follows_from_answers_is_completed_in_one_place() -> None:
+    """The evaluation and the deciding-facts search complete answers with complete_facts (the
+    search's hypothetical answers against full reviews: tests/test_deciding.py)."""
+    facts = complete_facts(_facts({"personal_data": {"processed": True}, "ai": {"used": False}}))
+    assert facts["ai.trains_on_customer_data"] is False
+    levels = complete_facts(_facts({"classification": {"confidentiality": 1, "integrity": 2}}))
     assert levels["derived.protection_level"] == 2
     assert contradicts(_facts({"ai": {"trains_on_customer_data": True}}), "ai.used", False)
     assert not contradicts(_facts({}), "system.name", "x")

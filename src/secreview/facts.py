@@ -80,13 +80,18 @@ def highest_level(facts: Mapping[str, Any], paths: Sequence[str]) -> int | None:
     return max(known) if len(known) == len(levels) else None
 
 
+CLASSIFICATION_DERIVED: dict[str, tuple[str, ...]] = {
+    "derived.protection_level": CLASSIFICATION_LEVELS[:2],
+    "derived.classification_max": CLASSIFICATION_LEVELS,
+}
+"""Each derived classification level and the levels it is the highest of: what to ask when it
+is unknown."""
+
+
 def classification_facts(facts: Mapping[str, Any]) -> dict[str, int | None]:
     """The derived levels security controls scale on: access control on confidentiality and
     integrity (what it protects), general controls on the whole classification."""
-    return {
-        "derived.protection_level": highest_level(facts, CLASSIFICATION_LEVELS[:2]),
-        "derived.classification_max": highest_level(facts, CLASSIFICATION_LEVELS),
-    }
+    return {path: highest_level(facts, levels) for path, levels in CLASSIFICATION_DERIVED.items()}
 
 
 NOT_FACTS = ("schema_", "extensions", "provenance")

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from secreview.errors import InputError, Problem
-from secreview.facts import classification_facts, core_facts, flatten
+from secreview.facts import core_facts, flatten
 from secreview.loading import Document
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import Condition, Leaf
@@ -76,7 +76,17 @@ class Routing:
 
     @property
     def all_implications(self) -> tuple[Implication, ...]:
-        return tuple(e.implication for e in self.entries) + self.implications
+        """The specific implications before the routing answers: an implication only fills a
+        fact nobody answered, so where two would fill the same fact the more specific one must
+        come first, or answering a routing question could replace what a specific answer implies
+        (``hosting.subprocessors: []`` means no sub-processors, whatever ``hosting.eea_only``
+        says) and reopen a rule that answer had settled."""
+        return self.implications + tuple(e.implication for e in self.entries)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """Every fact an implication's condition tests."""
+        return frozenset().union(*(i.reads for i in self.all_implications))
 
     @property
     def involved(self) -> frozenset[str]:
@@ -88,6 +98,8 @@ class Routing:
 
 
 def _compile(condition: Mapping[str, Any]) -> tuple[Predicate, frozenset[str]]:
+    """The compiled condition and the facts it reads (an answer to any other fact cannot make
+    it hold: what the deciding-facts search relies on to skip implications)."""
     ctx = CompileContext(facts=core_facts(), sets=bundled_sets())
     model: Condition = Leaf.model_validate(condition) if "fact" in condition else \
         _condition(condition)
@@ -171,29 +183,6 @@ def apply_implications(facts: MutableMapping[str, Any],
                     facts[path] = list(value) if isinstance(value, list) else value
                     changed = True
     return facts
-
-
-def follow_from(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """What follows from the facts as they stand, without changing them: the implied values of
-    unanswered facts, and the derived classification levels where they differ. For hypothetical
-    answers (the deciding facts, the classification ceiling), which must see what a real answer
-    would."""
-    overlay: dict[str, Any] = {}
-    view = _Overlay(facts, overlay)
-    changed = True
-    while changed:
-        changed = False
-        for implication in routing().all_implications:
-            if implication.when(view) is not True:
-                continue
-            for path, value in implication.implies.items():
-                if view.get(path) is None:
-                    overlay[path] = list(value) if isinstance(value, list) else value
-                    changed = True
-    for path, value in classification_facts(view).items():
-        if facts.get(path) != value:
-            overlay[path] = value
-    return overlay
 
 
 class _Overlay(Mapping[str, Any]):

@@ -52,13 +52,14 @@ def candidate_values(spec: FactSpec, tests: Iterable[Test]) -> Candidates:
     """Representative answers to the fact ``spec`` describes, for the tests given (one rule's,
     or every loaded rule's)."""
     own = tuple(test for test in tests if test[0] == spec.path)
-    return _candidates(spec.kind, spec.allowed, spec.minimum, spec.maximum, spec.item_kind, own)
+    return _candidates(spec.kind, spec.allowed, spec.minimum, spec.maximum, spec.item_kind, own,
+                       spec.regions)
 
 
 @lru_cache(maxsize=4096)
 def _candidates(kind: str, allowed: tuple[Any, ...] | None, minimum: float | None,
                 maximum: float | None, item_kind: str | None,
-                tests: tuple[Test, ...]) -> Candidates:
+                tests: tuple[Test, ...], with_regions: bool = False) -> Candidates:
     ops = {op for _fact, op, _operand in tests}
     if kind == "bool":
         return Candidates((True, False), True)
@@ -70,10 +71,10 @@ def _candidates(kind: str, allowed: tuple[Any, ...] | None, minimum: float | Non
     if kind in ("int", "number", "date"):
         return Candidates(_ordered(kind, minimum, maximum, tests), "matches" not in ops)
     if kind == "string":
-        literals = _literals(tests)
-        return Candidates((*sorted(literals, key=repr), OTHER), "matches" not in ops)
+        values = _representatives(sorted(_literals(tests), key=repr), tests, with_regions, True)
+        return Candidates(tuple(values), "matches" not in ops)
     if kind == "list":
-        return _lists(allowed, item_kind, tests)
+        return _lists(allowed, item_kind, tests, with_regions)
     return Candidates(([],), False)  # lists of objects: only "none at all" is tried
 
 
@@ -117,26 +118,55 @@ def _ordered(kind: str, minimum: float | None, maximum: float | None,
     return tuple(int(v) if kind == "int" else v for v in kept)
 
 
-def _lists(allowed: tuple[Any, ...] | None, item_kind: str | None,
-           tests: tuple[Test, ...]) -> Candidates:
-    """Lists built from one representative per class of items the tests tell apart."""
-    groups: list[frozenset[Any]] = []
+def _member(value: Any, operand: Any) -> Any:
+    """How a set test sees ``value``: a member always, for some periods only (a dated set:
+    the answer depends on the review date), or not at all."""
+    if value in getattr(operand, "always", ()):
+        return True
+    for member, periods in getattr(operand, "dated", ()):
+        if member == value:
+            return periods
+    return value in operand if not hasattr(operand, "always") else False
+
+
+def _signature(value: Any, tests: tuple[Test, ...]) -> tuple[Any, ...]:
+    """Everything the tests can tell about one value (or one item of a list)."""
+    seen: list[Any] = []
     for _fact, op, operand in tests:
         if op in SET_OPERATORS:
-            groups.append(frozenset(operand))
-        elif op == "contains":
-            groups.append(frozenset([operand]))
-    universe = list(allowed) if allowed else sorted(_literals(tests), key=repr)
-    classes: dict[tuple[bool, ...], Any] = {}
+            seen.append(_member(value, operand))
+        elif op in ("eq", "ne", "contains"):
+            seen.append(value == operand)
+    return tuple(seen)
+
+
+def _representatives(universe: Iterable[Any], tests: tuple[Test, ...], with_regions: bool,
+                     other: bool) -> list[Any]:
+    """One value per class of values (or list items) the tests treat alike; every region a
+    list may name (``EU``) is a class of its own, and so is "anything the rules never name"
+    when the values are free text."""
+    classes: dict[tuple[Any, ...], Any] = {}
     for value in universe:
-        classes.setdefault(tuple(value in group for group in groups), value)
-    if not allowed:
-        classes.setdefault(tuple(False for _ in groups), OTHER if item_kind in (None, "string")
-                           else None)
-    representatives = [v for v in classes.values() if v is not None]
+        classes.setdefault(_signature(value, tests), value)
+    found = list(classes.values())
+    if with_regions:
+        from secreview.valuesets import regions
+
+        found += [code for code in sorted(regions()) if code not in found]
+    if other and _signature(OTHER, tests) not in classes:
+        found.append(OTHER)
+    return found
+
+
+def _lists(allowed: tuple[Any, ...] | None, item_kind: str | None, tests: tuple[Test, ...],
+           with_regions: bool) -> Candidates:
+    """Lists built from one representative per class of items the tests tell apart."""
+    universe = list(allowed) if allowed else sorted(_literals(tests), key=repr)
+    free = not allowed and item_kind in (None, "string")
+    representatives = _representatives(universe, tests, with_regions, free)
     if len(representatives) <= MAX_LIST_CLASSES:
         subsets = [list(c) for size in range(len(representatives) + 1)
                    for c in combinations(representatives, size)]
         return Candidates(tuple(subsets), True)
     singles = [[v] for v in representatives]
-    return Candidates(((), *singles, list(representatives)), False)
+    return Candidates(([], *singles, list(representatives)), False)

@@ -147,19 +147,18 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
-    decision = with_verification(
-        decide(findings, profile.decision, matrix),
-        vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
-        profile)
+    decision = decide(findings, profile.decision, matrix)
     deciding: list[str] = []
     if decision.outcome == "incomplete":
-        situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
-        search = deciding_facts(situation)
+        # Hypothetical answers run the rules again: their regular expressions get a budget too.
+        with match_budget():
+            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
+            search = deciding_facts(situation)
+            ceiling_policy = profile.decision.classification_ceiling
+            found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
         deciding = search.facts
         decision = decision.model_copy(update={"deciding_facts": search.facts,
                                                "deciding_facts_suffice": search.suffice})
-        ceiling_policy = profile.decision.classification_ceiling
-        found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
         if found is not None and ceiling_policy is not None:
             decision = with_ceiling(decision, found, ceiling_policy, situation, findings)
     interval = profile.review_interval_months
@@ -192,12 +191,15 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                     for lv in matrix.levels],
             grid=[list(row) for row in matrix.grid],
         ),
-        decision=decision,
+        decision=with_verification(
+            decision,
+            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+            profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),
         findings=findings,
-        questions=rank_questions(findings, catalog, profile, deciding),
+        questions=rank_questions(findings, catalog, profile, deciding, facts),
         warnings=warnings,
         description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from secreview.i18n import Lang, Text, format_fact, label
+from secreview.i18n import Lang, Text, format_fact, has_label, label
 from secreview.profile import DecisionClause, DecisionPolicy, FindingFilter, RiskMatrix
 from secreview.review import ApprovalCondition, Assumption, Decision, Finding, Reason, WorstCase
 
@@ -283,14 +283,17 @@ def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: 
 
 def _phrase(assumption: Assumption, lang: Lang) -> str:
     """One assumption as a clause: "X is 3 or higher", "measure m is not in place (X)"."""
-    fact, assumed = assumption.fact, assumption.assumed
+    path, assumed = assumption.fact, assumption.assumed
+    # A fact is named by its path, which the questions show too; a derived one has no
+    # question, so it is named in words.
+    fact = label(f"fact.{path}", lang) if has_label(f"fact.{path}") else path
     if assumed is None:
         if assumption.effect == "mitigation":
             return label("worst.measure_missing", lang, fact=fact, ref=assumption.ref or "")
         return label("worst.against", lang, fact=fact)
-    value = format_fact(fact, assumed, lang)
+    value = format_fact(path, assumed, lang)
     if assumption.comparison == "in":
-        value = label("worst.or", lang).join(format_fact(fact, v, lang) for v in assumed)
+        value = label("worst.or", lang).join(format_fact(path, v, lang) for v in assumed)
     key = {"gte": "worst.at_least", "lte": "worst.at_most"}.get(assumption.comparison,
                                                                 "worst.is")
     return label(key, lang, fact=fact, value=value)

@@ -8,7 +8,8 @@ them), and the decision follows from per-clause match counts adjusted for those 
 
 The search is greedy. An entry is *open* while a reject or incomplete clause sees it differently
 as the facts stand and in the worst case; the review is decided once nothing open keeps it
-incomplete. Each round tries the unanswered facts of the open entries at each answer the rules can
+incomplete. Each round tries the unanswered facts of the open entries (the :data:`POOL` read by
+most of them; later rounds lazily, see :func:`deciding_facts`) at each answer the rules can
 tell apart (:mod:`secreview.engine.answers`) and takes the fact that settles most: one whose every
 answer decides, else the one leaving the fewest entries open on average over its answers (a
 routing question that closes a whole branch ranks high), then the one with more deciding
@@ -21,57 +22,33 @@ every combination of answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+import heapq
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from secreview.engine.answers import candidates
 from secreview.engine.decide import Choice, Entry, Policy, Signature, add, entry_of
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate_rule
+from secreview.engine.evaluate import Evaluation, RuleOutcome, complete_facts, evaluate_rule
 from secreview.engine.scoring import rule_bounds
 from secreview.engine.waive import waiver_refusal
-from secreview.facts import CLASSIFICATION_LEVELS
+from secreview.facts import CLASSIFICATION_DERIVED, CLASSIFICATION_LEVELS, REVIEW_DATE_FACT
 from secreview.profile import Profile, RiskMatrix
 from secreview.review import Finding
-from secreview.routing import contradicts, follow_from, routing
+from secreview.routing import contradicts, routing
 from secreview.rules.loader import Catalog
 from secreview.waivers import WaiverFile
 
+DPIA_STATUS = "personal_data.dpia.status"
+DPIA_DERIVED = ("derived.dpia_criteria_met", "derived.dpia_required")
 MAX_DECIDING = 10
 """At most this many deciding facts are listed: the first questions to ask, not all of them."""
-SHORTLIST = 20
+POOL = 40
+"""A round that ranks afresh tries at most this many facts: those read by the most open
+entries (on a large catalogue the number of open facts, not the search, would set the cost)."""
 """After the first round, only the facts that ranked this high are tried again."""
 DERIVED = "derived."
-DPIA_STATUS = "personal_data.dpia.status"
-"""A documented screening (not_required) settles open criteria: it feeds the derived facts too."""
-
-
-class Answered(Mapping[str, Any]):
-    """The review's facts with some answers laid over them, without copying the facts."""
-
-    __slots__ = ("_answers", "_base")
-
-    def __init__(self, base: Mapping[str, Any], answers: Mapping[str, Any]) -> None:
-        self._base = base
-        self._answers = answers
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self._answers:
-            return self._answers[key]
-        return self._base[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self._answers:
-            return self._answers[key]
-        return self._base.get(key, default)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._answers
-        yield from (k for k in self._base if k not in self._answers)
-
-    def __len__(self) -> int:
-        return len(self._base) + sum(1 for k in self._answers if k not in self._base)
 
 
 @dataclass(frozen=True)
@@ -81,7 +58,8 @@ class State:
 
     choice: Choice
     open: int  # entries still open (see module docstring)
-    answers: dict[str, Any]  # the answers given, with the derived facts they changed
+    answers: dict[str, Any]  # the hypothetical answers themselves
+    layered: dict[str, Any]  # every fact they change: answers, what follows, derived facts
     changed: dict[int, Entry | None]  # rule position → its entry under the answers
     actual: tuple[int, ...]
     worst: tuple[int, ...]
@@ -120,11 +98,19 @@ class Situation:
         rules = catalog.rules
         self.screening = tuple(i for i, r in enumerate(rules) if r.rule.dpia_criterion)
         self.screening_facts = {f for i in self.screening for f in rules[i].facts_used}
-        self.derived_readers = tuple(sorted({i for path, positions in
-                                             catalog.rules_by_fact.items()
-                                             if path.startswith(DERIVED) for i in positions}))
-        self.follow_facts = routing().involved | set(CLASSIFICATION_LEVELS)
-        self._memo: dict[tuple[Any, ...], Entry | None] = {}
+        screening_inputs = {*self.screening_facts, DPIA_STATUS}
+        self.completing = routing().reads | set(CLASSIFICATION_LEVELS)
+        """Facts whose answer can imply others or change a derived classification level."""
+        self.completed = {path for implication in routing().all_implications
+                          for path in implication.implies} | set(CLASSIFICATION_DERIVED)
+        """Facts that completing the answers can fill in."""
+        self.derived_inputs = screening_inputs - {p for p in screening_inputs
+                                                  if p.startswith(DERIVED)}
+        self.sources = {**dict.fromkeys(DPIA_DERIVED, tuple(sorted(self.derived_inputs))),
+                        **CLASSIFICATION_DERIVED}
+        """Derived fact → the facts to ask instead (a derived fact is never a question)."""
+        self._completions: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.answered = evaluation.answered if evaluation.answered is not None else self.facts
         if findings is not None:
             by_id = {f.rule_id: entry_of(f, matrix) for f in findings}
             self.entries: list[Entry | None] = [by_id.get(r.id) for r in rules]
@@ -134,7 +120,7 @@ class Situation:
             self.policy.signature(e) if e is not None else None for e in self.entries]
         self.actual, self.worst = self.policy.tally(e for e in self.entries if e is not None)
         open_ = sum(self.policy.distance(s) for s in self.signatures if s is not None)
-        self.base = State(self.policy.choose(self.actual, self.worst), open_, {}, {},
+        self.base = State(self.policy.choose(self.actual, self.worst), open_, {}, {}, {},
                           tuple(self.actual), tuple(self.worst))
 
     def entry(self, outcome: RuleOutcome, facts: Mapping[str, Any]) -> Entry | None:
@@ -159,76 +145,90 @@ class Situation:
                      compiled.rule.remedy, compiled.aspect)
 
     def _entry_at(self, position: int, facts: Mapping[str, Any]) -> Entry | None:
-        """The entry of the rule at ``position`` on these facts, memoised on the values of the
-        facts it reads: the search asks the same question of a rule round after round."""
-        compiled = self.catalog.rules[position]
-        key = _frozen((position, *[facts.get(path) for path in compiled.facts_used]))
-        if key is None:
-            return self.entry(evaluate_rule(compiled, facts), facts)
-        if key not in self._memo:
-            self._memo[key] = self.entry(evaluate_rule(compiled, facts), facts)
-        return self._memo[key]
+        return self.entry(evaluate_rule(self.catalog.rules[position], facts), facts)
 
     def answer(self, answers: Mapping[str, Any], start: State | None = None) -> State:
         """The decision if ``answers`` were given on top of ``start`` (the review as it is, by
-        default); only the rules the new answers touch are evaluated again."""
+        default). What follows from the answers is completed exactly as for a description with
+        them (routing implications from the answered facts, derived classification and DPIA
+        facts); only the rules reading a fact that changed are evaluated again."""
         start = start or self.base
         rules = self.catalog.rules
-        by_fact = self.catalog.rules_by_fact
-        layered: dict[str, Any] = {**start.answers, **answers}
-        updated = set(answers)
-        if not self.follow_facts.isdisjoint(answers):
-            # What a real answer would imply (routing) and change (derived classification).
-            follows = follow_from(Answered(self.facts, layered))
-            layered.update(follows)
-            updated.update(follows)
-        touched: set[int] = set()
-        for fact in updated:
-            touched.update(by_fact.get(fact, ()))
-        if not self.screening_facts.isdisjoint(updated) or DPIA_STATUS in updated:
-            facts = Answered(self.facts, layered)
+        given = {**start.answers, **answers}
+        layered = {**self._completion(given), **given}
+        facts = {**self.facts, **layered}  # a plain dict: rules read it thousands of times
+        if not self.derived_inputs.isdisjoint(layered):
             derived = derive_facts([evaluate_rule(rules[i], facts) for i in self.screening],
                                    facts)
-            if any(derived[k] != facts.get(k) for k in derived):
-                layered.update(derived)
-                touched.update(self.derived_readers)
-        facts = Answered(self.facts, layered)
+            facts.update(derived)
+            layered.update({k: v for k, v in derived.items() if v != self.facts.get(k)})
+        before = start.layered
+        changed = {k for k in (*layered, *before)
+                   if layered.get(k, self.facts.get(k)) != before.get(k, self.facts.get(k))}
+        by_fact = self.catalog.rules_by_fact
+        touched: set[int] = set()
+        for fact in changed:
+            touched.update(by_fact.get(fact, ()))
         actual, worst = list(start.actual), list(start.worst)
         open_ = start.open
-        changed = dict(start.changed)
+        changed_entries = dict(start.changed)
         for position in touched:
-            before = changed.get(position, self.entries[position])
+            previous = changed_entries.get(position, self.entries[position])
             entry = self._entry_at(position, facts)
-            if entry == before:
+            if entry == previous:
                 continue
-            changed[position] = entry
-            if before is not None:
-                old = self.policy.signature(before)
+            changed_entries[position] = entry
+            if previous is not None:
+                old = self.policy.signature(previous)
                 add(actual, worst, old, -1)
                 open_ -= self.policy.distance(old)
             if entry is not None:
                 new = self.policy.signature(entry)
                 add(actual, worst, new, 1)
                 open_ += self.policy.distance(new)
-        return State(self.policy.choose(actual, worst), open_, layered, changed, tuple(actual),
-                     tuple(worst))
+        return State(self.policy.choose(actual, worst), open_, given, layered, changed_entries,
+                     tuple(actual), tuple(worst))
+
+    def _completion(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """What completing the description with ``given`` fills in differently from the review
+        as it is. Only answers an implication reads (or a classification level) can change it,
+        so it is computed from the facts as answered once per set of such answers."""
+        relevant = tuple(sorted(((k, v) for k, v in given.items() if k in self.completing),
+                                key=lambda item: item[0]))
+        if not relevant:
+            return {}
+        key = _frozen(relevant)
+        found = self._completions.get(key) if key is not None else None
+        if found is None:
+            facts = {**self.answered, **given}
+            complete_facts(facts)
+            found = {k: facts.get(k) for k in self.completed
+                     if facts.get(k) != self.facts.get(k) and k not in given}
+            if key is not None:
+                self._completions[key] = found
+        return found
 
     def open_facts(self, state: State) -> list[str]:
         """Unanswered facts of the entries still open: the only answers that can settle them
-        (a derived fact is asked through the screening facts behind it)."""
+        (a derived fact is asked through the facts behind it; the review date is the review's
+        own, never a question). Those read by the most open entries come first."""
         rules = self.catalog.rules
-        facts = Answered(self.facts, state.answers)
-        found: set[str] = set()
+        facts = {**self.facts, **state.layered}
+        found: dict[str, int] = {}
         for position, entry in enumerate(self.entries):
             entry = state.changed.get(position, entry)
             if entry is None or not self.policy.distance(self.policy.signature(entry)):
                 continue
             for path in rules[position].facts_used:
                 if facts.get(path) is None:
-                    found.add(path)
-        if any(path.startswith(DERIVED) for path in found):
-            found.update(path for path in self.screening_facts if facts.get(path) is None)
-        return sorted(path for path in found if not path.startswith(DERIVED))
+                    found[path] = found.get(path, 0) + 1
+        for path in [p for p in found if p.startswith(DERIVED)]:
+            for source in self.sources.get(path, ()):
+                if facts.get(source) is None:
+                    found[source] = found.get(source, 0) + found[path]
+        return sorted((path for path in found
+                       if not path.startswith(DERIVED) and path != REVIEW_DATE_FACT),
+                      key=lambda path: (-found[path], path))
 
 
 def _frozen(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -262,27 +262,58 @@ class _Ranked:
 
 
 def deciding_facts(situation: Situation, limit: int = MAX_DECIDING) -> DecidingFacts:
-    """The unanswered facts that settle an undecided review, most decisive first (greedy)."""
+    """The unanswered facts that settle an undecided review, most decisive first (greedy).
+
+    After a first round that ranks the :data:`POOL`, rounds are lazy: a fact is ranked again
+    only while its rank from an earlier round could still beat the best one ranked this round,
+    as each answer mostly leaves less for the others to settle."""
     state = situation.base
     if state.decided:
         return DecidingFacts([], True, {})
     answers: dict[str, Any] = {}
-    shortlist: list[str] = []
+    queue: list[tuple[tuple[bool, float, int, int], str, int]] = []
+    fresh: dict[str, _Ranked] = {}
+    round_ = 0
     while not state.decided and len(answers) < limit:
+        round_ += 1
         pool = situation.open_facts(state)
-        listed = [fact for fact in shortlist if fact in pool]
-        ranked = _ranked(situation, listed or pool, state)
-        if listed and not ranked:
-            ranked = _ranked(situation, pool, state)
-            listed = []
-        if not ranked:
-            break
-        if not listed:
-            shortlist = [fact for _rank, fact in ranked[:SHORTLIST]]
-        best, fact = ranked[0]
+        if not queue:
+            ranked = _ranked(situation, pool[:POOL], state)
+            queue = [(rank.key, fact, round_) for rank, fact in ranked]
+            fresh = {fact: rank for rank, fact in ranked}
+            heapq.heapify(queue)
+        chosen = _lazy_best(situation, queue, fresh, set(pool), state, round_)
+        if chosen is None:
+            queue = []
+            ranked = _ranked(situation, pool[:POOL], state)
+            if not ranked:
+                break
+            best, fact = ranked[0]
+            queue = [(rank.key, other, round_) for rank, other in ranked[1:]]
+            heapq.heapify(queue)
+        else:
+            best, fact = chosen
         answers[fact] = best.value
         state = best.state
     return DecidingFacts(list(answers), state.decided, answers)
+
+
+def _lazy_best(situation: Situation, queue: list[tuple[tuple[bool, float, int, int], str, int]],
+               fresh: dict[str, _Ranked], pool: set[str], state: State,
+               round_: int) -> tuple[_Ranked, str] | None:
+    """The best fact of the queue for this round, ranking again only what could win."""
+    while queue:
+        _key, fact, ranked_in = heapq.heappop(queue)
+        if fact not in pool:
+            continue
+        if ranked_in == round_:
+            return fresh[fact], fact
+        rank = _rank(situation, fact, state)
+        if rank is None:
+            continue
+        fresh[fact] = rank
+        heapq.heappush(queue, (rank.key, fact, round_))
+    return None
 
 
 def _ranked(situation: Situation, facts: list[str], state: State) -> list[tuple[_Ranked, str]]:
@@ -296,7 +327,7 @@ def _rank(situation: Situation, fact: str, now: State) -> _Ranked | None:
     answers that decide, then the fewest left open by its least helpful answer. None when no
     answer to it changes anything."""
     results: list[tuple[tuple[bool, int], Any, State]] = []
-    given = Answered(situation.facts, now.answers)
+    given = {**situation.answered, **now.answers}
     for value in candidates(situation.catalog, fact).values:
         if contradicts(given, fact, value):
             continue  # not an answer a person could give: the description would be refused

@@ -6,45 +6,55 @@ the answers that settle the decision. The rest rank by the risk they may hide.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from secreview.addressees import fact_addressee
 from secreview.engine.scoring import max_level
+from secreview.facts import CLASSIFICATION_DERIVED
 from secreview.profile import Profile
 from secreview.questions import question_for
 from secreview.review import Finding, Question
 from secreview.rules.loader import Catalog
 
 
-def _asked(findings: list[Finding]) -> dict[str, dict[str, Finding]]:
+def _asked(findings: list[Finding], facts: Mapping[str, Any]) -> dict[str, dict[str, Finding]]:
     """Fact → the open findings (by rule id) it leaves unverified or assumed.
 
-    Derived facts (``derived.dpia_required``) are not asked: the screening facts behind them
-    are, on behalf of the rules that depend on the derived fact.
+    Derived facts are not asked: the facts behind them are, on behalf of the rules that depend
+    on the derived fact (the screening facts for ``derived.dpia_required``, the classification
+    levels for ``derived.protection_level``).
     """
     screening_unknown = sorted({fact for f in findings if f.screening and f.status == "unknown"
                                 for fact in f.open_questions})
+
+    def sources(fact: str) -> list[str]:
+        if fact in CLASSIFICATION_DERIVED:
+            return [p for p in CLASSIFICATION_DERIVED[fact] if facts.get(p) is None]
+        return screening_unknown
+
     # Keyed by rule id (insertion-ordered): a membership test on a list made this quadratic.
     asked: dict[str, dict[str, Finding]] = {}
     for finding in findings:
         if not finding.counts_as_risk:
             continue
-        facts = list(finding.open_questions) if finding.status == "unknown" else []
-        facts += [a.fact for a in finding.assumptions if a.fact not in facts]
-        for fact in facts:
-            for asked_fact in (screening_unknown if fact.startswith("derived.") else [fact]):
+        unknown = list(finding.open_questions) if finding.status == "unknown" else []
+        unknown += [a.fact for a in finding.assumptions if a.fact not in unknown]
+        for fact in unknown:
+            for asked_fact in (sources(fact) if fact.startswith("derived.") else [fact]):
                 asked.setdefault(asked_fact, {})[finding.rule_id] = finding
     return asked
 
 
 def rank_questions(findings: list[Finding], catalog: Catalog, profile: Profile,
-                   deciding: Sequence[str] = ()) -> list[Question]:
+                   deciding: Sequence[str] = (),
+                   facts: Mapping[str, Any] | None = None) -> list[Question]:
     """Unknown facts that decide a rule or a level: the deciding facts first, in their order;
     then by the highest inherent level among the rules a fact leaves unverified or assumed, by
     the summed level weights of those rules (two high risks hide more than one), by their
     number."""
     matrix = profile.matrix
-    asked = _asked(findings)
+    asked = _asked(findings, facts or {})
     open_by_rule = {f.rule_id: f for f in findings if f.counts_as_risk}
     for fact in deciding:
         if fact not in asked:

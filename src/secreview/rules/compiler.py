@@ -345,7 +345,7 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
             if resolved.is_dated:
                 ctx.used.add(REVIEW_DATE_FACT)
             if top_level:
-                ctx.tests.append((name, op.name, resolved.possible))
+                ctx.tests.append((name, op.name, resolved))
             return membership(op.name, name, resolved, _day(ctx))
         operand = resolved.always
     elif op.operand == "regex":
