@@ -14,12 +14,22 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import answers, cli_runs, comparison, deciding, machine, portfolio, rules_cost
+from benchmarks import (
+    answers,
+    cli_runs,
+    comparison,
+    deciding,
+    machine,
+    portfolio,
+    rules_cost,
+    scaling,
+)
 from benchmarks.inputs import Config, Portfolio, config_for, rule_source
 from benchmarks.results import Section, render_json, render_markdown, render_text
 from secreview.output import write_atomic
 
-SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "startup", "pdf")
+SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "scaling",
+            "startup", "pdf")
 
 
 def run(config: Config, only: Sequence[str] = SECTIONS,
@@ -35,6 +45,7 @@ def run(config: Config, only: Sequence[str] = SECTIONS,
         "answers": lambda: answers.run(config),
         "engines": lambda: comparison.compare(systems, config),
         "portfolio": lambda: portfolio.run(source, catalog, systems, config),
+        "scaling": lambda: scaling.run(systems, config),
         "startup": lambda: cli_runs.startup(source, catalog, config),
         "pdf": lambda: cli_runs.pdf_reports(source, catalog, config),
     }

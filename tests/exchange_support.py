@@ -10,11 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import openpyxl
+import yaml
 from hypothesis import strategies as st
 
+from secreview.addressees import addressee_of
 from secreview.countries import iso_codes
 from secreview.exchange.workbook import COLUMN
 from secreview.facts import FactSpec, core_facts, flatten
+from secreview.loading import parse_text
 from secreview.routing import contradictions
 from secreview.system import SystemDescription, plain_name
 from secreview.valuesets import regions as named_regions
@@ -143,6 +146,21 @@ def rows_of(workbook: bytes) -> dict[str, dict[str, Any]]:
         if fact:
             found[fact] = {name: sheet.cell(row=r, column=c) for name, c in COLUMN.items()}
     return found
+
+
+def without_vendor_answers(text: str) -> tuple[str, dict[str, Any]]:
+    """The description with every vendor answer taken out, and those answers (by fact)."""
+    data = yaml.safe_load(text)
+    system = SystemDescription.model_validate(parse_text(text, "system.yaml").data)
+    answers = {path: value for path, value in flatten(system).items()
+               if value is not None and addressee_of(path) == "vendor"}
+    for path in answers:
+        *parents, leaf = path.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        del node[leaf]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False), answers
 
 
 WHEN = dt.date(2026, 12, 3)

@@ -99,6 +99,7 @@ def _run_from_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(variable, raising=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_corpus_case_through_cli(name: str, tmp_path: Path) -> None:
     case = MANIFEST[name]
@@ -167,6 +168,7 @@ def test_very_long_scalar_is_refused_with_position(tmp_path: Path) -> None:
     assert f"found {DEFAULT_LIMITS.max_string + 1} characters" in result.output
 
 
+@pytest.mark.slow
 def test_many_values_without_aliases(tmp_path: Path) -> None:
     doc = tmp_path / "many.yaml"
     doc.write_text("system:\n  name: [" + ",".join(["1"] * (DEFAULT_LIMITS.max_values + 1)) + "]\n")
@@ -306,6 +308,7 @@ def test_debug_shows_the_traceback_for_a_bad_input() -> None:
     "system/deep_nesting.yaml", "system/control_char_raw.yaml", "system/tab_indent.yaml",
     "system/alias_bomb.yaml", "system/recursive_alias.yaml", "system/latin1.yaml",
 ])
+@pytest.mark.slow
 def test_same_errors_without_libyaml(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """PyYAML built without libyaml falls back to the pure-Python loader, with the same bounds."""
     monkeypatch.delattr(yaml, "CSafeLoader")

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "startup", "pdf")
+SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "scaling",
+            "startup", "pdf")
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from secreview import __version__
@@ -95,6 +96,7 @@ def test_schema_commands_emit_json_schema() -> None:
         assert json.loads(out)["type"] == "object"
 
 
+@pytest.mark.slow
 def test_real_process_round_trip(tmp_path: Path) -> None:
     """A real subprocess, as a user or a pipeline runs it."""
     target = tmp_path / "out.json"
@@ -122,6 +124,7 @@ def test_refuses_to_overwrite_a_ruleset_or_the_profile(tmp_path: Path) -> None:
     assert ruleset.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_binary_format_to_stdout() -> None:
     """A PDF asked for with --format and no -o goes to standard output as bytes."""
     done = subprocess.run(

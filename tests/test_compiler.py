@@ -193,6 +193,7 @@ assignments = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(conditions, assignments)
 def test_answering_unknowns_never_changes_a_known_result(condition: dict[str, Any],

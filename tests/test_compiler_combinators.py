@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
@@ -88,6 +89,7 @@ systems = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(conditions, systems)
 def test_compiled_combinators_equal_the_reference_kleene_functions(

@@ -15,14 +15,22 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exchange_support import FACTS, WHEN, consistent, fact_in, fill, rows_of, values
+from exchange_support import (
+    FACTS,
+    WHEN,
+    consistent,
+    fact_in,
+    fill,
+    rows_of,
+    values,
+    without_vendor_answers,
+)
 from secreview.addressees import addressee_of
 from secreview.api import Reviewer
 from secreview.cli import main
 from secreview.errors import InputError
 from secreview.exchange import export_workbook, import_answers
 from secreview.exchange.cells import answer_cell
-from secreview.facts import flatten
 from secreview.report import render
 from secreview.system import SystemDescription
 
@@ -43,21 +51,6 @@ def review(inputs):  # type: ignore[no-untyped-def]
     return REVIEWER.review(inputs)
 
 
-def _without_vendor_answers(text: str) -> tuple[str, dict[str, Any]]:
-    """The description with every vendor answer taken out, and those answers."""
-    data = yaml.safe_load(text)
-    system = SystemDescription.model_validate(load(text, "x.yaml").system_doc.data)
-    answers = {path: value for path, value in flatten(system).items()
-               if value is not None and addressee_of(path) == "vendor"}
-    for path in answers:
-        *parents, leaf = path.split(".")
-        node = data
-        for key in parents:
-            node = node[key]
-        del node[leaf]
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False), answers
-
-
 def _import(workbook: bytes, text: str, **options: Any):  # type: ignore[no-untyped-def]
     return import_answers(workbook, text, answers_name="q.xlsx", source="system.yaml",
                           today=WHEN, **options)
@@ -68,7 +61,7 @@ def _decision(text: str) -> str:
 
 
 def test_the_decision_follows_the_vendors_answers() -> None:
-    text, answers = _without_vendor_answers(HR)
+    text, answers = without_vendor_answers(HR)
     assert _decision(text) == "incomplete"
     workbook = export_workbook(text, source="system.yaml", exported_on=SENT)
     asked = [fact for fact in rows_of(workbook) if fact in answers]
@@ -228,7 +221,7 @@ def test_a_workbook_for_another_system_or_version_is_refused_unless_forced() -> 
 
 
 def test_csv_answers_import_too(tmp_path: Path) -> None:
-    text, answers = _without_vendor_answers(HR)
+    text, answers = without_vendor_answers(HR)
     file = tmp_path / "system.yaml"
     file.write_text(text, encoding="utf-8")
     runner = CliRunner()
@@ -321,6 +314,7 @@ def test_cli_round_trip_and_exit_codes(tmp_path: Path) -> None:
 VENDOR_FACTS = sorted(f for f in FACTS if addressee_of(f) == "vendor")
 
 
+@pytest.mark.slow
 @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.data())
 def test_import_of_an_untouched_export_returns_the_same_description(data: Any) -> None:

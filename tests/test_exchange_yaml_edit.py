@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,7 @@ JSONISH = st.recursive(
     max_leaves=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(JSONISH)
 def test_flow_text_reads_back_as_the_value(value: Any) -> None:
@@ -113,6 +115,7 @@ def test_flow_text_reads_back_as_the_value(value: Any) -> None:
         {"a": value, "b": {"c": value}}
 
 
+@pytest.mark.slow
 @settings(max_examples=30)
 @given(st.data())
 def test_any_answers_to_the_examples_are_written_in_place(data: Any) -> None:

@@ -57,6 +57,7 @@ def test_custom_tags_are_refused() -> None:
     assert "not allowed" in error_of("a: !!binary aGk=\n").problems[0].message
 
 
+@pytest.mark.slow
 def test_alias_bomb_is_bounded() -> None:
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
     for i in range(1, 9):

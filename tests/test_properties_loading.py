@@ -53,12 +53,14 @@ def test_arbitrary_text_gives_a_document_or_an_input_error(text: str, source: st
     _only_input_errors(text, source)
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(YAML_TOKENS), max_size=60).map("".join))
 def test_yaml_token_soup_gives_a_document_or_an_input_error(text: str) -> None:
     _only_input_errors(text, "soup.yaml")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MODELS))
 @settings(max_examples=60)
 @given(doc=documents(), as_json=st.booleans())
@@ -74,6 +76,7 @@ def test_random_documents_validate_or_give_input_errors(kind: str, doc: dict[str
             assert "Traceback" not in problem.format()
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(structures())
 def test_loading_keeps_values_as_written(data: Any) -> None:

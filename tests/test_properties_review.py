@@ -96,6 +96,7 @@ def _inputs(system: SystemDescription) -> Inputs:
     return _reviewer().load(system)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.filter_too_much])
 @given(systems(), st.sampled_from(["sv", "en"]))
@@ -107,6 +108,7 @@ def test_review_json_round_trips_exactly(system: SystemDescription, lang: str) -
     assert again.to_json() == text
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.filter_too_much])
 @given(systems())

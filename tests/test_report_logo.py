@@ -214,6 +214,7 @@ def svgs(draw: st.DrawFn, depth: int = 0) -> str:
                                f'xmlns:xlink="http://www.w3.org/1999/xlink">{body}</svg>')
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(svgs())
 def test_a_sanitised_logo_holds_only_allowed_names_and_sanitises_to_itself(svg: str) -> None:

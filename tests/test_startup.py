@@ -69,6 +69,18 @@ def test_rules_lint_does_not_import_jinja() -> None:
 
 
 @pytest.mark.slow
+def test_help_does_not_import_pydantic_or_yaml() -> None:
+    """``secreview --help`` stays near bare Python (docs/benchmarks.md): the CLI words its
+    messages with plain labels, and the models load only for a command that needs them."""
+    code = ("import sys\nfrom secreview.cli import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pydantic', 'yaml', 'secreview.api') if m in sys.modules))")
+    completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                               text=True, timeout=120, check=True)
+    assert completed.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
 def test_the_workspace_commands_import_their_stack_only_when_run() -> None:
     assert loaded_heavy_modules("db", "--help") == []
     assert loaded_heavy_modules("users", "add", "--help") == []

@@ -222,6 +222,7 @@ def test_explicit_rules_do_not_excuse_a_profile_reaching_outside(tmp_path: Path)
 SEGMENTS = st.sampled_from(["own", "..", ".", "sub", "/", "/etc", "own/..", "x"])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(SEGMENTS, min_size=1, max_size=4).map(lambda parts: "/".join(parts)))
 def test_a_ruleset_path_is_accepted_exactly_when_it_stays_in_the_profile_folder(entry: str

@@ -75,6 +75,7 @@ def test_duplicate_waiver_is_an_error(tmp_path: Path) -> None:
         load_waivers(file)
 
 
+@pytest.mark.slow
 @given(st.sets(st.sampled_from(["test.processor_agreement", "test.third_country", "test.exit",
                                 "test.subprocessor_outside"])))
 def test_a_waiver_never_removes_a_finding(rules: set[str]) -> None:

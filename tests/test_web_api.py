@@ -116,7 +116,9 @@ def test_the_openapi_document_is_served_and_checked_in(app: Any) -> None:
     served = TestClient(app).get("/api/openapi.json").json()
     assert set(served["paths"]) == {"/api/reviews", "/api/systems", "/api/systems/{system_id}",
                                     "/api/systems/{system_id}/versions",
-                                    "/api/systems/{system_id}/versions/{number}/report.pdf"}
+                                    "/api/systems/{system_id}/versions/{number}/report.pdf",
+                                    "/api/systems/{system_id}/workbook.xlsx",
+                                    "/api/systems/{system_id}/answers"}
     assert "SystemDescription" in served["components"]["schemas"]
     text = json.dumps(served, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     assert OPENAPI.read_text(encoding="utf-8") == text, (

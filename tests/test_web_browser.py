@@ -1,7 +1,8 @@
 """The workspace in a real browser: Debian's headless Chromium driven by Selenium through the
 system chromedriver (no browser is ever downloaded). Log in, create a system, answer routing
 questions and watch irrelevant ones disappear and the decision change, reload (nothing lost),
-save, sign off as the officer, and check the PDF's outcome with pdftotext.
+save, upload the vendor's filled-in workbook and read the import summary, sign off as the
+officer, and check the PDF's outcome with pdftotext.
 
 Set SECREVIEW_SCREENSHOTS=FOLDER to keep screenshots of the main pages (docs/images/ has them).
 """
@@ -135,6 +136,51 @@ def _import_examples(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def _get(driver: Any, url: str) -> bytes:
+    """``url`` fetched with the browser's session (what a download link gives)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    request = urllib.request.Request(url, headers={"Cookie": cookies})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        data: bytes = response.read()
+    return data
+
+
+def _vendor_answers(driver: Any, server: str, system_id: str, tmp_path: Path) -> None:
+    """Download the vendor's workbook, fill it in as the vendor would (one answer a formula),
+    upload it from the system page and read the summary: a new version, the formula refused
+    at its cell."""
+    from selenium.webdriver.common.by import By
+    from tests.exchange_support import FACTS, fill, rows_of
+
+    from secreview.exchange.cells import answer_cell
+
+    driver.get(f"{server}/systems/{system_id}")
+    before = int(driver.find_element(By.CSS_SELECTOR, "input[name=base]").get_attribute("value"))
+    workbook = _get(driver, f"{server}/systems/{system_id}/workbook.xlsx?for=vendor&all=1")
+    rows = rows_of(workbook)
+    wanted = {"hosting.deployment": "saas", "hosting.storage_countries": ["SE"],
+              "hosting.encryption_in_transit": True, "hosting.encryption_at_rest": True,
+              "hosting.customer_held_keys": False, "access.mfa_admins": True,
+              "vendor.third_country_law_access": False}  # corrects the project lead's answer
+    typed = {f: answer_cell(FACTS[f], v, "sv") for f, v in wanted.items() if f in rows}
+    formula = next(f for f in rows if f not in typed and FACTS[f].kind == "int")
+    assert len(typed) >= 3, sorted(rows)
+    path = tmp_path / "kunskapsnatet-svar.xlsx"
+    path.write_bytes(fill(workbook, typed, formulas={formula: "=24*2"},
+                          sources=dict.fromkeys(typed, "Avtalsutkast bilaga 3"),
+                          respondent={"name": "Maria Lind", "organisation": "Kunskapsnätet AB"}))
+    driver.find_element(By.ID, "workbook-file").send_keys(str(path))
+    driver.find_element(By.ID, "upload-answers").click()
+    _wait(driver, lambda d: "/imports/" in d.current_url)
+    assert driver.find_element(By.ID, "count-answered").text == str(len(typed) - 1)
+    assert driver.find_element(By.ID, "count-changed").text == "1"
+    assert driver.find_element(By.ID, "count-refused").text == "1"
+    assert f"version {before + 1}" in driver.find_element(By.ID, "import-version").text
+    row = rows[formula]["answer"].row
+    assert f"G{row}" in driver.find_element(By.ID, "import-problems").text
+    _shot(driver, "import")
+
+
 @pytest.mark.slow
 def test_a_project_lead_and_an_officer_in_the_browser(server: str, browser: Any,
                                                        tmp_path: Path) -> None:
@@ -199,22 +245,20 @@ def test_a_project_lead_and_an_officer_in_the_browser(server: str, browser: Any,
     driver.get(f"{server}/systems/{system_id}/questionnaire")
     assert driver.find_element(By.NAME, "f:vendor.name").get_attribute("value") == \
         "Kunskapsnätet AB"
+    _vendor_answers(driver, server, system_id, tmp_path)
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     _wait(driver, lambda d: "/login" in d.current_url)
 
     _login(driver, server, "officer")
     driver.get(f"{server}/systems/{system_id}")
+    live = driver.find_element(By.ID, "latest-outcome").text  # after the vendor's answers
     driver.find_element(By.ID, "statement").send_keys("Granskad mot avtalsutkastet.")
     driver.find_element(By.ID, "sign").click()
     _wait(driver, lambda d: d.find_elements(By.ID, "signed-note"))
     assert "Officer" in driver.find_element(By.ID, "signed-note").text
     _shot(driver, "system")
 
-    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
-    pdf_url = driver.find_element(By.ID, "pdf-link").get_attribute("href")
-    request = urllib.request.Request(pdf_url, headers={"Cookie": cookies})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        pdf = response.read()
+    pdf = _get(driver, driver.find_element(By.ID, "pdf-link").get_attribute("href"))
     target = tmp_path / "report.pdf"
     target.write_bytes(pdf)
     text = subprocess.run(["pdftotext", "-l", "1", str(target), "-"], capture_output=True,

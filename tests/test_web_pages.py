@@ -183,3 +183,23 @@ def test_sign_off_decision_and_pdf(app: Any) -> None:
     text = "".join(page.extract_text() for page in PdfReader(
         __import__("io").BytesIO(pdf.content)).pages[:2])
     assert "Underlaget är ofullständigt" in text
+
+
+def test_an_uploaded_description_is_the_next_version_with_its_file_name(app: Any) -> None:
+    browser = Browser(app)
+    browser.login("lead")
+    system_id = browser.create_system()
+    browser.get(f"/systems/{system_id}")
+    text = (ROOT / "examples" / "school-platform.yaml").read_bytes()
+    saved = browser.client.post(f"/systems/{system_id}/upload",
+                                data={"csrf_token": browser.csrf, "base": "1"},
+                                files={"file": ("skolplattform.yaml", text)},
+                                follow_redirects=False)
+    assert saved.status_code == 303
+    assert browser.get(f"/systems/{system_id}/versions/2/description").content == text
+    assert 'formulär <small class="muted">skolplattform.yaml</small>' in \
+        browser.get(f"/systems/{system_id}").text
+    stale = browser.client.post(f"/systems/{system_id}/upload",
+                                data={"csrf_token": browser.csrf, "base": "1"},
+                                files={"file": ("skolplattform.yaml", text)})
+    assert stale.status_code == 409

@@ -203,6 +203,10 @@ def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang,
 
 
 def fill_text(text: Text, facts: Mapping[str, object], labels: Labels | None = None) -> Text:
+    """``text`` with its ``{fact.path}`` placeholders filled in both languages (the same object
+    when it has none: most rule texts, filled for every rule of every review)."""
+    if "{" not in text.sv and "{" not in text.en:
+        return text
     return Text(sv=fill_placeholders(text.sv, facts, "sv", labels),
                 en=fill_placeholders(text.en, facts, "en", labels))
 

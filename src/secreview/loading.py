@@ -21,7 +21,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -216,13 +216,36 @@ class _BoundedLoader(yaml.SafeLoader):
 _core_schema_numbers(_BoundedLoader)
 
 
+class LazyPositions(Mapping[PathKey, tuple[int, int]]):
+    """Positions worked out on first use: for JSON they take a second (YAML) reading of the text,
+    which cost more than the review itself, and only an error message ever needs them."""
+
+    def __init__(self, compute: Callable[[], dict[PathKey, tuple[int, int]]]) -> None:
+        self._compute: Callable[[], dict[PathKey, tuple[int, int]]] | None = compute
+        self._found: dict[PathKey, tuple[int, int]] = {}
+
+    def _positions(self) -> dict[PathKey, tuple[int, int]]:
+        if self._compute is not None:
+            self._found, self._compute = self._compute(), None
+        return self._found
+
+    def __getitem__(self, key: PathKey) -> tuple[int, int]:
+        return self._positions()[key]
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._positions())
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+
 @dataclass
 class Document:
     """Parsed data plus where each value stood in the source."""
 
     data: Any
     source: str
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    positions: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict)
     sha256: str = ""
 
     def where(self, path: PathKey) -> dict[str, Any]:
@@ -554,7 +577,10 @@ def parse_json_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS, *,
         _check_json_shape(data, source, limits)
     except InputError as exc:
         raise _located(exc, text, source, limits) from None
-    positions = _json_positions(text, source, limits) if locate else {(): (1, 1)}
+    # Positions only when asked for, and then only when first used: an error message needs
+    # them, a valid document never does.
+    positions: Mapping[PathKey, tuple[int, int]] = (
+        LazyPositions(lambda: _json_positions(text, source, limits)) if locate else {(): (1, 1)})
     return Document(data=data, source=source, positions=positions)
 
 

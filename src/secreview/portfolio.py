@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
-import json
 import os
 import signal
 import sys
@@ -202,11 +201,23 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _init_worker(profile: str | None, rules: Sequence[str], parent: int | None = None) -> None:
-    from secreview.api import Reviewer
-
+    """Load once per worker; a forked worker already has the parent's Reviewer."""
     if parent is not None:
         _die_with_parent(parent)
-    _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
+    if "reviewer" not in _STATE:
+        from secreview.api import Reviewer
+
+        _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
+        _freeze()
+
+
+def _freeze() -> None:
+    """Move everything loaded so far (rules, closures, models) out of the garbage collector's
+    sight: it is kept to the end, and every collection during the reviews would walk it again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _review_one(job: _Job, today: dt.date) -> RegisterEntry | list[Problem]:
@@ -256,14 +267,17 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     rule_paths = [str(r) for r in rules]
     workers = min(jobs or os.cpu_count() or 1, max(len(found), 1))
     results: list[RegisterEntry | list[Problem]]
+    _STATE["reviewer"] = reviewer  # inherited by forked workers: no second load
+    _freeze()
     if workers == 1:
-        _STATE["reviewer"] = reviewer
         results = [_review_one(job, day) for job in found]
     else:
+        # A few chunks per worker: one round trip per file cost more than some reviews.
+        chunk = max(1, len(found) // (workers * 8))
         pool = ProcessPoolExecutor(workers, initializer=_init_worker,
                                    initargs=(profile, rule_paths, os.getpid()))
         try:
-            results = list(pool.map(_review_one, found, [day] * len(found)))
+            results = list(pool.map(_review_one, found, [day] * len(found), chunksize=chunk))
         except BaseException:
             # Interrupted (Ctrl-C, SIGTERM): drop the jobs not started rather than wait for all
             # of them; the workers end with this process.
@@ -340,7 +354,9 @@ def render_csv(register: Register, lang: Lang) -> str:
 
 
 def render_json(register: Register) -> str:
-    return json.dumps(register.as_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    from secreview.documents import dump
+
+    return dump("register", register.as_dict(), sort_keys=True)
 
 
 def render_html(register: Register, lang: Lang) -> str:

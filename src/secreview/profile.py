@@ -6,13 +6,12 @@ All of it is data, so an organisation sets its own risk appetite without touchin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     model_validator,
@@ -24,6 +23,7 @@ from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import Document, PathKey, load_document, real_path
 from secreview.rules.model import VERSION_PATTERN, FactPath, Identifier, RuleId
+from secreview.strict import InputModel
 from secreview.system import plain_name
 from secreview.validation import described
 from secreview.vocabulary import (
@@ -40,10 +40,8 @@ Colour = Annotated[str, StringConstraints(pattern=described(
     r"^#[0-9a-fA-F]{6}$", "a colour is written #rrggbb, e.g. #c62828"))]
 
 
-class _Strict(BaseModel):
-    """Strict types, as in a system description: ``true`` is not 1 and "24" is not 24."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+class _Strict(InputModel):
+    """Every part of a profile: the input policy of :mod:`secreview.strict`."""
 
 
 class AxisStep(_Strict):
@@ -118,8 +116,15 @@ class RiskMatrix(_Strict):
                 raise ValueError(f"rule_scale.{axis} must not decrease")
         return self
 
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        """Each level's position from the lowest (0). Every finding's level is ranked several
+        times per review, so this is worked out once (pydantic keeps it out of ``==``)."""
+        return {level.id: i for i, level in enumerate(self.levels)}
+
     def rank(self, level_id: str) -> int:
-        return next(i for i, level in enumerate(self.levels) if level.id == level_id)
+        """Position of a level from the lowest (0); a KeyError for an id the matrix lacks."""
+        return self.ranks[level_id]
 
     def level(self, level_id: str) -> RiskLevel:
         return self.levels[self.rank(level_id)]

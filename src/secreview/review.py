@@ -385,6 +385,8 @@ class Review(_Model):
 
 
 def review_json_schema() -> dict[str, Any]:
-    schema = Review.model_json_schema()
+    from secreview.review_fields import describe
+
+    schema = describe(Review.model_json_schema())
     schema["title"] = f"secreview review (schema {SCHEMA_VERSION})"
     return schema

@@ -236,7 +236,9 @@ def render_markdown(d: ReviewDiff, lang: Lang) -> str:
 
 def render_json(d: ReviewDiff, lang: Lang) -> str:
     del lang
-    return json.dumps(d.as_dict(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    from secreview.documents import dump
+
+    return dump("review-diff", d.as_dict(), sort_keys=True)
 
 
 RENDERERS = {"text": render_text, "md": render_markdown, "json": render_json}

@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = ("system", "ruleset", "profile", "waivers", "review", "mapping", "coverage")
+SCHEMAS = ("system", "ruleset", "profile", "waivers", "review", "mapping", "coverage", "lint",
+           "rules-test", "rules-diff", "review-diff", "register")
+"""Documents secreview reads (system, ruleset, profile, waivers, mapping) and writes (the rest)."""
 
 
 def schema_for(kind: str) -> dict[str, Any]:
@@ -39,6 +41,9 @@ def schema_for(kind: str) -> dict[str, Any]:
     if kind == "coverage":
         from secreview.catalogues.coverage import coverage_json_schema
         return coverage_json_schema()
+    if kind in SCHEMAS:
+        from secreview.documents import document_json_schema
+        return document_json_schema(kind)
     raise ValueError(f"unknown schema kind {kind!r}; expected one of {', '.join(SCHEMAS)}")
 
 

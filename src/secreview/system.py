@@ -16,13 +16,13 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     WithJsonSchema,
 )
 
 from secreview.countries import check_country, check_country_or_region
+from secreview.strict import INPUT_POLICY
 from secreview.vocabulary import Addressee
 
 
@@ -137,7 +137,7 @@ SecurityEvent = Literal[
 class Section(BaseModel):
     """Base for every part of the description: strict types, no unknown keys, all optional."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = INPUT_POLICY
 
 
 ExtensionValue = bool | int | float | str | dt.date | list[str] | None
@@ -632,7 +632,7 @@ class SystemDescription(Section):
         "import'); answers without an entry were written by the author of the description",
     )
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = INPUT_POLICY
 
 
 def system_json_schema() -> dict[str, Any]:

@@ -12,8 +12,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     model_validator,
@@ -22,6 +20,7 @@ from pydantic import (
 from secreview.errors import InputError, Problem
 from secreview.loading import load_document
 from secreview.rules.model import RuleId
+from secreview.strict import InputModel
 from secreview.system import Date, plain_name
 from secreview.validation import validate
 
@@ -29,8 +28,8 @@ Name = Annotated[str, StringConstraints(min_length=2, max_length=200),
                  AfterValidator(plain_name)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+class _Strict(InputModel):
+    """Every part of a waiver file: the input policy of :mod:`secreview.strict`."""
 
 
 class Person(_Strict):
@@ -58,8 +57,6 @@ class Waiver(_Strict):
 class WaiverFile(_Strict):
     schema_: str | None = Field(None, alias="$schema")
     waivers: list[Waiver]
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
 
 def waivers_json_schema() -> dict[str, Any]:

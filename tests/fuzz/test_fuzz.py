@@ -26,6 +26,7 @@ def test_fuzz_bytes(raw: bytes) -> None:
     targets.load(raw, "fuzz.json")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 @FUZZ
 @given(data=st.data(), as_json=st.booleans())

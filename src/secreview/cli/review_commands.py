@@ -31,6 +31,14 @@ def _rules_option(function: F) -> F:
     )(function)
 
 
+def _freeze_loaded() -> None:
+    """The loaded rules live until the process ends: keep the garbage collector from walking
+    them again at every collection during the review (benchmarks/scaling.py)."""
+    import gc
+
+    gc.freeze()
+
+
 @click.command()
 @click.argument("system", type=existing_file)
 @_rules_option
@@ -65,6 +73,7 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
 
     chosen = format_for(output, fmt)
     reviewer = Reviewer(profile, rules, waivers, lang)
+    _freeze_loaded()
     result = reviewer.review(system, review_date.date() if review_date else None)
     protected = [system, *reviewer.input_files(), *rules, *mappings]
     if catalogue is not None:

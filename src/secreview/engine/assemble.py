@@ -19,7 +19,7 @@ from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.items import quoted_facts, unknown_item_facts
 from secreview.engine.questions import rank_questions
-from secreview.engine.scoring import MatrixCell, Scored, score
+from secreview.engine.scoring import MatrixCell, Scored, Step, score
 from secreview.engine.summarise import aspect_summaries, overall_summary
 from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
@@ -45,17 +45,52 @@ from secreview.review import (
 from secreview.rules.loader import Catalog
 from secreview.rules.regex_safety import match_budget
 from secreview.system import Provenance
-from secreview.vocabulary import FINDING_STATUSES
+from secreview.vocabulary import FINDING_STATUSES, OPEN_STATUSES
 
 
-def _evidence(outcome: RuleOutcome, provenance: Mapping[str, Provenance]) -> list[Evidence]:
-    return [Evidence(fact=path, value=json_value(value), known=value is not None,
-                     provenance=provenance.get(path))
-            for path, value in outcome.evidence]
+class _Parts:
+    """The frozen parts that repeat across one review's findings (a matrix cell, a step such as
+    "the rule's defaults: 3, 2"), each built once: they were half of the pydantic objects a
+    review built, and being immutable they can be shared."""
 
+    def __init__(self, provenance: Mapping[str, Provenance]) -> None:
+        self._provenance = provenance
+        self._points: dict[tuple[int, int, str, str], RiskPoint] = {}
+        self._steps: dict[tuple[Any, ...], ExplanationStep] = {}
+        self._evidence: dict[str, Evidence] = {}
 
-def _point(point: MatrixCell | None) -> RiskPoint | None:
-    return RiskPoint(**point.__dict__) if point is not None else None
+    def evidence(self, outcome: RuleOutcome) -> list[Evidence]:
+        """The facts a rule looked at. A fact has one value per review, and many rules read
+        the same facts (``personal_data.processed``), so each fact's evidence is built once."""
+        shared = self._evidence
+        found = []
+        for path, value in outcome.evidence:
+            item = shared.get(path)
+            if item is None:
+                item = shared[path] = Evidence(fact=path, value=json_value(value),
+                                               known=value is not None,
+                                               provenance=self._provenance.get(path))
+            found.append(item)
+        return found
+
+    def point(self, cell: MatrixCell) -> RiskPoint:
+        key = (cell.likelihood, cell.consequence, cell.level, cell.basis)
+        found = self._points.get(key)
+        if found is None:
+            found = self._points[key] = RiskPoint(likelihood=cell.likelihood,
+                                                  consequence=cell.consequence, level=cell.level,
+                                                  basis=cell.basis)
+        return found
+
+    def step(self, step: Step) -> ExplanationStep:
+        key = (step.kind, step.axis, step.before, step.after, step.ref, step.value, step.reason)
+        try:
+            found = self._steps.get(key)
+        except TypeError:  # a list value: not hashable, not shared
+            return ExplanationStep(**step.__dict__)
+        if found is None:
+            found = self._steps[key] = ExplanationStep(**step.__dict__)
+        return found
 
 
 def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
@@ -74,8 +109,12 @@ def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
 
 
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
-             provenance: Mapping[str, Provenance], labels: Labels) -> Finding:
+             parts: _Parts, labels: Labels) -> Finding:
+    """One rule's finding. Evidence and the explanation trail are kept for open findings and
+    unknowns only: a pass or a rule that does not apply explains nothing to a reader, and
+    building them for every rule was a third of a portfolio review's time."""
     rule = outcome.rule.rule
+    is_open = outcome.status in OPEN_STATUSES
     by_id = {m.mitigation.id: m.mitigation for m in outcome.rule.mitigations}
     quoted = quoted_facts(outcome.rule, outcome.status, facts)
     return Finding(
@@ -88,14 +127,14 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         message=_message(outcome, quoted, labels),
         remediation=fill_text(rule.remediation, quoted, labels),
         references=list(rule.references),
-        evidence=_evidence(outcome, provenance),
-        inherent=_point(scored.inherent) if scored else None,
-        residual=_point(scored.residual) if scored else None,
-        confirmed=_point(scored.confirmed) if scored else None,
+        evidence=parts.evidence(outcome) if is_open else [],
+        inherent=parts.point(scored.inherent) if scored else None,
+        residual=parts.point(scored.residual) if scored else None,
+        confirmed=parts.point(scored.confirmed) if scored and scored.confirmed else None,
         assumptions=[Assumption(fact=a.fact, assumed=json_value(a.assumed), effect=a.effect,
                                 ref=a.ref, comparison=a.comparison)
                      for a in scored.assumptions] if scored else [],
-        explanation=[ExplanationStep(**step.__dict__) for step in scored.steps] if scored else [],
+        explanation=[parts.step(step) for step in scored.steps] if scored and is_open else [],
         mitigations=[
             AppliedMitigation(id=m, title=by_id[m].title, lowers=by_id[m].lowers,
                               steps=by_id[m].steps)
@@ -139,8 +178,9 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
     labels = catalog.value_labels()
+    parts = _Parts(system.provenance)
     with match_budget():  # naming the items that fail evaluates their 'where' once more
-        findings = [_finding(o, scored.get(o.rule.id), facts, system.provenance, labels)
+        findings = [_finding(o, scored.get(o.rule.id), facts, parts, labels)
                     for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))

@@ -36,7 +36,14 @@ from secreview.review import Review
 from secreview.system import SystemDescription
 from secreview.vocabulary import ADDRESSEES, Addressee
 
-__all__ = ["ImportResult", "ImportSummary", "export_workbook", "import_answers", "workbook_for"]
+__all__ = ["FORCIBLE", "OTHER_QUESTIONNAIRE", "OTHER_SYSTEM", "ImportResult", "ImportSummary",
+           "export_workbook", "import_answers", "workbook_for"]
+
+OTHER_SYSTEM = "exchange.other_system"
+OTHER_QUESTIONNAIRE = "exchange.other_questionnaire"
+FORCIBLE = (OTHER_SYSTEM, OTHER_QUESTIONNAIRE)
+"""The codes of the problems that ``force`` overrides: a program (the workspace) can tell a
+workbook made for another system or questionnaire version from one it cannot read at all."""
 
 
 def workbook_for(review: Review, inputs: Inputs, addressee: str = VENDOR,
@@ -128,7 +135,7 @@ def _identity(received: Received, inputs: Inputs, force: bool, notes: list[Text]
     problems = []
     if made_for != name:
         problems.append(Problem("workbook was made for another system", file=received.source,
-                                expected=repr(name), found=repr(made_for),
+                                expected=repr(name), found=repr(made_for), code=OTHER_SYSTEM,
                                 suggestion="import it into that system's description, or pass "
                                 "--force if the system has been renamed"))
     version = fingerprint(received.exported, inputs.catalog.facts)
@@ -136,7 +143,7 @@ def _identity(received: Received, inputs: Inputs, force: bool, notes: list[Text]
         problems.append(Problem(
             "workbook was made for another questionnaire version: some of its questions now "
             "accept other answers, or no longer exist", file=received.source,
-            expected=version, found=meta.get("questionnaire") or "none",
+            expected=version, found=meta.get("questionnaire") or "none", code=OTHER_QUESTIONNAIRE,
             suggestion="send the vendor a new workbook, or pass --force to import what still "
             "fits"))
     if problems and not force:

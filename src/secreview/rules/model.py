@@ -15,7 +15,6 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     StringConstraints,
@@ -25,6 +24,7 @@ from pydantic import (
 
 from secreview.i18n import Text
 from secreview.rules.operators import OPERATOR_NAMES, SYNONYMS
+from secreview.strict import InputModel
 from secreview.system import Date
 from secreview.validation import MODEL_WORDS, described
 from secreview.vocabulary import Addressee, Axis, DueKind, OnUnknown, OwnerRole, Remedy, RuleStatus
@@ -52,8 +52,8 @@ WP248_CRITERIA = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+class _Strict(InputModel):
+    """Every part of a ruleset: the input policy of :mod:`secreview.strict`."""
 
 
 class SetRef(_Strict):

@@ -139,6 +139,8 @@ class DescriptionVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(32))
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    """The file it came from, when it came from one (a vendor workbook's name)."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -84,7 +84,8 @@ def create_system(session: Session, engine: Engine, user: User, text: str, sourc
 
 
 def _insert_version(session: Session, engine: Engine, system: System, user: User, text: str,
-                    source: str, parent: int | None) -> DescriptionVersion:
+                    source: str, parent: int | None,
+                    source_name: str | None = None) -> DescriptionVersion:
     """Compare-and-set the latest number, then add the version and its review."""
     expected = parent or 0
     changed = session.execute(
@@ -98,7 +99,7 @@ def _insert_version(session: Session, engine: Engine, system: System, user: User
     inputs = engine.parse(text)
     version = DescriptionVersion(system_id=system.id, number=expected + 1, parent_number=parent,
                                  yaml_text=text, sha256=_sha(text), author_id=user.id,
-                                 source=source, created_at=utcnow())
+                                 source=source, source_name=source_name, created_at=utcnow())
     try:
         with session.begin_nested():
             session.add(version)
@@ -113,17 +114,21 @@ def _insert_version(session: Session, engine: Engine, system: System, user: User
     record(session, user.name, "version.save", subject=system.name, system_id=system.id,
            version=version.number, detail={"source": source, "parent": parent,
                                            "sha256": version.sha256,
-                                           "outcome": review.decision.outcome})
+                                           "outcome": review.decision.outcome,
+                                           **({"file": source_name} if source_name else {})})
     return version
 
 
 def save_version(session: Session, engine: Engine, system: System, user: User, text: str,
-                 source: str, parent: int | None) -> DescriptionVersion:
+                 source: str, parent: int | None,
+                 source_name: str | None = None) -> DescriptionVersion:
     """Save ``text`` as the next version; ``parent`` is the version the author started from
-    (refused with :class:`StaleVersion` when someone saved another since)."""
+    (refused with :class:`StaleVersion` when someone saved another since). ``source_name`` is
+    the file it came from (a vendor workbook's name), kept with the version."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source}")
-    return _insert_version(session, engine, system, user, text, source, parent)
+    return _insert_version(session, engine, system, user, text, source, parent,
+                           source_name[:255] if source_name else None)
 
 
 def get_system(session: Session, system_id: int) -> System | None:

@@ -28,6 +28,7 @@ from secreview.waivers import WaiverFile
 
 if TYPE_CHECKING:
     from secreview.api import Reviewer
+    from secreview.exchange import ImportResult
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,26 @@ class Engine:
 
     def render(self, review: Review, fmt: str, lang: Lang) -> str | bytes:
         return self.reviewer.render(review, fmt, lang)
+
+    def workbook(self, text: str, waivers: Sequence[WaiverInput], addressee: str, lang: Lang,
+                 include_answered: bool, exported_on: dt.date) -> bytes:
+        """The vendor-exchange workbook (``.xlsx``) for ``addressee`` from a stored version's
+        text, its questions ranked by a review with the system's waivers."""
+        from secreview.exchange import workbook_for
+
+        inputs = self.parse(text)
+        return workbook_for(self.review(inputs, waivers), inputs, addressee, lang,
+                            include_answered, exported_on)
+
+    def import_answers(self, answers: bytes, text: str, *, answers_name: str, source: str,
+                       force: bool, today: dt.date) -> ImportResult:
+        """A returned workbook (or CSV) read into a stored version's text, with this engine's
+        profile and rules (the questionnaire version is checked against them). Never writes."""
+        from secreview.exchange import import_answers
+
+        return import_answers(answers, text, answers_name=answers_name, source=source,
+                              today=today, force=force, profile=self.reviewer.profile_path,
+                              rules=self.reviewer.rules)
 
 
 def _waiver_file(waivers: Sequence[WaiverInput]) -> tuple[WaiverFile | None, str | None]:

@@ -98,7 +98,13 @@ def _import_waivers(session: Session, engine: Engine, system: System, user: User
             w.expires, (w.risk_owner.name, w.risk_owner.role) if w.risk_owner else None))
 
 
+def version_stem(system: System, version: DescriptionVersion) -> str:
+    """What every file made from a version is named after: ``system-3-v2`` (ids only, so a
+    system's name never reaches a header or a path)."""
+    return f"system-{system.id}-v{version.number}"
+
+
 def export_name(system: System, version: DescriptionVersion) -> str:
     """A file name for an exported version: the system's id and version, and the text's kind."""
     suffix = ".json" if version.yaml_text.lstrip().startswith("{") else ".yaml"
-    return f"system-{system.id}-v{version.number}{suffix}"
+    return f"{version_stem(system, version)}{suffix}"

@@ -130,7 +130,9 @@ class RulesDiff:
         }
 
     def format_json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        from secreview.documents import dump
+
+        return dump("rules-diff", self.as_dict())
 
     def format_text(self, lang: Lang = "en") -> str:
         if self.empty:

@@ -200,7 +200,9 @@ class LintReport:
         return "\n".join([*lines, self.summary(lang)]) + "\n"
 
     def format_json(self) -> str:
-        return json.dumps([p.as_dict() for p in self.problems], indent=2, ensure_ascii=False) + "\n"
+        from secreview.documents import dump
+
+        return dump("lint", [p.as_dict() for p in self.problems])
 
 
 def _from_problem(problem: Problem, code: str, severity: Severity = "error") -> LintProblem:

@@ -17,7 +17,6 @@ expected and the actual status.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +131,9 @@ class TestRun:
             "fixtures": [str(f) for f in self.fixtures],
             "checks": [c.as_dict() for c in self.checks],
         }
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        from secreview.documents import dump
+
+        return dump("rules-test", data)
 
 
 def example_checks(catalog: Catalog) -> list[Check]:

@@ -34,6 +34,16 @@ async def form_values(request: Request) -> FormValues:
 Form = Annotated[FormValues, Depends(form_values)]
 
 
+async def form_with_file(request: Request) -> tuple[FormValues, bytes, str]:
+    """A multipart form's fields, the bytes of its ``file`` (empty when none was chosen) and
+    the file's name as the browser sent it (read in the event loop, within the body limit)."""
+    form = await request.form()
+    sent = form.get("file")
+    raw = await sent.read() if sent is not None and not isinstance(sent, str) else b""
+    values = FormValues([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    return values, raw, getattr(sent, "filename", "") or ""
+
+
 @contextlib.contextmanager
 def acting(request: Request, form: FormValues,
            allowed: Callable[[User], bool] | None = None) -> Iterator[tuple[Ctx, User]]:

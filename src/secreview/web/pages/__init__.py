@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from secreview.web.pages import auth, questionnaire, register, system
+from secreview.web.pages import auth, questionnaire, register, system, workbooks
 
 ROUTERS: tuple[APIRouter, ...] = (auth.router, register.router, system.router,
-                                  questionnaire.router)
+                                  questionnaire.router, workbooks.router)

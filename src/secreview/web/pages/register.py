@@ -20,6 +20,7 @@ from secreview.web.form import (
 from secreview.web.handlers import (
     acting,
     app_of,
+    form_with_file,
     level_labels,
     t_for,
     threaded,
@@ -122,12 +123,8 @@ def new_system_page(request: Request) -> Response:
 
 @router.post("/systems/new")
 async def create_system(request: Request) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    raw = await upload.read() if upload is not None and not isinstance(upload, str) else b""
-    values = FormValues([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    filename = getattr(upload, "filename", "") or "upload.yaml"
-    return await threaded(request, _create_system, values, raw, filename)
+    values, raw, filename = await form_with_file(request)
+    return await threaded(request, _create_system, values, raw, filename or "upload.yaml")
 
 
 def _create_system(request: Request, form: FormValues, raw: bytes, filename: str) -> Response:

@@ -25,12 +25,14 @@ from secreview.web.handlers import (
     Form,
     acting,
     app_of,
+    form_with_file,
     level_labels,
     system_or_404,
     t_for,
     threaded,
     version_or_404,
 )
+from secreview.web.pages.workbooks import addressee_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,7 +65,8 @@ def system_page(request: Request, system_id: int) -> Response:
             can_edit=roles.can_edit(user, system), can_sign=roles.can_sign(user),
             can_decide=roles.can_decide(user), can_waive=roles.can_manage_waivers(user),
             levels=level_labels(ctx), rules=sorted(r.id for r in ctx.app.engine.catalog.rules),
-            today=dt.date.today(), outcomes=reg.MANAGEMENT_OUTCOMES)
+            today=dt.date.today(), outcomes=reg.MANAGEMENT_OUTCOMES,
+            addressees=addressee_names(ctx))
 
 
 @router.get("/systems/{system_id}/diff")
@@ -225,18 +228,18 @@ def revoke_waiver(request: Request, system_id: int, waiver_id: int, form: Form) 
         return ctx.redirect(f"/systems/{system.id}#waivers")
 
 
-# --- uploading a new version (YAML/JSON; the vendor workbook will arrive here too) -------------
+# --- uploading a new version (YAML/JSON; the vendor workbook has its own, pages/workbooks.py) ---
 
 @router.post("/systems/{system_id}/upload")
 async def upload_version(request: Request, system_id: int) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    raw = await upload.read() if upload is not None and not isinstance(upload, str) else b""
-    values = FormValues([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    return await threaded(request, _upload_version, system_id, values, raw)
+    values, raw, name = await form_with_file(request)
+    return await threaded(request, _upload_version, system_id, values, raw, name)
 
 
-def _upload_version(request: Request, system_id: int, form: FormValues, raw: bytes) -> Response:
+def _upload_version(request: Request, system_id: int, form: FormValues, raw: bytes,
+                    name: str) -> Response:
+    from secreview.store.workbooks import file_label
+
     with acting(request, form) as (ctx, user):
         system = system_or_404(ctx, system_id)
         ctx.require(roles.can_edit(user, system))
@@ -246,7 +249,8 @@ def _upload_version(request: Request, system_id: int, form: FormValues, raw: byt
         except (ValueError, UnicodeDecodeError):
             raise Refused(400, "web.error.bad_upload") from None
         try:
-            reg.save_version(ctx.db, ctx.app.engine, system, user, text, "web", base)
+            reg.save_version(ctx.db, ctx.app.engine, system, user, text, "web", base,
+                             source_name=file_label(name) if name else None)
         except reg.StaleVersion as stale:
             raise Refused(409, "web.error.stale_upload", latest=stale.latest.number,
                           author=stale.author, base=base) from None
