@@ -22,7 +22,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "secreview.loading", "secreview.validation", "secreview.labels",
                     "secreview.i18n", "secreview.output", "secreview.system", "secreview.facts")),
     # routing compiles its conditions with the rules' compiler
-    ("rules", ("secreview.rules", "secreview.routing", "secreview.profile", "secreview.waivers", "secreview.review",
+    ("rules", ("secreview.rules", "secreview.routing", "secreview.profile", "secreview.waivers",
+               "secreview.review",
                "secreview.review_fields", "secreview.addressees",
                "secreview.catalogues.model", "secreview.profile_extends",
                "secreview.questions", "secreview.inputs")),
