@@ -37,12 +37,19 @@ SETTINGS = settings(max_examples=30, deadline=None,
 
 def review(system: SystemDescription) -> Review:
     """The review of ``system``; a description the Reviewer refuses (an answer contradicting
-    what a routing answer implies) is not a case of these laws."""
+    what a routing answer implies) is not a case of these laws, and neither, for now, is one
+    whose documented DPIA screening (``not_required``) its own answers contradict (two WP248
+    criteria met): that screening settles the open criteria until answers show it wrong, so
+    answering them can reopen the DPIA rules. Such a description should be refused like a
+    routing contradiction; until it is, the laws below hold for the others."""
     try:
         inputs = inputs_for(system.model_dump(mode="python", exclude_none=True, by_alias=True))
     except InputError:
         reject()
-    return build_review(inputs, DATE)
+    result = build_review(inputs, DATE)
+    if result.dpia.status == "not_required" and len(result.dpia.criteria_met) >= 2:
+        reject()
+    return result
 
 
 def ranks(result: Review) -> dict[str, tuple[int | None, int]]:
