@@ -63,6 +63,9 @@ def dpia_verdict(review: Review, lang: Lang) -> str:
         return label("dpia.not_done", lang)
     if dpia.required is None and not dpia.criteria_unknown and dpia.criteria_not_screened:
         return label("dpia.required.unscreened", lang)
+    if dpia.required is False and dpia.status == "not_required" and (
+            dpia.criteria_unknown or dpia.criteria_not_screened):
+        return label("dpia.required.documented", lang)  # settled by the documented assessment
     key = {True: "true", False: "false"}.get(review.dpia.required, "none")  # type: ignore[arg-type]
     return label("dpia.required." + key, lang)
 
