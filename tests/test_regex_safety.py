@@ -126,9 +126,10 @@ def test_every_admitted_pattern_searches_hostile_text_quickly(pattern: str) -> N
     except UnsafePattern:
         return
     for text in HOSTILE_TEXTS:
-        started = time.perf_counter()
+        # CPU time of this thread, not wall time: a loaded machine must not fail a linear search.
+        started = time.thread_time()
         compiled.search(text)
-        assert time.perf_counter() - started < 0.5, pattern
+        assert time.thread_time() - started < 0.5, pattern
 
 
 def test_a_refused_pattern_in_a_rule_is_a_compile_problem() -> None:
