@@ -14,13 +14,23 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import cli_runs, comparison, machine, pdf_overhead, portfolio, rules_cost, scaling
+from benchmarks import (
+    answers,
+    cli_runs,
+    comparison,
+    deciding,
+    machine,
+    pdf_overhead,
+    portfolio,
+    rules_cost,
+    scaling,
+)
 from benchmarks.inputs import Config, Portfolio, config_for, rule_source
 from benchmarks.results import Section, render_json, render_markdown, render_text
 from secreview.output import write_atomic
 
-SECTIONS = ("rules", "catalogue", "engines", "portfolio", "scaling", "startup", "pdf",
-            "pdf-overhead")
+SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "scaling",
+            "startup", "pdf", "pdf-overhead")
 
 
 def run(config: Config, only: Sequence[str] = SECTIONS,
@@ -32,6 +42,8 @@ def run(config: Config, only: Sequence[str] = SECTIONS,
     steps: dict[str, Callable[[], Section]] = {
         "rules": lambda: rules_cost.per_rule(catalog, systems, config),
         "catalogue": lambda: rules_cost.whole_catalogue(catalog, systems, config),
+        "deciding": lambda: deciding.run(catalog, systems, config),
+        "answers": lambda: answers.run(config),
         "engines": lambda: comparison.compare(systems, config),
         "portfolio": lambda: portfolio.run(source, catalog, systems, config),
         "scaling": lambda: scaling.run(systems, config),

@@ -18,6 +18,7 @@ installed so the report can say what it could not measure.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,9 @@ RULES_YAML = EQUIVALENTS / "rules.yaml"
 RULES_REGO = EQUIVALENTS / "rules.rego"
 RULES_CEL = EQUIVALENTS / "rules_cel.yaml"
 SETS_USED = ("eea", "adequacy")
+SETS_ON = dt.date(2026, 6, 1)
+"""The generated reviews are all dated in 2026 (benchmarks/generate.py): CEL and Rego get the
+members the sets had then, as literals, where secreview reads each system's own review date."""
 
 Statuses = dict[str, str]
 
@@ -87,6 +91,10 @@ class Ours:
         return doc
 
 
+def _members(name: str) -> frozenset[Any]:
+    return builtin_sets()[name].members_on(SETS_ON)[0]
+
+
 def _set_literal(values: frozenset[Any]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in sorted(values)) + "]"
 
@@ -109,7 +117,6 @@ class Cel:
 
         self._cel = cel
         spec = yaml.safe_load(RULES_CEL.read_text(encoding="utf-8"))
-        sets = builtin_sets()
         self.sources: dict[str, str] = {}
         for rule in spec["rules"]:
             parts = {}
@@ -117,7 +124,7 @@ class Cel:
                 text = rule.get(key)
                 if text is not None:
                     for name in SETS_USED:
-                        text = text.replace("{" + name + "}", _set_literal(sets[name]))
+                        text = text.replace("{" + name + "}", _set_literal(_members(name)))
                 parts[key] = text
             self.sources[rule["id"]] = _status_expression(
                 parts["applies"], parts["finding"], rule.get("on_unknown", "unknown"))
@@ -140,9 +147,8 @@ class Rego:
     def __init__(self) -> None:
         import regopy  # type: ignore[import-untyped]
 
-        sets = builtin_sets()
         generated = "package bench.sets\n\n" + "\n".join(
-            f"{name} := {{{', '.join(json.dumps(v) for v in sorted(sets[name]))}}}"
+            f"{name} := {{{', '.join(json.dumps(v) for v in sorted(_members(name)))}}}"
             for name in SETS_USED) + "\n"
         builder = regopy.Interpreter()
         builder.add_module("sets.rego", generated)

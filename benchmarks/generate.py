@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from secreview.facts import FactSpec, core_facts
+from secreview.routing import without_contradictions
 from secreview.rules.model import ExtensionFact
 from secreview.system import SystemDescription
 
@@ -239,11 +240,13 @@ def generate_system(seed: int, index: int,
         else:
             _nested_set(data, path, system.value(spec, name))
     if archetype.name == "on_premises" and "hosting" in data:
-        data["hosting"]["storage_countries"] = ["SE"]
+        data["hosting"]["content"] = {**data["hosting"].get("content", {}), "countries": ["SE"]}
     for name, fact in sorted((extensions or {}).items()):
         if rng.random() < system.answered:
             data.setdefault("extensions", {})[name] = _extension_value(rng, fact, system.maturity)
-    return data
+    # Answers drawn one by one can contradict each other (SaaS, yet the vendor cannot reach the
+    # data); secreview refuses such a description, so the generator leaves those answers out.
+    return without_contradictions(data)
 
 
 def _extension_value(rng: random.Random, fact: ExtensionFact, maturity: float) -> Any:

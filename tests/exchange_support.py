@@ -14,10 +14,13 @@ import yaml
 from hypothesis import strategies as st
 
 from secreview.addressees import addressee_of
+from secreview.countries import iso_codes
 from secreview.exchange.workbook import COLUMN
 from secreview.facts import FactSpec, core_facts, flatten
 from secreview.loading import parse_text
+from secreview.routing import contradictions
 from secreview.system import SystemDescription, plain_name
+from secreview.valuesets import regions as named_regions
 
 FACTS = {path: spec for path, spec in core_facts().items() if not path.startswith("derived.")}
 SAFE_TEXT = st.text(
@@ -43,6 +46,38 @@ def _text(one_line: bool) -> st.SearchStrategy[str]:
     return text.filter(_plain) if one_line else text
 
 
+def consistent(description: dict[str, Any]) -> dict[str, Any]:
+    """``description`` without the drawn answers that contradict what other answers imply
+    (``hosting.eea_only: true`` beside a US access country), values kept as drawn: a person's
+    description with such a contradiction is refused when it loads."""
+    while True:
+        found = contradictions(flatten(SystemDescription.model_validate(description,
+                                                                        strict=False)))
+        if not found:
+            return description
+        for path, *_rest in found:
+            *parents, name = path.split(".")
+            node: Any = description
+            for part in parents:
+                node = node.get(part, {})
+            node.pop(name, None)
+
+
+def fact_in(description: Mapping[str, Any], path: str) -> bool:
+    node: Any = description
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _country(regions: bool) -> st.SearchStrategy[str]:
+    """ISO 3166-1 alpha-2 codes, and the named regions (EEA, EU) where the fact takes them."""
+    codes = sorted(iso_codes()) + (sorted(named_regions()) if regions else [])
+    return st.sampled_from(codes)
+
+
 def values(spec: FactSpec) -> st.SearchStrategy[Any]:
     """Values the model accepts for ``spec``."""
     low = int(spec.minimum) if spec.minimum is not None else 0
@@ -62,7 +97,7 @@ def values(spec: FactSpec) -> st.SearchStrategy[Any]:
         if spec.allowed:
             return st.lists(st.sampled_from(list(spec.allowed)), unique=True, max_size=4)
         if spec.path.endswith(("country", "countries")):
-            return st.lists(st.from_regex(r"\A[A-Z]{2}\Z"), max_size=4)
+            return st.lists(_country(spec.regions), max_size=4)
         return st.lists(_text(one_line=True), max_size=4)
     if spec.kind == "objects":
         first, *rest = spec.item_facts.values()
@@ -71,7 +106,7 @@ def values(spec: FactSpec) -> st.SearchStrategy[Any]:
             optional={s.path: values(s) for s in rest})
         return st.lists(item, max_size=3)
     if spec.path.endswith("country"):
-        return st.from_regex(r"\A[A-Z]{2}\Z")
+        return _country(regions=False)
     return _text(one_line=spec.path != "system.purpose")
 
 

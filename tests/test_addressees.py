@@ -64,7 +64,7 @@ def test_the_municipalitys_own_questions_never_go_to_the_vendor() -> None:
     for path in MUNICIPALITY_ONLY:
         assert addressee_of(path) != "vendor", path
     assert addressee_of("vendor.dpf_certified") == "vendor"
-    assert addressee_of("hosting.storage_countries") == "vendor"
+    assert addressee_of("hosting.content.countries") == "vendor"
 
 
 def test_extension_facts_name_their_addressee_or_stay_inside(tmp_path: Path,

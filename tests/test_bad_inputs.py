@@ -204,7 +204,7 @@ def test_deep_json_nesting(tmp_path: Path) -> None:
      "file is too large (expected at most 40 bytes"),
     ("SECREVIEW_MAX_DEPTH", "2", "hosting:\n  subprocessors:\n    - name: CDN\n",
      "nested too deeply (expected at most 2 levels)"),
-    ("SECREVIEW_MAX_VALUES", "5", "hosting:\n  storage_countries: [SE, NO, DK, FI]\n",
+    ("SECREVIEW_MAX_VALUES", "5", "hosting:\n  admin_access_countries: [SE, NO, DK, FI]\n",
      "too many values (alias expansion or sheer size) (expected at most 5 values)"),
     ("SECREVIEW_MAX_STRING_LENGTH", "5", "system:\n  name: Elevportalen\n",
      "text value is too long (expected at most 5 characters"),
@@ -321,7 +321,7 @@ def test_same_errors_without_libyaml(monkeypatch: pytest.MonkeyPatch, name: str)
 
 def test_thousands_of_wrong_values_do_not_flood_the_terminal(tmp_path: Path) -> None:
     doc = tmp_path / "many.yaml"
-    doc.write_text("hosting:\n  storage_countries: [" + ",".join(["1"] * 5000) + "]\n")
+    doc.write_text("hosting:\n  admin_access_countries: [" + ",".join(["1"] * 5000) + "]\n")
     result = CliRunner().invoke(main, cli_args("system", str(doc)))
     assert result.exit_code == 2
     assert result.output.count(": error: ") == 101

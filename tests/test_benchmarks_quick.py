@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("rules", "catalogue", "engines", "portfolio", "scaling", "startup", "pdf",
-            "pdf-overhead")
+SECTIONS = ("rules", "catalogue", "deciding", "answers", "engines", "portfolio", "scaling",
+            "startup", "pdf", "pdf-overhead")
 
 
 @pytest.fixture(scope="module")

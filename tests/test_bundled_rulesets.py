@@ -113,19 +113,26 @@ def test_classification_raises_authentication_and_foreign_law_controls(catalog: 
     assert loa.applies({"classification.confidentiality": 1}) is False
     secret = catalog.rule("supplier.secret_data_foreign_law")
     assert secret is not None
-    facts = {"vendor.third_country_law_access": True, "hosting.customer_held_keys": False}
+    facts = {"vendor.third_country_law_access": True, "hosting.subprocessors": [],
+             "hosting.content.customer_held_keys": False,
+             "hosting.content.end_to_end_encrypted": False}
     assert secret.finding(facts) is True
-    assert secret.finding({**facts, "hosting.customer_held_keys": True}) is False
+    assert secret.finding({**facts, "hosting.content.customer_held_keys": True}) is False
+    assert secret.finding({**facts, "hosting.content.end_to_end_encrypted": True}) is False
     assert secret.finding({**facts, "vendor.third_country_law_access": False}) is False
 
 
 def test_support_access_from_a_third_country_is_a_transfer(catalog: Catalog) -> None:
     rule = catalog.rule("supplier.transfer_mechanism")
     assert rule is not None and rule.applies is not None
-    eu_storage_us_support = {"hosting.storage_countries": ["SE"],
+    eu_storage_us_support = {"personal_data.processed": True,
+                             "hosting.content.countries": ["SE"],
+                             "hosting.backups.countries": ["SE"],
+                             "hosting.support_data.countries": ["SE"],
+                             "hosting.diagnostic_data.countries": [],
                              "hosting.support_access_countries": ["US"],
                              "hosting.admin_access_countries": ["SE"],
-                             "hosting.subprocessors": []}
+                             "hosting.subprocessors_located": "no_subprocessors"}
     assert rule.applies(eu_storage_us_support) is True
     assert rule.applies({**eu_storage_us_support,
                          "hosting.support_access_countries": ["NO", "CH"]}) is False
@@ -140,4 +147,36 @@ def test_bundled_data_files_are_read_with_yaml_1_2_booleans() -> None:
     """Norway's country code is a country, not ``false`` as YAML 1.1 would read it."""
     from secreview.bundled import load_data
 
-    assert "NO" in load_data("sets.yaml")["eea"]
+    assert "NO" in load_data("sets.yaml")["sets"]["eea"]["members"]
+
+
+ISSUE_12_FACTS = (
+    "system.lifecycle", "system.in_operation_since", "personal_data.purposes",
+    "personal_data.transparency_information", "personal_data.guardians_informed",
+    "personal_data.consent_given_by", "personal_data.children_age_band",
+    "personal_data.less_intrusive_alternative", "personal_data.necessity_conclusion",
+    "personal_data.intrusive_defaults", "personal_data.protected_identity_access_tested",
+    "telemetry.visitor_tracking", "telemetry.visitor_consent", "hosting.vendor_access",
+    "hosting.content.countries", "hosting.content.end_to_end_encrypted",
+    "hosting.content.customer_held_keys", "hosting.backups.countries",
+    "hosting.backups.end_to_end_encrypted", "hosting.backups.customer_held_keys",
+    "hosting.support_data.countries", "hosting.support_data.end_to_end_encrypted",
+    "hosting.support_data.customer_held_keys", "hosting.diagnostic_data.countries",
+    "hosting.diagnostic_data.end_to_end_encrypted", "hosting.diagnostic_data.customer_held_keys",
+    "hosting.subprocessors_located", "hosting.tia_conclusion", "hosting.supplementary_measures",
+    "contract.joint_controller_arrangement", "access.subject_separation_tested",
+    "archiving.preservation_required",
+)
+
+
+def test_every_fact_issue_12_added_is_used_by_a_rule(catalog: Catalog) -> None:
+    used = {path for rule in catalog.rules for path in rule.facts_used}
+    assert [fact for fact in ISSUE_12_FACTS if fact not in used] == []
+
+
+def test_the_routing_aggregate_answers_are_read_where_the_rules_need_them(catalog: Catalog) -> None:
+    """hosting.eea_only works through its implications (data/routing.yaml), not in a rule."""
+    from secreview.routing import routing
+
+    entry = routing().entry("hosting.eea_only")
+    assert entry is not None and "hosting.content.countries" in entry.implication.implies

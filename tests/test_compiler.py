@@ -15,6 +15,7 @@ from secreview.facts import REVIEW_DATE_FACT, FactSpec, core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition
+from secreview.valuesets import ValueSet
 
 ADAPTER: TypeAdapter[Any] = TypeAdapter(Condition)
 
@@ -34,7 +35,7 @@ CATALOGUE: dict[str, FactSpec] = {
     "items": FactSpec("items", "objects", item_facts=ITEM),
     REVIEW_DATE_FACT: FactSpec(REVIEW_DATE_FACT, "date"),
 }
-SETS = {"xy": frozenset({"x", "y"}), **builtin_sets()}
+SETS = {"xy": ValueSet.plain({"x", "y"}), **builtin_sets()}
 
 
 def compiled(condition: dict[str, Any], catalogue: dict[str, FactSpec] = CATALOGUE):  # type: ignore[no-untyped-def]

@@ -85,7 +85,7 @@ def test_screening_feeds_derived_facts(catalog: Catalog) -> None:
 
 
 def test_mitigations_in_effect_and_unknown(catalog: Catalog) -> None:
-    system = SystemDescription.model_validate({"hosting": {"storage_countries": ["US"]}})
+    system = SystemDescription.model_validate({"hosting": {"content": {"countries": ["US"]}}})
     outcome = next(o for o in evaluate(system, catalog).outcomes
                    if o.rule.id == "test.third_country")
     assert outcome.status == "finding"
@@ -106,7 +106,8 @@ def test_extension_facts_are_checked(catalog: Catalog) -> None:
 
 
 def test_evaluation_is_deterministic(catalog: Catalog) -> None:
-    data = {"hosting": {"storage_countries": ["SE", "US"]}, "personal_data": {"processed": True}}
+    data = {"hosting": {"content": {"countries": ["SE", "US"]}},
+            "personal_data": {"processed": True}}
     assert statuses(catalog, data) == statuses(catalog, data)
 
 

@@ -67,8 +67,8 @@ def test_typed_answers_are_read_as_spreadsheets_hold_them() -> None:
                         dt.datetime(2026, 12, 3)) == dt.date(2026, 12, 3)
     assert parse_answer(FACTS["personal_data.dpia.approved_on"], "2026-12-03") == \
         dt.date(2026, 12, 3)
-    assert parse_answer(FACTS["hosting.storage_countries"], "se; fi\nNO") == ["SE", "FI", "NO"]
-    assert parse_answer(FACTS["hosting.storage_countries"], "inga") == []
+    assert parse_answer(FACTS["hosting.content.countries"], "se; fi\nNO") == ["SE", "FI", "NO"]
+    assert parse_answer(FACTS["hosting.content.countries"], "inga") == []
     events = value_labels()["logging.security_events"]
     assert parse_answer(FACTS["logging.security_events"],
                         f"{events['unauthorised_access'].en}; rights_changes") == \

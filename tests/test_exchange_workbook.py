@@ -27,7 +27,7 @@ def _unanswered_vendor_text() -> str:
     """The school platform with the vendor's hosting and contract answers left out."""
     lines = SCHOOL.splitlines(keepends=True)
     keep = [line for line in lines if not line.startswith(
-        ("  storage_countries", "  transfer_mechanism", "  customer_held_keys",
+        ("  content:", "  transfer_mechanism",
          "  vendor_own_purposes", "  dpf_certified", "  third_country_law_access"))]
     return "".join(keep)
 
@@ -63,7 +63,7 @@ def test_all_adds_the_answered_questions_with_their_answers() -> None:
     rows = rows_of(export_workbook(SCHOOL, include_answered=True, exported_on=SENT))
     assert rows["vendor.dpf_certified"]["answer"].value == "ja"
     assert rows["vendor.dpf_certified"]["current"].value == "ja"
-    assert rows["hosting.storage_countries"]["answer"].value == "IE; NL"
+    assert rows["hosting.content.countries"]["answer"].value == "IE; NL"
     assert rows["hosting.deployment"]["answer"].value == "molntjänst (SaaS)"
     assert "personal_data.dpia.prior_consultation_done" not in rows
     assert "classification.confidentiality" not in rows

@@ -46,11 +46,11 @@ def _edit(text: str, changes: dict[tuple[str, ...], Any],
 
 def test_values_change_in_place_and_comments_stay() -> None:
     result = _edit(SCHOOL, {("vendor", "dpf_certified"): False,
-                            ("hosting", "storage_countries"): ["SE", "FI"],
+                            ("hosting", "support_access_countries"): ["SE", "FI"],
                             ("users", "citizens"): None,
                             ("personal_data", "dpia", "status"): "approved"})
     assert "  dpf_certified: false\n" in result
-    assert "  storage_countries: [SE, FI]\n" in result
+    assert "  support_access_countries: [SE, FI]\n" in result
     assert "  citizens:        # guardians sign in to follow their children\n" in result
     assert "    status: approved\n" in result
     before, after = SCHOOL.splitlines(), result.splitlines()
@@ -63,11 +63,11 @@ def test_values_change_in_place_and_comments_stay() -> None:
 def test_missing_keys_and_sections_are_added_where_they_belong() -> None:
     text = "# mine\nvendor:\n  name: X  # the vendor\nhosting: {deployment: saas}\nusers:\n"
     result = _edit(text, {("vendor", "country"): "SE",
-                          ("hosting", "storage_countries"): ["SE"],
+                          ("hosting", "admin_access_countries"): ["SE"],
                           ("users", "staff"): True,
                           ("personal_data", "dpia", "status"): "in_progress"})
     assert result.startswith("# mine\nvendor:\n  name: X  # the vendor\n  country: SE\n")
-    assert "hosting: {deployment: saas, storage_countries: [SE]}\n" in result
+    assert "hosting: {deployment: saas, admin_access_countries: [SE]}\n" in result
     assert "users: {staff: true}\n" in result
     assert "personal_data: {dpia: {status: in_progress}}\n" in result
 

@@ -16,12 +16,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "secreview"
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("secreview", "secreview.__init__", "secreview.vocabulary", "secreview.errors",
-                    "secreview.dates", "secreview.routing",
+                    "secreview.dates", "secreview.valuesets", "secreview.countries",
                     "secreview.strict",
                     "secreview.tristate", "secreview.bundled", "secreview.cache",
                     "secreview.loading", "secreview.validation", "secreview.labels",
                     "secreview.i18n", "secreview.output", "secreview.system", "secreview.facts")),
-    ("rules", ("secreview.rules", "secreview.profile", "secreview.waivers", "secreview.review",
+    # routing compiles its conditions with the rules' compiler
+    ("rules", ("secreview.rules", "secreview.routing", "secreview.profile", "secreview.waivers",
+               "secreview.review",
                "secreview.review_fields", "secreview.addressees",
                "secreview.catalogues.model", "secreview.profile_extends",
                "secreview.questions", "secreview.inputs")),

@@ -44,10 +44,14 @@ def test_derived_facts_become_their_screening_questions(tmp_path: Path,
     assert "test.dpia_missing" in screening.rule_ids
 
 
-def test_highest_level_first(tmp_path: Path, mini_rules: Path) -> None:
+def test_deciding_facts_first_then_highest_level(tmp_path: Path, mini_rules: Path) -> None:
     review, _ = _template_review(tmp_path, [mini_rules])
+    deciding = review.decision.deciding_facts
+    assert [q.fact for q in review.questions[:len(deciding)]] == deciding
+    assert all(q.deciding == (q.fact in deciding) for q in review.questions)
     ranks = {lv.id: i for i, lv in enumerate(review.matrix.levels)}
-    order = [ranks[q.highest_level] if q.highest_level else -1 for q in review.questions]
+    order = [ranks[q.highest_level] if q.highest_level else -1
+             for q in review.questions[len(deciding):]]
     assert order == sorted(order, reverse=True)
 
 
@@ -80,7 +84,7 @@ def test_no_questions_says_so(tmp_path: Path, mini_rules: Path) -> None:
     file = tmp_path / "s.yaml"
     file.write_text(
         "personal_data: {processed: false, special_categories: [], dpia: {status: approved}}\n"
-        "hosting: {storage_countries: [SE], subprocessors: []}\n"
+        "hosting: {content: {countries: [SE]}, subprocessors: []}\n"
         "dpia_screening: {large_scale: false, sensitive_data: false}\n"
         "extensions: {cloud_exit_tested: true}\n",
         encoding="utf-8")

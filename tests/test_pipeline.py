@@ -12,7 +12,7 @@ from secreview.api import Reviewer, review_file
 from secreview.engine.assemble import build_review
 from secreview.errors import InputError
 from secreview.i18n import MAX_LINE
-from secreview.review import Review
+from secreview.review import SCHEMA_VERSION, Review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATE = dt.date(2026, 11, 26)
@@ -25,7 +25,7 @@ def mini_review(**kwargs: object) -> Review:
 
 def test_json_contract_minimum() -> None:
     data = json.loads(mini_review().to_json())
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
     assert data["system"]["name"] == "Lärplattform" and len(data["system"]["sha256"]) == 64
     assert data["rulesets"] == [{"id": "test.mini", "version": "1.0.0",
                                  "sha256": data["rulesets"][0]["sha256"],

@@ -36,7 +36,7 @@ system:
   management_object: Skola
 personal_data: {processed: true, special_categories: [], dpia: {status: approved}}
 contract: {processor_agreement: {signed: true}}
-hosting: {storage_countries: [SE], subprocessors: []}
+hosting: {content: {countries: [SE]}, subprocessors: []}
 dpia_screening: {large_scale: false, sensitive_data: false}
 extensions: {cloud_exit_tested: true}
 review: {date: 2026-01-10, next_review: 2027-01-10}

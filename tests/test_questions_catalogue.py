@@ -57,6 +57,6 @@ def test_swedish_and_english_whys_differ() -> None:
 
 def test_question_for_uses_the_catalogue(mini_rules) -> None:  # type: ignore[no-untyped-def]
     catalog = load_catalog([mini_rules])
-    assert question_for("hosting.storage_countries", catalog) == \
-        core_questions()["hosting.storage_countries"]["question"]
+    assert question_for("hosting.content.countries", catalog) == \
+        core_questions()["hosting.content.countries"]["question"]
     assert question_for("extensions.cloud_exit_tested", catalog).en == "Has exit been tested?"

@@ -110,7 +110,7 @@ def test_description_rows_are_dotted_paths_with_readable_values(review: Review) 
     assert rows["system.name"] == "Lärplattform"
     assert rows["personal_data.processed"] == "ja"
     assert rows["hosting.subprocessors"] == "name: CDN Inc, country: US"
-    assert rows["hosting.storage_countries"] == "SE, US"
+    assert rows["hosting.content.countries"] == "SE, US"
 
 
 def test_evidence_reads_as_question_and_answer(review: Review) -> None:

@@ -13,7 +13,7 @@ from hostile import make_non_regular, no_hang
 from secreview.api import review_file
 from secreview.cli import main
 from secreview.report.diff import render_diff
-from secreview.review import Review
+from secreview.review import SCHEMA_VERSION, Review
 from secreview.review_diff import (
     FindingChange,
     ReviewDiff,
@@ -102,7 +102,7 @@ def test_load_review_errors(tmp_path: Path) -> None:
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("{\n  nope", encoding="utf-8")
     other = tmp_path / "other.json"
-    other.write_text(_BASE.to_json().replace('"schema_version": "1.2"',
+    other.write_text(_BASE.to_json().replace(f'"schema_version": "{SCHEMA_VERSION}"',
                                              '"schema_version": "9.0"'), encoding="utf-8")
     not_review = tmp_path / "x.json"
     not_review.write_text("[1, 2]", encoding="utf-8")

@@ -65,6 +65,9 @@ def test_a_printed_level_that_is_not_the_reason_is_refused(tmp_path: Path) -> No
     problems = _problems(tmp_path, sv, en, EITHER)
     assert len(problems) == 2 and all("whatever that level is" in p for p in problems)
     assert _problems(tmp_path, sv, en, ONLY) == []
+    plain = ("Sekretess eller konfidentialitetsnivå {classification.confidentiality}.",
+             "Secrecy or confidentiality level {classification.confidentiality}.")
+    assert len(_problems(tmp_path, *plain, EITHER)) == 2  # printed without a letter, too
 
 
 def test_the_letter_must_fit_the_language(tmp_path: Path) -> None:

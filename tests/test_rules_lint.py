@@ -42,6 +42,8 @@ EXPECTED = [
     ("conditions.yaml", 72, 5, "warning", "placeholder-mismatch", "lint.placeholders"),
     ("conditions.yaml", 72, 15, "error", "placeholder", "lint.placeholders"),
     ("conditions.yaml", 72, 68, "error", "placeholder", "lint.placeholders"),
+    ("conditions.yaml", 77, 5, "warning", "routing-open", "lint.placeholders"),
+    ("conditions.yaml", 77, 5, "warning", "routing-open", "lint.placeholders"),
     ("conditions.yaml", 80, 32, "error", "example-failed", "lint.placeholders"),
     ("conditions.yaml", 81, 58, "error", "example-invalid", "lint.placeholders"),
     ("duplicate.yaml", 2, 3, "error", "duplicate-id", None),
@@ -51,6 +53,7 @@ EXPECTED = [
     ("texts.yaml", 10, 5, "error", "missing-text", "lint.texts_missing"),
     ("texts.yaml", 11, 5, "error", "missing-text", "lint.texts_missing"),
     ("texts.yaml", 12, 19, "error", "missing-text", "lint.texts_missing"),
+    ("texts.yaml", 16, 5, "warning", "routing-open", "lint.texts_missing"),
     ("texts.yaml", 17, 5, "warning", "missing-examples", "lint.typo_fact"),
     ("texts.yaml", 24, 18, "error", "unknown-fact", "lint.typo_fact"),
 ]
@@ -123,7 +126,7 @@ def test_text_format_has_location_severity_rule_and_hint(broken: LintReport) -> 
     assert ("conditions.yaml:33:7: error: [lint.contradiction] finding_if can never be true"
             in text)
     assert "  hint: did you mean 'personal_data.processed'?" in text
-    assert text.rstrip().endswith("4 files, 7 rules: 18 errors, 11 warnings")
+    assert text.rstrip().endswith("4 files, 7 rules: 18 errors, 14 warnings")
 
 
 def _ruleset(tmp_path: Path, finding_if: str, name: str = "r.yaml") -> Path:
@@ -343,7 +346,7 @@ def test_bad_regular_expressions_have_their_own_code(tmp_path: Path, pattern: st
 
 
 def test_summary_in_swedish(broken: LintReport) -> None:
-    assert broken.summary("sv") == "4 filer, 7 regler: 18 fel, 11 varningar"
+    assert broken.summary("sv") == "4 filer, 7 regler: 18 fel, 14 varningar"
     result = CliRunner().invoke(main, ["rules", "lint", "--lang", "sv", str(LINT / "clean")])
     assert (result.exit_code, result.output) == (0, "1 filer, 1 regler: inga problem\n")
 

@@ -29,19 +29,19 @@ def scored(data: dict[str, Any], rule_id: str, matrix: Any = MATRIX,
 
 
 def test_matrix_lookup_and_rule_scale() -> None:
-    result = scored({"hosting": {"storage_countries": ["US"]},
+    result = scored({"hosting": {"content": {"countries": ["US"]}},
                      "classification": {"confidentiality": 1}}, "test.third_country")
     assert (result.inherent.likelihood, result.inherent.consequence) == (3, 3)
     assert result.inherent.level == "high"
-    five = scored({"hosting": {"storage_countries": ["US"]},
+    five = scored({"hosting": {"content": {"countries": ["US"]}},
                    "classification": {"confidentiality": 1}}, "test.third_country", MATRIX_5)
     assert (five.inherent.likelihood, five.inherent.consequence) == (4, 4)
 
 
 def test_consequence_follows_classification() -> None:
-    low = scored({"hosting": {"storage_countries": ["US"]},
+    low = scored({"hosting": {"content": {"countries": ["US"]}},
                   "classification": {"confidentiality": 2}}, "test.third_country")
-    high = scored({"hosting": {"storage_countries": ["US"]},
+    high = scored({"hosting": {"content": {"countries": ["US"]}},
                    "classification": {"confidentiality": 3}}, "test.third_country")
     assert low.inherent.consequence == 3 and high.inherent.consequence == 4
     assert high.inherent.level == "critical"
@@ -49,13 +49,13 @@ def test_consequence_follows_classification() -> None:
 
 
 def test_unknown_classification_is_conservative() -> None:
-    result = scored({"hosting": {"storage_countries": ["US"]}}, "test.third_country")
+    result = scored({"hosting": {"content": {"countries": ["US"]}}}, "test.third_country")
     assert result.inherent.consequence == 4
     assert any(s.kind == "scaling_unknown" for s in result.steps)
 
 
 def test_mitigation_lowers_by_steps_never_below_floor() -> None:
-    result = scored({"hosting": {"storage_countries": ["US"], "customer_held_keys": True},
+    result = scored({"hosting": {"content": {"countries": ["US"], "customer_held_keys": True}},
                      "classification": {"confidentiality": 1}}, "test.third_country")
     assert result.inherent.likelihood == 3
     assert result.residual.likelihood == 1
@@ -64,7 +64,7 @@ def test_mitigation_lowers_by_steps_never_below_floor() -> None:
 
 
 def test_unknown_outcome_gets_no_mitigation_credit() -> None:
-    result = scored({"hosting": {"customer_held_keys": True},
+    result = scored({"hosting": {"content": {"customer_held_keys": True}},
                      "classification": {"confidentiality": 1}}, "test.third_country")
     assert result.outcome.status == "unknown"
     assert result.residual == result.inherent
@@ -91,9 +91,10 @@ def test_max_level_rolls_up_by_maximum() -> None:
 
 systems = st.fixed_dictionaries({
     "hosting": st.fixed_dictionaries({
-        "storage_countries": st.one_of(st.none(), st.lists(st.sampled_from(["SE", "US", "NO"]),
-                                                           max_size=3, unique=True)),
-        "customer_held_keys": st.one_of(st.none(), st.booleans()),
+        "content": st.fixed_dictionaries({
+            "countries": st.one_of(st.none(), st.lists(st.sampled_from(["SE", "US", "NO"]),
+                                                       max_size=3, unique=True)),
+            "customer_held_keys": st.one_of(st.none(), st.booleans())}),
         "subprocessors": st.one_of(st.none(), st.lists(
             st.fixed_dictionaries({"name": st.just("S"),
                                    "country": st.sampled_from(["SE", "US", "CN"])}),
@@ -117,7 +118,8 @@ def overall(data: dict[str, Any]) -> int:
 
 @given(systems)
 def test_adding_a_mitigation_never_raises_any_level(data: dict[str, Any]) -> None:
-    with_keys = {**data, "hosting": {**data["hosting"], "customer_held_keys": True}}
+    content = {**data["hosting"]["content"], "customer_held_keys": True}
+    with_keys = {**data, "hosting": {**data["hosting"], "content": content}}
     before = {s.outcome.rule.id: MATRIX.rank(s.residual.level)
               for s in score(evaluate(SystemDescription.model_validate(data), CATALOG).outcomes,
                              MATRIX, {}) if s.outcome.status == "finding"}
@@ -148,3 +150,44 @@ def test_matrix_is_monotone(matrix: Any) -> None:
                 assert matrix.rank(matrix.lookup(likelihood + 1, consequence)) >= here
             if consequence < size_c:
                 assert matrix.rank(matrix.lookup(likelihood, consequence + 1)) >= here
+
+
+def test_both_bounds_of_an_unknown_classification() -> None:
+    result = scored({"hosting": {"content": {"countries": ["US"], "customer_held_keys": False}}},
+                    "test.third_country")
+    assert (result.residual.consequence, result.residual.level) == (4, "critical")
+    assert result.residual.basis == "assumed"
+    assert result.confirmed is not None
+    assert (result.confirmed.consequence, result.confirmed.level) == (3, "high")
+    step = next(s for s in result.steps if s.kind == "scaling_unknown")
+    assert (step.before, step.after, step.value) == (3, 4, 3)
+
+
+def test_an_unknown_mitigation_is_credited_in_the_confirmed_level_only() -> None:
+    result = scored({"hosting": {"content": {"countries": ["US"]}},
+                     "classification": {"confidentiality": 1}}, "test.third_country")
+    assert result.residual.likelihood == 3 and result.residual.basis == "assumed"
+    assert result.confirmed is not None and result.confirmed.likelihood == 1
+
+
+def test_known_facts_give_a_confirmed_level() -> None:
+    result = scored({"hosting": {"content": {"countries": ["US"], "customer_held_keys": True}},
+                     "classification": {"confidentiality": 1}}, "test.third_country")
+    assert result.residual.basis == "confirmed"
+    assert result.confirmed == result.residual
+
+
+def test_an_unverified_requirement_has_no_confirmed_level() -> None:
+    result = scored({"classification": {"confidentiality": 1}}, "test.third_country")
+    assert result.outcome.status == "unknown"
+    assert result.confirmed is None and result.residual.basis == "assumed"
+
+
+@given(systems)
+def test_confirmed_never_exceeds_the_worst_case(data: dict[str, Any]) -> None:
+    evaluation = evaluate(SystemDescription.model_validate(data), CATALOG)
+    for s in score(evaluation.outcomes, MATRIX, evaluation.facts):
+        if s.confirmed is not None:
+            assert MATRIX.rank(s.confirmed.level) <= MATRIX.rank(s.residual.level)
+            assert s.confirmed.likelihood <= s.residual.likelihood
+            assert s.confirmed.consequence <= s.residual.consequence

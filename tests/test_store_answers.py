@@ -26,7 +26,7 @@ VALUES = st.one_of(st.booleans(), st.integers(-10**6, 10**6), TEXT,
                    st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
                    st.lists(TEXT, max_size=4))
 PATHS = st.sampled_from(["system.name", "vendor.country", "users.staff", "ai.used",
-                         "personal_data.dpia.status", "hosting.storage_countries",
+                         "personal_data.dpia.status", "hosting.content.countries",
                          "review.date", "extensions.local_fact"])
 
 

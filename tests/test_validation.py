@@ -43,7 +43,7 @@ def test_strict_types() -> None:
 
 
 def test_list_item_error_points_at_item() -> None:
-    (problem,) = problems("hosting:\n  storage_countries:\n    - SE\n    - us\n")
+    (problem,) = problems("hosting:\n  admin_access_countries:\n    - SE\n    - us\n")
     assert problem.line == 4
 
 
@@ -111,7 +111,8 @@ def test_a_pattern_is_explained_never_shown() -> None:
                                     "joined by dots (e.g. access.mfa_admins)")
     assert "^" not in problem.message and "for_any" in (problem.suggestion or "")
     (country,) = problems("vendor:\n  country: se\n")
-    assert "two-letter ISO 3166 code" in country.message
+    assert "ISO 3166-1 alpha-2 country code" in country.message and "^" not in country.message
+    assert country.suggestion == "write the code in capitals: 'SE'"
 
 
 def test_comparing_two_facts_is_valid() -> None:

@@ -164,3 +164,29 @@ def test_json_keeps_the_ids(review: Review) -> None:
     (finding,) = [f for f in data["findings"] if f["rule_id"] == "test.deployment"]
     assert {"fact": "hosting.deployment", "value": "saas", "known": True} in finding["evidence"]
     assert data["description"]["hosting"]["deployment"] == "saas"
+
+
+def test_an_unanswered_placeholder_reads_unknown_in_brackets() -> None:
+    """Issue 12 point 10: never "classified Cunknown", always set apart."""
+    from secreview.i18n import Text, fill_text
+
+    filled = fill_text(Text(sv="Nivå {classification.confidentiality}, lagras i "
+                               "{hosting.content.countries}.",
+                            en="Level {classification.confidentiality}, stored in "
+                               "{hosting.content.countries}."),
+                       {"hosting.content.countries": ["SE", "EU"]})
+    assert filled.sv == "Nivå (okänt), lagras i SE, EU."
+    assert filled.en == "Level (unknown), stored in SE, EU."
+    assert fill_text(Text(sv="{no.such}", en="{no.such}"), {}).en == "{no.such}"
+
+
+def test_no_bundled_message_glues_a_placeholder_to_a_word() -> None:
+    import re
+
+    from secreview.bundled import bundled_ruleset_files
+    from secreview.rules.loader import load_catalog
+
+    glued = re.compile(r"\w\{[a-z_.]+\}|\{[a-z_.]+\}\w")
+    for rule in load_catalog(bundled_ruleset_files()).rules:
+        for text in (rule.rule.message, rule.rule.remediation):
+            assert not glued.search(text.sv) and not glued.search(text.en), rule.id

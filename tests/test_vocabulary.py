@@ -19,6 +19,9 @@ PAIRS = [
     (v.DueKind, v.DUE_KINDS, "due"),
     (v.StepKind, v.STEP_KINDS, "report.step"),
     (v.TailoringChange, v.TAILORING_CHANGES, None),
+    (v.Basis, v.BASES, "basis"),
+    (v.AssumptionEffect, v.ASSUMPTION_EFFECTS, None),
+    (v.Comparison, v.COMPARISONS, None),
     (v.Addressee, v.ADDRESSEES, None),  # named in data/addressees.yaml (test_addressees)
 ]
 

@@ -67,11 +67,11 @@ processing := eq3(input.personal_data.processed, true)
 
 status["bench.gdpr.processor_agreement"] := decide(processing, ne3(input.contract.processor_agreement.signed, true), "unknown")
 
-status["bench.gdpr.storage_outside_eea"] := decide(processing, not3(subset3(input.hosting.storage_countries, sets.eea)), "unknown")
+status["bench.gdpr.storage_outside_eea"] := decide(processing, not3(subset3(input.hosting.content.countries, sets.eea)), "unknown")
 
 status["bench.supplier.subprocessor_third_country"] := decide(true, subprocessor_outside(input.hosting.subprocessors), "unknown")
 
-status["bench.supplier.third_country_law"] := decide(processing, all3([eq3(input.vendor.third_country_law_access, true), ne3(input.hosting.customer_held_keys, true)]), "unknown")
+status["bench.supplier.third_country_law"] := decide(processing, all3([eq3(input.vendor.third_country_law_access, true), ne3(input.hosting.content.customer_held_keys, true)]), "unknown")
 
 status["bench.gdpr.article_9_exception"] := decide(non_empty3(input.personal_data.special_categories), missing(input.personal_data.article_9_exception), "unknown")
 
@@ -91,7 +91,7 @@ status["bench.gdpr.retention"] := decide(processing, any3([eq3(input.personal_da
 
 status["bench.classification.not_done"] := decide(true, ne3(input.classification.done, true), "unknown")
 
-status["bench.classification.confidential_cloud"] := decide(gte3(input.classification.confidentiality, 3), all3([in3(input.hosting.deployment, {"saas", "paas"}), ne3(input.hosting.customer_held_keys, true)]), "unknown")
+status["bench.classification.confidential_cloud"] := decide(gte3(input.classification.confidentiality, 3), all3([in3(input.hosting.deployment, {"saas", "paas"}), ne3(input.hosting.content.customer_held_keys, true)]), "unknown")
 
 status["bench.classification.osl_outsourcing"] := decide(eq3(input.classification.osl_secrecy, true), all3([ne3(input.hosting.technical_processing_only, true), ne3(input.hosting.osl_disclosure_assessment, true)]), "unknown")
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secreview.engine.ceiling import check_ceiling
 from secreview.i18n import Lang
 from secreview.inputs import Inputs, Source, context_files, load_system
 from secreview.profile import Profile, load_profile
@@ -46,6 +47,7 @@ class Reviewer:
         self.profile: Profile = loaded
         self.rules: tuple[Path, ...] = tuple(Path(r) for r in rules)
         catalog, self.tailoring = tailored_catalog(loaded, self.profile_path, self.rules)
+        check_ceiling(loaded, self.profile_path, catalog)
         self.catalog: Catalog = catalog
         self.waivers_path = Path(waivers) if waivers is not None else None
         self.waivers: WaiverFile | None = None

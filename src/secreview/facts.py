@@ -1,6 +1,6 @@
 """The catalogue of facts a rule may test, derived from the system model plus ruleset extensions.
 
-Rules name facts by dotted path (``hosting.storage_countries``). This module is the one place that
+Rules name facts by dotted path (``hosting.content.countries``). This module is the one place that
 knows which paths exist and what type each has, so the compiler and the linter can reject a
 misspelt path or an operator that does not fit, and the questionnaire can list every question.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,7 +18,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from secreview.system import Section, SystemDescription
+from secreview.system import RegionsAllowed, Section, SystemDescription
 
 FactKind = Literal["bool", "int", "number", "string", "enum", "date", "list", "objects"]
 
@@ -36,6 +36,7 @@ class FactSpec:
     item_kind: FactKind | None = None  # for lists of scalars
     item_facts: Mapping[str, FactSpec] = field(default_factory=dict)  # for lists of objects
     extension: bool = False
+    regions: bool = False  # a list of countries that may name a region (EU, EEA)
 
     @property
     def ordered(self) -> bool:
@@ -53,7 +54,44 @@ DERIVED_FACTS: dict[str, FactSpec] = {
     "derived.dpia_required": FactSpec(
         "derived.dpia_required", "bool", "Two or more WP248 criteria are met (IMY Art. 35(4) list)"
     ),
+    "derived.protection_level": FactSpec(
+        "derived.protection_level", "int", "Higher of the confidentiality and integrity levels: "
+        "what access control protects; unknown while one is unknown, unless one is 4",
+        minimum=0, maximum=4,
+    ),
+    "derived.classification_max": FactSpec(
+        "derived.classification_max", "int", "Highest of the four KLASSA levels (confidentiality, "
+        "integrity, availability, traceability); unknown while one is unknown, unless one is 4",
+        minimum=0, maximum=4,
+    ),
 }
+
+CLASSIFICATION_LEVELS = ("classification.confidentiality", "classification.integrity",
+                         "classification.availability", "classification.traceability")
+
+
+def highest_level(facts: Mapping[str, Any], paths: Sequence[str]) -> int | None:
+    """The highest of some KLASSA levels, in three-valued logic: a 4 decides it, otherwise every
+    level must be known."""
+    levels = [facts.get(path) for path in paths]
+    known = [level for level in levels if level is not None]
+    if 4 in known:
+        return 4
+    return max(known) if len(known) == len(levels) else None
+
+
+CLASSIFICATION_DERIVED: dict[str, tuple[str, ...]] = {
+    "derived.protection_level": CLASSIFICATION_LEVELS[:2],
+    "derived.classification_max": CLASSIFICATION_LEVELS,
+}
+"""Each derived classification level and the levels it is the highest of: what to ask when it
+is unknown."""
+
+
+def classification_facts(facts: Mapping[str, Any]) -> dict[str, int | None]:
+    """The derived levels security controls scale on: access control on confidentiality and
+    integrity (what it protects), general controls on the whole classification."""
+    return {path: highest_level(facts, levels) for path, levels in CLASSIFICATION_DERIVED.items()}
 
 
 NOT_FACTS = ("schema_", "extensions", "provenance")
@@ -114,7 +152,9 @@ def _field_spec(path: str, info: FieldInfo) -> list[FactSpec]:
             items = {s.path: s for s in _model_specs(item, "")}
             return [FactSpec(path, "objects", description, item_facts=items)]
         inner = _scalar_spec(path, item, item_meta, description)
-        return [FactSpec(path, "list", description, allowed=inner.allowed, item_kind=inner.kind)]
+        regions = any(isinstance(meta, RegionsAllowed) for meta in item_meta)
+        return [FactSpec(path, "list", description, allowed=inner.allowed, item_kind=inner.kind,
+                         regions=regions)]
     return [_scalar_spec(path, annotation, metadata, description)]
 
 

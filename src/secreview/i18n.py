@@ -174,19 +174,32 @@ def filled_value(path: str, value: object, lang: Lang, labels: Labels | None = N
     return separator.join(shown) + (f" {_CUT} (+{rest})" if rest else "")
 
 
+def unknown_placeholder(lang: Lang) -> str:
+    """How an unanswered fact reads inside a sentence: "(okänt)" / "(unknown)", set apart so it
+    never reads as part of a word or a value ("classified C(unknown)" was such a sentence)."""
+    return f"({word('unknown').get(lang)})"
+
+
 def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang,
                       labels: Labels | None = None) -> str:
-    """Replace ``{fact.path}`` with the fact's value; unknown paths are left as written.
+    """Replace ``{fact.path}`` with the fact's value, an unanswered fact with "(unknown)";
+    a placeholder that names no fact at all is left as written (the linter reports it).
 
     The result is at most :data:`MAX_LINE` characters, however many placeholders the template
     has and however long the answers are.
     """
+    from secreview.facts import core_facts
+
+    known_paths = core_facts()
 
     def replace(match: re.Match[str]) -> str:
         path = match.group(1)
-        if path not in facts:
+        if path not in facts and path not in known_paths and not path.startswith("extensions."):
             return match.group(0)
-        return filled_value(path, facts[path], lang, labels)
+        value = facts.get(path)
+        if value is None:
+            return unknown_placeholder(lang)
+        return filled_value(path, value, lang, labels)
 
     return _cut(PLACEHOLDER.sub(replace, template), MAX_LINE)
 

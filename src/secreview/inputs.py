@@ -18,10 +18,11 @@ from typing import Any
 
 from secreview.dates import iso_date
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactSpec, fits_kind
+from secreview.facts import FactSpec, fits_kind, flatten
 from secreview.loading import Document, PathKey, load_bytes, load_document, parse_json_text
 from secreview.profile import Profile
 from secreview.review import Tailored
+from secreview.routing import check_consistency
 from secreview.rules.loader import Catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
@@ -122,6 +123,7 @@ def load_system(source: Source, catalog: Catalog) -> tuple[SystemDescription, Do
     """A validated system description whose ``extensions:`` fit the loaded rulesets' facts."""
     system, doc = load_source(source)
     system = check_extensions(system, doc, catalog)
+    check_consistency(flatten(system), doc)
     return system, doc
 
 

@@ -115,6 +115,12 @@ _YAML12_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+
                            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 
+def reads_as_number(text: str) -> bool:
+    """Would this plain scalar be read as a number (YAML 1.2 core schema, as the loader reads
+    it)? A writer quotes such text: ``0E0`` written plain comes back as 0.0."""
+    return bool(_YAML12_INT.match(text) or _YAML12_FLOAT.match(text))
+
+
 def _core_schema_numbers(loader: type[Any]) -> None:
     """Make ``loader`` resolve plain scalars to numbers as YAML 1.2 does (everything else that
     YAML 1.1 read as a number stays text, which a number field then refuses)."""

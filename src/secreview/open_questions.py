@@ -21,6 +21,8 @@ from secreview.review import Question, Review
 from secreview.rules.loader import Catalog
 
 FORMATS = ("text", "md", "csv")
+DECIDING = "deciding"
+"""The area of the questions whose answers decide the outcome (listed first)."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,17 @@ def group_questions(review: Review, catalog: Catalog | None = None,
                     addressee: str | None = None) -> list[QuestionGroup]:
     """Group the review's ranked questions by area and number them in reading order.
 
-    Areas come in the order of their most important question; within an area the review's
-    ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts have theirs in
-    the question catalogue). ``addressee`` keeps only the questions that role answers.
+    The deciding facts come first, as a group of their own (their answers settle the
+    decision); then areas in the order of their most important question; within an area the
+    review's ranking is kept. ``catalog`` supplies the "why" of extension facts (core facts
+    have theirs in the question catalogue). ``addressee`` keeps only the questions that role
+    answers.
     """
     selected = for_addressee(review, addressee)
     areas: dict[str, list[tuple[int, str]]] = {}
     for rank, question in enumerate(selected):
-        areas.setdefault(section_of(question.fact, catalog), []).append((rank, question.fact))
+        area = DECIDING if question.deciding else section_of(question.fact, catalog)
+        areas.setdefault(area, []).append((rank, question.fact))
     by_fact = {q.fact: q for q in selected}
     groups: list[QuestionGroup] = []
     number = 0

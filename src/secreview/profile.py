@@ -22,11 +22,19 @@ from secreview.cache import load_document_cached
 from secreview.errors import InputError
 from secreview.i18n import Lang, Text
 from secreview.loading import Document, PathKey, load_document, real_path
-from secreview.rules.model import VERSION_PATTERN, Identifier, RuleId
+from secreview.rules.model import VERSION_PATTERN, FactPath, Identifier, RuleId
 from secreview.strict import InputModel
 from secreview.system import plain_name
 from secreview.validation import described
-from secreview.vocabulary import OUTCOME_SEVERITY, DecisionOutcome, OpenStatus, OwnerRole, Remedy
+from secreview.vocabulary import (
+    OUTCOME_SEVERITY,
+    Basis,
+    DecisionOutcome,
+    DueKind,
+    OpenStatus,
+    OwnerRole,
+    Remedy,
+)
 
 Colour = Annotated[str, StringConstraints(pattern=described(
     r"^#[0-9a-fA-F]{6}$", "a colour is written #rrggbb, e.g. #c62828"))]
@@ -134,6 +142,12 @@ class FindingFilter(_Strict):
 
     status: list[OpenStatus] = Field(default_factory=lambda: list[OpenStatus](["finding"]))
     residual_at_least: Identifier | None = None
+    basis: list[Basis] | None = Field(
+        None,
+        description="confirmed: compare the level the known facts alone establish; assumed: "
+        "only findings whose level rests on an assumption, at their worst case; unset: the "
+        "worst case. A reject clause always compares confirmed levels",
+    )
     remedy: list[Remedy] | None = None
     aspect: list[Identifier] | None = None
 
@@ -145,6 +159,36 @@ class DecisionClause(_Strict):
     count: Annotated[int, Field(ge=1)] = 1
     reason: Text
 
+    @model_validator(mode="after")
+    def _reject_rests_on_facts(self) -> DecisionClause:
+        """A reject may never rest on an assumption: the engine compares only confirmed levels
+        for it, and a clause that asks for anything else is a mistake to point out."""
+        if self.outcome != "reject":
+            return self
+        if "unknown" in self.when.status:
+            raise ValueError("a reject clause cannot match unverified requirements (status "
+                             "'unknown'): a reject must rest on confirmed findings; use "
+                             "'incomplete' for missing facts")
+        if self.when.basis is not None and "assumed" in self.when.basis:
+            raise ValueError("a reject clause cannot match assumed levels (basis 'assumed'): a "
+                             "reject must rest on confirmed findings; the engine gives "
+                             "'incomplete' with the worst case when only an assumption would "
+                             "reject")
+        return self
+
+
+class CeilingPolicy(_Strict):
+    """An approval restriction the decision can produce: "only information up to level N may be
+    stored". Used when the classification is unknown and capping it at N decides the review
+    (approve, or approve with conditions) where leaving it open does not."""
+
+    fact: FactPath = Field("classification.confidentiality",
+                           description="An ordered classification fact with a small range")
+    text: Text = Field(description="The restriction; {level} is replaced by the ceiling")
+    enforcement: Text = Field(description="How the restriction is enforced and followed up")
+    owner_role: OwnerRole = "information_owner"
+    due: DueKind = "before_go_live"
+
 
 class DecisionPolicy(_Strict):
     """Clauses are tried from the top; the first that fires decides. Order them by severity."""
@@ -154,6 +198,10 @@ class DecisionPolicy(_Strict):
     default_reason: Text
     conditions_from: FindingFilter = Field(
         description="Findings that become conditions to meet before signing"
+    )
+    classification_ceiling: CeilingPolicy | None = Field(
+        None, description="Offer approval restricted to a classification level when the "
+        "classification is unknown and the restriction decides the review"
     )
 
     @model_validator(mode="after")

@@ -22,6 +22,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from secreview.bundled import load_data
 from secreview.facts import FactSpec, core_facts
 from secreview.i18n import Labels, Lang, Text, has_label, label, value_choices
 from secreview.profile import Profile
@@ -54,10 +55,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """Answering order: section id (label ``workflow.section.<id>``) and the top-level keys it holds."""
 
-ROUTING: tuple[str, ...] = (
-    "personal_data.processed", "users.children", "users.pupils", "hosting.deployment", "ai.used",
-)
-"""Questions whose answer makes later questions skippable; each has ``workflow.routing.<path>``."""
+ROUTING: tuple[str, ...] = tuple(
+    entry["fact"] for entry in load_data("routing.yaml")["routing"])
+"""Questions whose answer makes later questions skippable (``data/routing.yaml``, the one list the
+engine's implications and the linter's closure check read too); each has a
+``workflow.routing.<path>`` label."""
 
 COUNTRY_SUFFIXES = ("country", "countries")
 INDENT = "  "

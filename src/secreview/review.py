@@ -25,7 +25,10 @@ from secreview.system import Provenance
 from secreview.vocabulary import (
     OPEN_STATUSES,
     Addressee,
+    AssumptionEffect,
     Axis,
+    Basis,
+    Comparison,
     DecisionOutcome,
     DueKind,
     FindingStatus,
@@ -35,7 +38,7 @@ from secreview.vocabulary import (
     TailoringChange,
 )
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class _Model(BaseModel):
@@ -46,6 +49,34 @@ class RiskPoint(_Model):
     likelihood: int
     consequence: int
     level: str
+    basis: Basis = Field(
+        "assumed",
+        description="confirmed: every answer the unknown facts could still get gives this level; "
+        "assumed: it rests on a conservative assumption about an unknown fact (see the "
+        "finding's assumptions). Reviews before schema 1.2 lack it and read as assumed",
+    )
+
+
+class Assumption(_Model):
+    """One unknown fact a worst-case level rests on, and what it was assumed to be."""
+
+    fact: str = Field(description="The unanswered fact")
+    assumed: Any = Field(
+        None,
+        description="The answers that give the worst case, read with 'comparison' (for effect "
+        "'scaling': the lowest value from which it applies); null when they have no short "
+        "description and the fact is only assumed not to be answered in the rule's favour",
+    )
+    effect: AssumptionEffect = Field(
+        description="finding: the rule is assumed to fire; scaling: the classification is "
+        "assumed high enough to raise the consequence; escalation: an escalation is assumed to "
+        "apply; mitigation: a mitigation is assumed not to be in place (no credit)",
+    )
+    ref: str | None = Field(
+        None, description="The mitigation id, or the escalation's position in the rule (from 0)")
+    comparison: Comparison = Field(
+        "eq", description="How 'assumed' reads: exactly (eq), that value or higher (gte), that "
+        "value or lower (lte), one of the listed values (in)")
 
 
 class Evidence(_Model):
@@ -73,9 +104,11 @@ class ExplanationStep(_Model):
     before: int | None = None
     after: int | None = None
     ref: str | None = None
-    value: Any = None
+    value: Any = Field(None, description="The fact's value (scaling); for scaling_unknown the "
+                       "consequence the known facts alone give")
+    reason: Text | None = Field(None, description="Why an escalation applies")
     label: Text | None = Field(None, description="What ``ref`` names, in words (a mitigation's "
-                               "title), so a step can be read without the ruleset; added in 1.2")
+                               "title), so a step can be read without the ruleset; added in 1.3")
 
 
 class AppliedMitigation(_Model):
@@ -110,7 +143,16 @@ class Finding(_Model):
     references: list[Reference]
     evidence: list[Evidence]
     inherent: RiskPoint | None = None
-    residual: RiskPoint | None = None
+    residual: RiskPoint | None = Field(
+        None, description="Residual risk in the worst case the unknown facts allow")
+    confirmed: RiskPoint | None = Field(
+        None,
+        description="Residual risk the known facts alone establish (the lowest over every way "
+        "the unknown facts could be answered); null when the finding itself is not established "
+        "(an unverified requirement, or a finding that rests on an unanswered fact)",
+    )
+    assumptions: list[Assumption] = Field(
+        default_factory=list, description="The unknown facts the worst case rests on")
     explanation: list[ExplanationStep] = Field(default_factory=list)
     mitigations: list[AppliedMitigation] = Field(default_factory=list)
     remedy: Remedy
@@ -137,6 +179,8 @@ class AspectSummary(_Model):
     id: str
     title: Text
     level: str | None = Field(description="Highest residual level of open findings and unknowns")
+    confirmed_level: str | None = Field(
+        None, description="Highest level the known facts alone establish (null: none)")
     counts: dict[str, int] = Field(description="Open findings and unknowns per residual level")
     statuses: dict[str, int]
     unknown: int
@@ -162,11 +206,47 @@ class ApprovalCondition(_Model):
         "rests only on the vendor's word and decides this rule: the fact's path")
 
 
+class WorstCase(_Model):
+    """Where the assumptions could lead: the decision if every unknown went against the system."""
+
+    outcome: DecisionOutcome
+    level: str | None = Field(description="Overall level in the worst case")
+    clause: str | None = Field(description="The policy clause that would decide")
+    rule_ids: list[str] = Field(description="Findings whose assumed levels lead there")
+    statement: Text = Field(description="The worst case in words, e.g. 'if the confidentiality "
+                            "level is 3 or higher, ... is critical and the system is rejected'")
+
+
+class Ceiling(_Model):
+    """An approval restriction: only information up to a classification level may be stored."""
+
+    fact: str = Field(description="The classification fact the ceiling caps")
+    value: int = Field(description="The highest level that may be stored")
+    text: Text = Field(description="The restriction as a condition of the decision")
+    enforcement: Text = Field(description="How the restriction is enforced")
+    owner_role: OwnerRole
+    due: DueKind
+    rule_ids: list[str] = Field(description="Findings the ceiling keeps below a rejection")
+
+
 class Decision(_Model):
     outcome: DecisionOutcome
     clause: str | None
     reasons: list[Reason]
     conditions: list[ApprovalCondition]
+    deciding_facts: list[str] = Field(
+        default_factory=list,
+        description="Unanswered facts whose answers decide the outcome, most decisive first "
+        "(empty when the outcome rests on confirmed facts only)",
+    )
+    deciding_facts_suffice: bool = Field(
+        False, description="Whether answering deciding_facts is enough for a decision in the "
+        "search's worst case; false when more answers may be needed after them")
+    worst_case: WorstCase | None = Field(
+        None, description="The outcome and level the assumptions could lead to; null when "
+        "they change neither")
+    ceiling: Ceiling | None = Field(
+        None, description="A classification ceiling the approval is conditional on")
 
 
 class DpiaVerdict(_Model):
@@ -187,6 +267,7 @@ class Question(_Model):
     question: Text
     rule_ids: list[str]
     highest_level: str | None
+    deciding: bool = Field(False, description="One of decision.deciding_facts (listed first)")
     addressee: Addressee | None = Field(
         None, description="Who answers it (data/addressees.yaml); null only in reviews made "
         "before schema 1.1")
@@ -231,7 +312,9 @@ class Summary(_Model):
     statuses: dict[str, int]
     aspects: dict[str, dict[str, int]]
     levels: dict[str, int]
-    overall_level: str | None
+    overall_level: str | None = Field(description="Highest residual level, worst case")
+    confirmed_level: str | None = Field(
+        None, description="Highest level the known facts alone establish (null: none)")
     compliance_percent: float | None
 
 

@@ -1,38 +1,312 @@
-"""Routing: which questions an answer makes irrelevant (``data/routing.yaml``).
+"""Routing answers that close branches, and the facts that follow from an answer.
 
-The questionnaire template explains the routing in words (labels ``workflow.routing.<path>``);
-the workspace applies it: a question hidden by a routing answer is not shown while that answer
-holds. Hiding never deletes an answer.
+"No personal data" means no children's data and no special categories; "everything stays in the
+EEA" means every location list is within the EEA. ``data/routing.yaml`` writes these implications
+down once; :func:`apply_implications` fills them in before the rules run, only where the
+description left the fact unanswered, so a routing answer decides the rules of its branch instead
+of leaving them open as questions. An answer that contradicts an implication is refused by
+:func:`check_consistency` with the positions of both answers: an implication never overrides what
+a person wrote.
+
+The linter uses the same data to check that every routing answer really closes its branch, and
+the workspace to hide the questions of a closed branch (:func:`hidden_facts`): a question hidden
+by a routing answer is not shown while that answer holds. Hiding never deletes an answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from secreview.errors import InputError, Problem
+from secreview.facts import core_facts, flatten
+from secreview.loading import Document
+from secreview.rules.compiler import CompileContext, compile_condition
+from secreview.rules.model import Condition, Leaf
+from secreview.rules.operators import Predicate
+from secreview.valuesets import bundled_sets, regions
+
+
+@dataclass(frozen=True)
+class Implication:
+    """When ``when`` holds, each fact of ``implies`` has that value unless answered."""
+
+    when: Predicate
+    implies: Mapping[str, Any]
+    source: str  # the answer it follows from, as a person reads it: "users.children: false"
+    fact: str | None = None  # the routing fact, for routing entries
+    reads: frozenset[str] = frozenset()  # the facts ``when`` tests
+
+
+@dataclass(frozen=True)
+class RoutingEntry:
+    """A routing question: the answer that closes a branch, what it implies and closes."""
+
+    fact: str
+    answer: Any
+    implication: Implication
+    branch: tuple[str, ...]
+    closes: tuple[str, ...]
+
+    def in_branch(self, path: str) -> bool:
+        return any(path == b or (b.endswith(".") and path.startswith(b)) for b in self.branch)
+
+    def closes_rule(self, rule_id: str, aspect: str) -> bool:
+        """Is the rule among those the answer decides on its own (``!id`` excludes one)?"""
+        if f"!{rule_id}" in self.closes:
+            return False
+        return any(rule_id == c or aspect == c or (c.endswith("*") and rule_id.startswith(c[:-1]))
+                   for c in self.closes)
+
+
+@dataclass(frozen=True)
+class Routing:
+    entries: tuple[RoutingEntry, ...]
+    implications: tuple[Implication, ...]
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(entry.fact for entry in self.entries)
+
+    def entry(self, fact: str) -> RoutingEntry | None:
+        return next((e for e in self.entries if e.fact == fact), None)
+
+    @property
+    def all_implications(self) -> tuple[Implication, ...]:
+        """The specific implications before the routing answers: an implication only fills a
+        fact nobody answered, so where two would fill the same fact the more specific one must
+        come first, or answering a routing question could replace what a specific answer implies
+        (``hosting.subprocessors: []`` means no sub-processors, whatever ``hosting.eea_only``
+        says) and reopen a rule that answer had settled."""
+        return self.implications + tuple(e.implication for e in self.entries)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """Every fact an implication's condition tests."""
+        return frozenset().union(*(i.reads for i in self.all_implications))
+
+    @property
+    def involved(self) -> frozenset[str]:
+        """Every fact an implication reads or fills: an answer elsewhere implies nothing."""
+        found: set[str] = set()
+        for implication in self.all_implications:
+            found |= implication.reads | set(implication.implies)
+        return frozenset(found)
+
+
+def _compile(condition: Mapping[str, Any]) -> tuple[Predicate, frozenset[str]]:
+    """The compiled condition and the facts it reads (an answer to any other fact cannot make
+    it hold: what the deciding-facts search relies on to skip implications)."""
+    ctx = CompileContext(facts=core_facts(), sets=bundled_sets())
+    model: Condition = Leaf.model_validate(condition) if "fact" in condition else \
+        _condition(condition)
+    predicate = compile_condition(model, ctx)
+    if ctx.problems:
+        raise ValueError(f"data/routing.yaml: {ctx.problems[0].message}")
+    return predicate, frozenset(ctx.used)
+
+
+def _condition(raw: Mapping[str, Any]) -> Condition:
+    from pydantic import TypeAdapter
+
+    adapter: TypeAdapter[Condition] = TypeAdapter(Condition)
+    return adapter.validate_python(raw)
+
+
+def _answer_condition(fact: str, answer: Any) -> dict[str, Any]:
+    if isinstance(answer, list):
+        if answer:
+            raise ValueError(f"data/routing.yaml: a routing answer list must be empty ({fact})")
+        return {"fact": fact, "is_empty": True}
+    return {"fact": fact, "eq": answer}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def build_routing(raw: Mapping[str, Any]) -> Routing:
+    entries = []
+    for item in raw.get("routing") or ():
+        fact, answer = item["fact"], item["answer"]
+        when, reads = _compile(_answer_condition(fact, answer))
+        implication = Implication(
+            when=when, implies=dict(item.get("implies") or {}),
+            source=f"{fact}: {_show(answer)}", fact=fact, reads=reads)
+        entries.append(RoutingEntry(fact, answer, implication, tuple(item.get("branch") or ()),
+                                    tuple(item.get("closes") or ())))
+    implications = []
+    for item in raw.get("implications") or ():
+        when, reads = _compile(item["when"])
+        implications.append(Implication(
+            when=when, implies=dict(item["implies"]), reads=reads,
+            source=item.get("source") or _describe(item["when"])))
+    return Routing(tuple(entries), tuple(implications))
+
+
+def _describe(condition: Mapping[str, Any]) -> str:
+    fact = condition.get("fact", "?")
+    for op in ("eq", "in"):
+        if op in condition:
+            return f"{fact}: {_show(condition[op])}"
+    return f"{fact} answered"
+
+
+@cache
+def routing() -> Routing:
+    """The bundled routing questions and implications (``data/routing.yaml``)."""
+    from secreview.bundled import load_data
+
+    return build_routing(load_data("routing.yaml"))
+
+
+def apply_implications(facts: MutableMapping[str, Any],
+                       implications: Sequence[Implication] | None = None
+                       ) -> MutableMapping[str, Any]:
+    """Fill unanswered facts that follow from answers; repeat until nothing changes."""
+    rules = routing().all_implications if implications is None else implications
+    changed = True
+    while changed:
+        changed = False
+        for implication in rules:
+            if implication.when(facts) is not True:
+                continue
+            for path, value in implication.implies.items():
+                if facts.get(path) is None:
+                    facts[path] = list(value) if isinstance(value, list) else value
+                    changed = True
+    return facts
+
+
+class _Overlay(Mapping[str, Any]):
+    """Facts with a few values laid over them, without copying."""
+
+    def __init__(self, base: Mapping[str, Any], overlay: Mapping[str, Any]) -> None:
+        self._base, self._overlay = base, overlay
+
+    def __getitem__(self, key: str) -> Any:
+        return self._overlay[key] if key in self._overlay else self._base[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._overlay[key] if key in self._overlay else self._base.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._overlay
+        yield from (k for k in self._base if k not in self._overlay)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for k in self._overlay if k not in self._base)
+
+
+def contradicts(facts: Mapping[str, Any], path: str, value: Any) -> bool:
+    """Would answering ``path`` with ``value`` contradict what the other answers imply (or
+    imply something another answer contradicts)? Such an answer is not one a person could give:
+    the description would be refused."""
+    if path not in routing().involved:
+        return False
+    return bool(contradictions(_Overlay(facts, {path: value})))
+
+
+def _consistent(given: Any, implied: Any) -> bool:
+    """Does an answer agree with an implied value? A list of places agrees with an implied
+    region when every place given may lie within it (``[SE, EU]`` within ``[EEA]``)."""
+    if isinstance(implied, list) and isinstance(given, list):
+        if not implied:
+            return not given
+        areas = regions()
+        within = frozenset().union(*(areas[v].possible for v in implied if v in areas))
+        return all(g in implied or g in within
+                   or (g in areas and areas[g].possible <= within) for g in given)
+    return bool(given == implied)
+
+
+def _show_implied(value: Any) -> str:
+    areas = regions()
+    if isinstance(value, list) and value and all(v in areas for v in value):
+        return "within " + " or ".join(value)
+    return _show(value)
+
+
+def contradictions(facts: Mapping[str, Any]) -> list[tuple[str, Any, Any, Implication]]:
+    """Answers that contradict what another answer implies: (fact, given, implied, because)."""
+    found = []
+    for implication in routing().all_implications:
+        if implication.when(facts) is not True:
+            continue
+        for path, implied in implication.implies.items():
+            given = facts.get(path)
+            if given is not None and not _consistent(given, implied):
+                found.append((path, given, implied, implication))
+    return found
+
+
+def without_contradictions(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain description data with every answer that contradicts an implication left out, so
+    the implication fills it in instead. For generators (benchmarks, property tests) that draw
+    answers independently; a person's description is refused instead (:func:`check_consistency`).
+    """
+    from secreview.system import SystemDescription
+
+    cleaned: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    while True:
+        facts = flatten(SystemDescription.model_validate(cleaned, strict=False))
+        found = contradictions(facts)
+        if not found:
+            return cleaned
+        for path, *_rest in found:
+            *parents, name = path.split(".")
+            node: Any = cleaned
+            for part in parents:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict):
+                node.pop(name, None)
+
+
+def check_consistency(facts: Mapping[str, Any], doc: Document) -> None:
+    """Refuse a description whose answers contradict each other, at the contradicting answer."""
+    problems = []
+    for path, given, implied, because in contradictions(facts):
+        cause = because.fact or because.source.split(":", 1)[0]
+        where = doc.where(tuple(path.split(".")))
+        cause_at = doc.where(tuple(cause.split(".")))
+        line = f" (line {cause_at['line']})" if cause_at.get("line") else ""
+        problems.append(Problem(
+            f"{path} is {_show(given)}, but '{because.source}'{line} means it is "
+            f"{_show_implied(implied)}",
+            suggestion=f"correct one of the two answers, or leave {path} empty", **where))
+    if problems:
+        raise InputError(problems)
+
 
 @dataclass(frozen=True)
 class Route:
+    """A routing question as the workspace's questionnaire applies it: while ``question`` has the
+    answer ``when``, the questions of ``hides`` are not shown."""
+
     question: str
     when: Any
     hides: tuple[str, ...]
 
     def covers(self, path: str) -> bool:
-        """Does this route's ``hides`` name ``path`` (never the routing question itself)?"""
+        """Does this route hide ``path`` (never the routing question itself)? A pattern is a fact
+        path, or a section prefix ending in '.' (every fact under it)."""
         if path == self.question:
             return False
-        return any(path.startswith(pattern[:-1]) if pattern.endswith(".*") else path == pattern
+        return any(path == pattern or (pattern.endswith(".") and path.startswith(pattern))
                    for pattern in self.hides)
 
 
 @cache
 def routes() -> tuple[Route, ...]:
-    from secreview.bundled import load_data
-
-    return tuple(Route(question, entry["when"], tuple(entry["hides"]))
-                 for question, entry in load_data("routing.yaml").items())
+    """The routing questions in the questionnaire's order, with the branches they close."""
+    return tuple(Route(entry.fact, entry.answer, entry.branch) for entry in routing().entries)
 
 
 def hidden_facts(answer_of: Mapping[str, Any], facts: Iterable[str]) -> set[str]:
@@ -41,6 +315,6 @@ def hidden_facts(answer_of: Mapping[str, Any], facts: Iterable[str]) -> set[str]
     ``answer_of`` maps a routing question's path to its answer (``None`` when unknown: an
     unknown routing answer hides nothing).
     """
-    active = [r for r in routes() if r.question in answer_of and answer_of[r.question] == r.when
-              and answer_of[r.question] is not None]
+    active = [r for r in routes() if answer_of.get(r.question) is not None
+              and answer_of[r.question] == r.when]
     return {path for path in facts if any(r.covers(path) for r in active)}

@@ -18,17 +18,31 @@ from pydantic import (
     BeforeValidator,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
+from secreview.countries import check_country, check_country_or_region
 from secreview.strict import INPUT_POLICY
-from secreview.validation import described
 from secreview.vocabulary import Addressee
+
+
+class RegionsAllowed:
+    """Marks a list of countries that may also name a region (EU, EEA): see facts.FactSpec."""
+
 
 Country = Annotated[
     str,
-    StringConstraints(pattern=described(
-        r"^[A-Z]{2}$", "a country is a two-letter ISO 3166 code in capitals, e.g. SE or US")),
-    Field(description="ISO 3166-1 alpha-2 country code, e.g. SE, US"),
+    AfterValidator(check_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$",
+                    "description": "ISO 3166-1 alpha-2 country code, e.g. SE, US"}),
+]
+Location = Annotated[
+    str,
+    AfterValidator(check_country_or_region),
+    RegionsAllowed(),
+    WithJsonSchema({"type": "string", "pattern": "^([A-Z]{2}|EEA)$",
+                    "description": "ISO 3166-1 alpha-2 country code (SE, US), or a region: "
+                    "EU or EEA, meaning somewhere in it"}),
 ]
 Number = Annotated[float, Field(strict=True)]
 """A number: whole or decimal, never a boolean (``true`` is not 1) and never text ("24")."""
@@ -108,13 +122,13 @@ Date = Annotated[dt.date, BeforeValidator(_not_a_number), Field(strict=False)]
 
 LawfulBasis = Literal[
     "consent", "contract", "legal_obligation", "vital_interests", "public_task",
-    "legitimate_interests",
+    "legitimate_interests", "none",
 ]
 SpecialCategory = Literal[
     "racial_or_ethnic_origin", "political_opinions", "religious_beliefs", "trade_union",
     "genetic", "biometric", "health", "sex_life_or_orientation",
 ]
-Article9Exception = Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+Article9Exception = Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "none"]
 SecurityEvent = Literal[
     "unauthorised_access", "privileged_changes", "rights_changes", "sensitive_data_access",
 ]
@@ -160,6 +174,13 @@ class SystemIdentity(Section):
     municipal_company: bool | None = Field(
         None, description="Operated by a municipal company rather than the municipality itself"
     )
+    lifecycle: Literal["planned", "pilot", "in_operation"] | None = Field(
+        None, description="Where the system is: planned (no processing yet), pilot (real data, "
+        "limited group) or in operation"
+    )
+    in_operation_since: Date | None = Field(
+        None, description="When real data was first processed (pilot or operation)"
+    )
 
 
 class Certification(Entry):
@@ -196,11 +217,17 @@ class Users(Section):
     number_of_data_subjects: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
+VendorRole = Literal["processor", "independent_controller", "joint_controller"]
+
+
 class Purpose(Entry):
     purpose: FreeText
     lawful_basis: LawfulBasis | None = None
     national_legal_basis: ShortText | None = Field(
         None, description="Law giving the Art. 6(3) basis for 6.1(c)/(e), e.g. skollagen (2010:800)"
+    )
+    vendor_role: VendorRole | None = Field(
+        None, description="The vendor's role in this processing (GDPR Art. 4(7)-(8), 26, 28)"
     )
 
 
@@ -230,7 +257,7 @@ class PersonalData(Section):
         None, description="GDPR Art. 9 categories processed; [] means none"
     )
     article_9_exception: Article9Exception | None = Field(
-        None, description="Art. 9(2) point relied on (a–j)"
+        None, description="Art. 9(2) point relied on (a–j), or none identified"
     )
     criminal_data: bool | None = Field(None, description="Art. 10 data on offences")
     children_data: bool | None = None
@@ -241,15 +268,42 @@ class PersonalData(Section):
         None, description="Documented routine that keeps protected identities' details hidden "
         "(who may see them, no addresses or schools shown, no disclosure by export)"
     )
+    protected_identity_access_tested: bool | None = Field(
+        None, description="Access to protected identities is restricted in the system and a test "
+        "has shown that users without the right cannot see them"
+    )
     national_id_numbers: bool | None = Field(None, description="Personnummer / samordningsnummer")
     purposes: list[Purpose] | None = None
+    children_age_band: Literal["under_13", "13_to_17", "mixed"] | None = Field(
+        None, description="Ages of the children concerned (Art. 8: 13 in Sweden)"
+    )
     consent_used: bool | None = None
+    consent_given_by: list[Literal["data_subject", "guardian"]] | None = Field(
+        None, description="Who gives the consent where consent is used"
+    )
     subjects_depend_on_controller: bool | None = Field(
         None, description="Data subjects depend on the controller (pupils, staff, clients)"
+    )
+    transparency_information: bool | None = Field(
+        None, description="Data subjects are given the information of GDPR Art. 13-14"
+    )
+    guardians_informed: bool | None = Field(
+        None, description="Guardians of the children concerned are informed (Art. 12, recital 58)"
+    )
+    intrusive_defaults: bool | None = Field(
+        None, description="Features that collect or show more personal data than the purpose "
+        "needs are on by default (Art. 25(2))"
     )
     dpia: Dpia | None = None
     ropa_entry: bool | None = Field(None, description="Entered in the Art. 30 record of processing")
     minimisation_assessed: bool | None = None
+    less_intrusive_alternative: bool | None = Field(
+        None, description="A less intrusive way to reach the same purpose exists (Art. 5(1)(c))"
+    )
+    necessity_conclusion: Literal[
+        "necessary_and_proportionate", "not_necessary", "disproportionate"
+    ] | None = Field(None, description="What the necessity and proportionality assessment "
+                     "concluded (Art. 35(7)(b))")
     retention_defined: bool | None = None
     retention_follows_disposal_decision: bool | None = None
     data_subject_rights: DataSubjectRights | None = None
@@ -295,17 +349,60 @@ class Subprocessor(Entry):
     third_country_law_access: bool | None = None
 
 
+class DataStore(Section):
+    """Where one kind of data lives, and whether the provider can read it there."""
+
+    countries: list[Location] | None = Field(
+        None, description="Countries (or EU/EEA) where this data is stored or processed"
+    )
+    end_to_end_encrypted: bool | None = Field(
+        None, description="Encrypted before it reaches the provider, so the provider never sees "
+        "clear text"
+    )
+    customer_held_keys: bool | None = Field(
+        None, description="The keys are held only by the municipality (or a party in the EEA), "
+        "out of the provider's reach"
+    )
+
+
+SupplementaryMeasure = Literal[
+    "encryption_keys_in_eea", "pseudonymisation_keys_in_eea", "split_processing",
+    "transport_encryption", "provider_held_key_encryption", "ip_truncation",
+    "contractual_commitments", "organisational_measures",
+]
+
+
 class Hosting(Section):
     deployment: Literal["saas", "paas", "iaas", "on_premises", "hybrid"] | None = None
-    storage_countries: list[Country] | None = None
-    support_access_countries: list[Country] | None = None
-    admin_access_countries: list[Country] | None = None
+    vendor_access: bool | None = Field(
+        None, description="The vendor or its sub-processors can reach the data at all (hosting, "
+        "remote support, administration)"
+    )
+    eea_only: bool | None = Field(
+        None, description="All data of every kind, all support and administration access and "
+        "every sub-processor stay within the EU/EEA"
+    )
+    content: DataStore = DataStore()
+    backups: DataStore = DataStore()
+    support_data: DataStore = DataStore()
+    diagnostic_data: DataStore = DataStore()
+    support_access_countries: list[Location] | None = None
+    admin_access_countries: list[Location] | None = None
     subprocessors: list[Subprocessor] | None = None
+    subprocessors_located: Literal[
+        "no_subprocessors", "eea_or_adequate", "third_countries", "not_provided"
+    ] | None = Field(None, description="Where the sub-processors are, when the list itself is "
+                     "not at hand")
     subprocessors_disclosed: bool | None = None
-    transfer_mechanism: Literal["adequacy", "dpf", "scc", "bcr", "derogation", "none"] | None = None
+    transfer_mechanism: Literal[
+        "adequacy", "dpf", "privacy_shield", "scc", "bcr", "derogation", "none"
+    ] | None = None
     transfer_impact_assessment: bool | None = None
-    customer_held_keys: bool | None = Field(
-        None, description="Encryption keys held by the customer, out of the provider's reach"
+    tia_conclusion: Literal[
+        "equivalent_without_measures", "equivalent_with_measures", "not_equivalent"
+    ] | None = Field(None, description="What the transfer impact assessment concluded")
+    supplementary_measures: list[SupplementaryMeasure] | None = Field(
+        None, description="Supplementary measures in place for the transfer (EDPB 01/2020)"
     )
     encryption_at_rest: bool | None = None
     encryption_in_transit: bool | None = None
@@ -327,6 +424,10 @@ class ProcessorAgreement(Section):
 
 class Contract(Section):
     processor_agreement: ProcessorAgreement | None = None
+    joint_controller_arrangement: bool | None = Field(
+        None, description="An arrangement under GDPR Art. 26 sets out the joint controllers' "
+        "responsibilities"
+    )
     vendor_own_purposes: bool | None = Field(
         None, description="Vendor uses customer data for its own purposes"
     )
@@ -357,6 +458,10 @@ class Access(Section):
     separate_admin_identities: bool | None = None
     separate_test_identities: bool | None = None
     admin_interface_internet_exposed: bool | None = None
+    subject_separation_tested: bool | None = Field(
+        None, description="Tested that users see only the data subjects they may (a guardian only "
+        "their own child, a teacher only their own pupils)"
+    )
 
 
 class Logging(Section):
@@ -402,6 +507,14 @@ class Telemetry(Section):
     customer_can_restrict: bool | None = None
     includes_personal_data: bool | None = None
     includes_content: bool | None = None
+    visitor_tracking: bool | None = Field(
+        None, description="Scripts, cookies or pixels store or read information in visitors' "
+        "browsers beyond what is strictly necessary (LEK 9 kap. 28 §)"
+    )
+    visitor_consent: bool | None = Field(
+        None, description="Visitors consent before such information is stored or read, and can "
+        "refuse as easily"
+    )
 
 
 class ArtificialIntelligence(Section):
@@ -423,6 +536,10 @@ class Archiving(Section):
     records_identified: bool | None = None
     disposal_decision: bool | None = Field(None, description="A gallringsbeslut covers the data")
     deletion_requires_decision: bool | None = None
+    preservation_required: bool | None = Field(
+        None, description="Some records must be preserved (bevaras) under the disposal decision; "
+        "false when every record may be disposed of"
+    )
     e_archive_export: bool | None = Field(None, description="Export the e-archive accepts (FGS)")
     archive_protection: bool | None = None
     retrievable_for_disclosure: bool | None = Field(

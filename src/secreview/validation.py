@@ -264,7 +264,9 @@ def _problem(item: dict[str, Any], path: PathKey, model: type[BaseModel],
         return Problem(f"{dotted}: {meaning}", found=_short(item.get("input")), suggestion=hint,
                        **where)
     message = item["msg"]
-    suggestion = _number_hint(item.get("first_type", kind), item.get("input")) \
+    # A validator that knows better (a country code's "did you mean") says so in ctx.
+    suggestion = item.get("ctx", {}).get("suggestion") \
+        or _number_hint(item.get("first_type", kind), item.get("input")) \
         or _TYPE_HINTS.get(kind)
     if kind == "literal_error" and isinstance(item.get("input"), str):
         expected = item.get("ctx", {}).get("expected", "")

@@ -69,14 +69,29 @@ Axis = Literal["likelihood", "consequence"]
 """The two axes of the risk matrix; a mitigation lowers one of them."""
 
 StepKind = Literal[
-    "default", "override", "scaling", "scaling_unknown", "mitigation", "mitigation_unknown",
-    "no_credit", "matrix", "waiver",
+    "default", "override", "scaling", "scaling_unknown", "escalation", "escalation_unknown",
+    "mitigation", "mitigation_unknown", "no_credit", "matrix", "waiver",
 ]
 """One step of a finding's explanation trail (``report.step.KIND`` names it)."""
 STEP_KINDS: tuple[StepKind, ...] = (
-    "default", "override", "scaling", "scaling_unknown", "mitigation", "mitigation_unknown",
-    "no_credit", "matrix", "waiver",
+    "default", "override", "scaling", "scaling_unknown", "escalation", "escalation_unknown",
+    "mitigation", "mitigation_unknown", "no_credit", "matrix", "waiver",
 )
+
+Basis = Literal["confirmed", "assumed"]
+"""Whether a level rests on known facts alone (every answer still open gives it) or on an
+assumption about an unknown fact."""
+BASES: tuple[Basis, ...] = ("confirmed", "assumed")
+
+AssumptionEffect = Literal["finding", "scaling", "escalation", "mitigation"]
+"""What an assumption about an unknown fact does to a level: the rule fires, the classification
+scales the consequence, an escalation applies, a mitigation earns no credit."""
+ASSUMPTION_EFFECTS: tuple[AssumptionEffect, ...] = ("finding", "scaling", "escalation",
+                                                     "mitigation")
+
+Comparison = Literal["eq", "gte", "lte", "in"]
+"""How an assumed answer reads: exactly, that or higher, that or lower, one of a few."""
+COMPARISONS: tuple[Comparison, ...] = ("eq", "gte", "lte", "in")
 
 TailoringChange = Literal["disabled", "override", "not_applied"]
 TAILORING_CHANGES: tuple[TailoringChange, ...] = ("disabled", "override", "not_applied")

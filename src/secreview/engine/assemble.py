@@ -12,7 +12,9 @@ from typing import Any
 
 from secreview import __version__
 from secreview.dates import add_months
+from secreview.engine.ceiling import find_ceiling, with_ceiling
 from secreview.engine.decide import decide
+from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.items import quoted_facts, unknown_item_facts
@@ -29,6 +31,7 @@ from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
     AppliedMitigation,
+    Assumption,
     Evidence,
     ExplanationStep,
     Finding,
@@ -54,7 +57,7 @@ class _Parts:
 
     def __init__(self, provenance: Mapping[str, Provenance]) -> None:
         self._provenance = provenance
-        self._points: dict[tuple[int, int, str], RiskPoint] = {}
+        self._points: dict[tuple[int, int, str, str], RiskPoint] = {}
         self._steps: dict[tuple[Any, ...], ExplanationStep] = {}
         self._evidence: dict[str, Evidence] = {}
 
@@ -73,17 +76,19 @@ class _Parts:
         return found
 
     def point(self, cell: MatrixCell) -> RiskPoint:
-        key = (cell.likelihood, cell.consequence, cell.level)
+        key = (cell.likelihood, cell.consequence, cell.level, cell.basis)
         found = self._points.get(key)
         if found is None:
             found = self._points[key] = RiskPoint(likelihood=cell.likelihood,
-                                                  consequence=cell.consequence, level=cell.level)
+                                                  consequence=cell.consequence, level=cell.level,
+                                                  basis=cell.basis)
         return found
 
     def step(self, step: Step, label: Text | None = None) -> ExplanationStep:
         """A step, with ``label`` naming what its ``ref`` is (a mitigation's title): mitigation
         ids are the rule's own, so two rules' ``keys`` are different measures."""
-        key = (step.kind, step.axis, step.before, step.after, step.ref, step.value, label)
+        key = (step.kind, step.axis, step.before, step.after, step.ref, step.value, step.reason,
+               label)
         try:
             found = self._steps.get(key)
         except TypeError:  # a list value: not hashable, not shared
@@ -130,6 +135,10 @@ def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, An
         evidence=parts.evidence(outcome) if is_open else [],
         inherent=parts.point(scored.inherent) if scored else None,
         residual=parts.point(scored.residual) if scored else None,
+        confirmed=parts.point(scored.confirmed) if scored and scored.confirmed else None,
+        assumptions=[Assumption(fact=a.fact, assumed=json_value(a.assumed), effect=a.effect,
+                                ref=a.ref, comparison=a.comparison)
+                     for a in scored.assumptions] if scored else [],
         explanation=[parts.step(step, by_id[step.ref].title
                                 if step.ref in by_id and step.kind.startswith("mitigation")
                                 else None)
@@ -172,7 +181,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
-                                                  overrides)}
+                                                  overrides, catalog.facts)}
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
@@ -187,6 +196,20 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
+    decision = decide(findings, profile.decision, matrix)
+    deciding: list[str] = []
+    if decision.outcome == "incomplete":
+        # Hypothetical answers run the rules again: their regular expressions get a budget too.
+        with match_budget():
+            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
+            search = deciding_facts(situation)
+            ceiling_policy = profile.decision.classification_ceiling
+            found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
+        deciding = search.facts
+        decision = decision.model_copy(update={"deciding_facts": search.facts,
+                                               "deciding_facts_suffice": search.suffice})
+        if found is not None and ceiling_policy is not None:
+            decision = with_ceiling(decision, found, ceiling_policy, situation, findings)
     interval = profile.review_interval_months
     next_review = system.review.next_review or _next_review(date, interval)
     ident = system.system
@@ -221,14 +244,14 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                 consequence=[matrix.rule_scale.consequence[step] for step in (1, 2, 3, 4)]),
         ),
         decision=with_verification(
-            decide(findings, profile.decision, matrix),
+            decision,
             vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
             profile),
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),
         findings=findings,
-        questions=rank_questions(findings, catalog, profile),
+        questions=rank_questions(findings, catalog, profile, deciding, facts),
         signoff=profile.signoff,
         warnings=warnings,
         description=json_value(system.model_dump(mode="python", exclude_none=True,

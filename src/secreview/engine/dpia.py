@@ -18,17 +18,23 @@ if TYPE_CHECKING:
     from secreview.engine.evaluate import RuleOutcome
 
 
-def derive_facts(screening: list[RuleOutcome]) -> dict[str, Any]:
+def derive_facts(screening: list[RuleOutcome], facts: Mapping[str, Any] | None = None
+                 ) -> dict[str, Any]:
     """``derived.dpia_criteria_met`` and ``derived.dpia_required`` from the screening rules.
 
-    A criterion no selected rule screens may be met as far as anyone knows, so it counts like an
-    unknown one: with no screening rules at all, whether a DPIA is required is unknown, never
-    "not required".
+    Required at two criteria met, not required when fewer than two can be. A criterion no
+    selected rule screens may be met as far as anyone knows, so it counts like an unknown one:
+    with no screening rules at all, whether a DPIA is required is unknown, never "not required".
+    In between, a documented screening that found no DPIA required (``dpia.status:
+    not_required``) settles the criteria the description leaves open; two criteria the
+    description itself shows as met still make it required, whatever was documented.
     """
     met, unknown = _criteria(screening)
     unscreened = len(WP248_CRITERIA) - len({o.rule.rule.dpia_criterion for o in screening})
     possible = len(unknown) + unscreened
     required: Tri = True if len(met) >= 2 else (False if len(met) + possible < 2 else None)
+    if required is None and (facts or {}).get("personal_data.dpia.status") == "not_required":
+        required = False
     return {"derived.dpia_criteria_met": len(met), "derived.dpia_required": required}
 
 

@@ -1,6 +1,9 @@
 """Evaluate compiled rules against one system description: outcomes with evidence.
 
-DPIA screening rules (``dpia_criterion``) run first; their result becomes the derived facts
+Before any rule runs, the facts that follow from routing answers are filled in where unanswered
+(``routing.apply_implications``: "no children" means no children's data) and the review date is
+the one the review is made on, so set membership follows the law in force that day. DPIA
+screening rules (``dpia_criterion``) run first; their result becomes the derived facts
 ``derived.dpia_criteria_met`` and ``derived.dpia_required`` that other rules may test. Nothing here
 scores or decides: an :class:`RuleOutcome` says only what the rule found and on which facts.
 """
@@ -8,12 +11,13 @@ scores or decides: an :class:`RuleOutcome` says only what the rule found and on 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from secreview.engine.dpia import derive_facts
-from secreview.facts import REVIEW_DATE_FACT, flatten
+from secreview.facts import REVIEW_DATE_FACT, classification_facts, flatten
+from secreview.routing import apply_implications
 from secreview.rules.loader import Catalog, CompiledRule
 from secreview.rules.regex_safety import match_budget
 from secreview.system import SystemDescription
@@ -57,6 +61,9 @@ _new_tuple = tuple.__new__
 class Evaluation:
     outcomes: tuple[RuleOutcome, ...]
     facts: Mapping[str, Any]
+    answered: Mapping[str, Any] | None = None
+    """The facts as answered, before anything was completed from them: where hypothetical
+    answers are laid to be completed again (:mod:`secreview.engine.deciding`)."""
 
 
 def decide_status(applies: Tri, finding: Tri, on_unknown: str) -> RuleStatus:
@@ -105,20 +112,49 @@ def evaluate_rule(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleOutco
     return _new_tuple(RuleOutcome, (compiled, status, facts, in_effect, unknown))
 
 
+def prepare_facts(system: SystemDescription, review_date: dt.date | None = None) -> dict[str, Any]:
+    """The facts rules see: the description flattened, the date of the review
+    (``derived.review_date``), and the facts its routing answers imply (screening's derived
+    facts are added by :func:`evaluate`)."""
+    return complete_facts(answered_facts(system, review_date))
+
+
+def answered_facts(system: SystemDescription, review_date: dt.date | None = None
+                   ) -> dict[str, Any]:
+    """The description flattened, with the date of the review (``derived.review_date``:
+    ``review_date``, else the description's own ``review.date``, unknown when neither is
+    given): what was answered."""
+    facts = flatten(system)
+    facts[REVIEW_DATE_FACT] = review_date or system.review.date
+    return facts
+
+
+F = TypeVar("F", bound=MutableMapping[str, Any])
+
+
+def complete_facts(facts: F) -> F:
+    """What follows from the answers, filled in where unanswered: the routing implications, then
+    the derived classification levels. The deciding-facts search completes hypothetical answers
+    with this too, so they are seen exactly as a description with those answers would be."""
+    apply_implications(facts)
+    facts.update(classification_facts(facts))
+    return facts
+
+
 def evaluate(system: SystemDescription, catalog: Catalog,
              review_date: dt.date | None = None) -> Evaluation:
     """Run every rule of the catalogue against ``system``; screening rules first.
 
-    ``review_date`` is what conditions compare with as ``review_date`` (by default the
-    description's own ``review.date``; unknown when neither is given). The regular expressions
-    of all rules share one work budget for the whole review.
+    ``review_date`` is what conditions compare with as ``review_date`` and what dated value sets
+    are read on (by default the description's own ``review.date``; unknown when neither is
+    given). The regular expressions of all rules share one work budget for the whole review.
     """
-    facts = flatten(system)
-    facts[REVIEW_DATE_FACT] = review_date or system.review.date
+    answered = answered_facts(system, review_date)
+    facts = complete_facts(dict(answered))
     with match_budget():
         screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-        facts.update(derive_facts(screening))
+        facts.update(derive_facts(screening, facts))
         screened = iter(screening)  # in catalogue order, like the rules they came from
         outcomes = tuple([next(screened) if r.rule.dpia_criterion else evaluate_rule(r, facts)
                           for r in catalog.rules])
-    return Evaluation(outcomes=outcomes, facts=facts)
+    return Evaluation(outcomes=outcomes, facts=facts, answered=answered)

@@ -31,6 +31,7 @@ def aspect_summaries(findings: list[Finding], catalog: Catalog,
         summaries.append(AspectSummary(
             id=aspect, title=catalog.aspects[aspect],
             level=max_level((f.residual.level for f in open_), matrix),  # type: ignore[union-attr]
+            confirmed_level=confirmed_level(open_, profile),
             counts=counts, statuses=statuses, unknown=statuses["unknown"],
             compliance_percent=_compliance(mine, weights),
         ))
@@ -50,9 +51,16 @@ def _compliance(findings: list[Finding], weights: Mapping[str, float]) -> float 
     return compliance_percent(passed, total)
 
 
+def confirmed_level(findings: list[Finding], profile: Profile) -> str | None:
+    """The highest level the known facts alone establish among open findings."""
+    return max_level((f.confirmed.level for f in findings
+                      if f.counts_as_risk and f.confirmed is not None), profile.matrix)
+
+
 def overall_summary(findings: list[Finding], aspects: list[AspectSummary],
                     profile: Profile) -> Summary:
-    """Counts per status and level, the overall level (maximum) and the compliance share."""
+    """Counts per status and level, the overall level (maximum, worst case), the level the
+    known facts alone establish, and the compliance share."""
     matrix = profile.matrix
     risk = [f for f in findings if f.screening is None]
     open_levels = [f.residual.level for f in risk if f.counts_as_risk and f.residual]
@@ -61,5 +69,6 @@ def overall_summary(findings: list[Finding], aspects: list[AspectSummary],
         aspects={a.id: a.statuses for a in aspects},
         levels={lv.id: sum(1 for x in open_levels if x == lv.id) for lv in matrix.levels},
         overall_level=max_level(open_levels, matrix),
+        confirmed_level=confirmed_level(risk, profile),
         compliance_percent=_compliance(risk, matrix.weights()),
     )

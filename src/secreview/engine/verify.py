@@ -96,8 +96,10 @@ def with_verification(decision: Decision, conditions: list[ApprovalCondition],
                                level=lowest.label.get(lang).lower()) for lang in LANGUAGES})
     reason = Reason(clause=CLAUSE, text=text, rule_ids=sorted({c.rule_id for c in conditions}))
     if decision.outcome == "approve":
-        return Decision(outcome="approve_with_conditions", clause=CLAUSE, reasons=[reason],
-                        conditions=[*decision.conditions, *conditions])
+        # A copy, so what else the decision says (its worst case) stays with it.
+        return decision.model_copy(update={
+            "outcome": "approve_with_conditions", "clause": CLAUSE, "reasons": [reason],
+            "conditions": [*decision.conditions, *conditions]})
     reasons = decision.reasons
     if decision.outcome == "approve_with_conditions":
         reasons = [*reasons, reason]

@@ -8,9 +8,24 @@ from secreview.i18n import Text, bilingual
 from secreview.profile import Profile
 from secreview.review import ExplanationStep, Finding, WaiverApplied
 from secreview.vocabulary import OPEN_STATUSES
-from secreview.waivers import WaiverFile
+from secreview.waivers import Waiver, WaiverFile
 
 CRITICAL_LEVEL_RANK = -1  # the matrix's top level is "critical" for waiver ownership
+
+
+def waiver_refusal(waiver: Waiver | None, status: str, level: str | None, top: str,
+                   review_date: dt.date) -> str | None:
+    """Why a waiver does not apply to a rule with this status and worst-case level (``None``:
+    it applies). The deciding-facts search asks the same of answers not yet given."""
+    if waiver is None:
+        return "none"
+    if status not in OPEN_STATUSES:
+        return "not_needed"
+    if waiver.expires < review_date:
+        return "expired"
+    if level == top and waiver.risk_owner is None:
+        return "needs_risk_owner"
+    return None
 
 
 def apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile: Profile,
@@ -25,18 +40,17 @@ def apply_waivers(findings: list[Finding], waivers: WaiverFile | None, profile: 
     result: list[Finding] = []
     for finding in findings:
         waiver = by_rule.get(finding.rule_id)
-        if waiver is None or finding.status not in OPEN_STATUSES:
-            if waiver is not None:
+        level = finding.residual.level if finding.residual else None
+        refusal = waiver_refusal(waiver, finding.status, level, top, review_date)
+        if waiver is None or refusal is not None:
+            if refusal == "not_needed":
                 warnings.append(bilingual("warning.waiver_not_needed", rule=finding.rule_id))
-            result.append(finding)
-            continue
-        if waiver.expires < review_date:
-            warnings.append(bilingual("warning.waiver_expired", rule=finding.rule_id,
-                                      date=waiver.expires))
-            result.append(finding)
-            continue
-        if finding.residual and finding.residual.level == top and waiver.risk_owner is None:
-            warnings.append(bilingual("warning.waiver_needs_risk_owner", rule=finding.rule_id))
+            elif refusal == "expired" and waiver is not None:
+                warnings.append(bilingual("warning.waiver_expired", rule=finding.rule_id,
+                                          date=waiver.expires))
+            elif refusal == "needs_risk_owner":
+                warnings.append(bilingual("warning.waiver_needs_risk_owner",
+                                          rule=finding.rule_id))
             result.append(finding)
             continue
         applied = WaiverApplied(

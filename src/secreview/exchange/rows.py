@@ -1,9 +1,9 @@
 """Which questions a workbook asks, in which order, and the fingerprint of what they mean.
 
-The open questions come first in the review's ranking (the risk an unanswered one may hide),
-grouped by area as ``secreview questions`` groups them. With ``include_answered`` every other
-fact the addressee answers follows in its area, with its current answer, so the vendor can
-confirm or correct what the description already says.
+The open questions come first in the review's ranking (the deciding ones, whose answers settle
+the decision, first of all), grouped by area as ``secreview questions`` groups them. With
+``include_answered`` every other fact the addressee answers follows in its area, with its
+current answer, so the vendor can confirm or correct what the description already says.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from secreview.addressees import fact_addressee
 from secreview.facts import FactSpec, flatten
 from secreview.i18n import Text
-from secreview.open_questions import for_addressee
+from secreview.open_questions import DECIDING, for_addressee
 from secreview.questionnaire import fact_why, section_of
 from secreview.questions import question_for
 from secreview.review import Review
@@ -47,22 +47,24 @@ def _answerable(catalog: Catalog) -> list[str]:
 def select_rows(review: Review, system: SystemDescription, catalog: Catalog,
                 addressee: str, include_answered: bool = False) -> list[Row]:
     """The workbook's questions for ``addressee``, numbered in reading order."""
-    ranked = [q.fact for q in for_addressee(review, addressee)]
+    selected = for_addressee(review, addressee)
+    ranked = [q.fact for q in selected]
+    deciding = {q.fact for q in selected if q.deciding}
     facts = list(ranked)
     if include_answered:
         asked = set(ranked)
         facts += [path for path in _answerable(catalog)
                   if path not in asked and fact_addressee(path, catalog) == addressee]
     areas: dict[str, list[str]] = {}
-    for fact in facts:
-        areas.setdefault(section_of(fact), []).append(fact)
+    for fact in facts:  # the deciding questions first, as secreview questions lists them
+        areas.setdefault(DECIDING if fact in deciding else section_of(fact), []).append(fact)
     values = {path: _without_unknowns(value) for path, value in flatten(system).items()}
     open_questions = set(ranked)
     rows: list[Row] = []
-    for members in areas.values():
+    for area, members in areas.items():
         for fact in members:
             rows.append(Row(
-                number=len(rows) + 1, fact=fact, area=section_of(fact),
+                number=len(rows) + 1, fact=fact, area=area,
                 spec=catalog.facts[fact], question=question_for(fact, catalog),
                 why=fact_why(fact, catalog), value=values.get(fact),
                 provenance=system.provenance.get(fact), open=fact in open_questions))

@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from secreview.errors import InputError
 from secreview.facts import json_value
-from secreview.loading import parse_yaml_text
+from secreview.loading import parse_yaml_text, reads_as_number
 from secreview.system import SystemDescription
 from secreview.validation import validate
 
@@ -41,7 +41,8 @@ _BREAKS = "\n\r\x85\u2028\u2029"
 def flow(value: Any) -> str:
     """``value`` as YAML flow text that reads the same in block and in flow context.
 
-    Text with line breaks, or with other than plain spaces at either end, is written as a JSON
+    Text with line breaks, with other than plain spaces at either end, or that the loader would
+    read as a number (``0E0``, which PyYAML's writer leaves plain), is written as a JSON
     string (a valid YAML double-quoted scalar with ``\\n`` escapes), which stays on one line
     whatever the indentation around it.
     """
@@ -52,7 +53,8 @@ def flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(flow(item) for item in value) + "]"
     if isinstance(value, str) and (any(c in value for c in _BREAKS)
-                                   or value.strip() != value.strip(" ")):
+                                   or value.strip() != value.strip(" ")
+                                   or reads_as_number(value)):
         text = json.dumps(value, ensure_ascii=False)
         for char in _BREAKS[2:]:  # JSON leaves these as they are; YAML would break the line
             text = text.replace(char, f"\\u{ord(char):04x}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from secreview.i18n import Lang, label
-from secreview.review import Review
+from secreview.review import Finding, Review
 from secreview.vocabulary import NO_LEVEL_COLOUR
 
 MAX_TEXT = 2000
@@ -93,6 +93,9 @@ def dpia_verdict(review: Review, lang: Lang) -> str:
         return label("dpia.not_done", lang)
     if dpia.required is None and not dpia.criteria_unknown and dpia.criteria_not_screened:
         return label("dpia.required.unscreened", lang)
+    if dpia.required is False and dpia.status == "not_required" and (
+            dpia.criteria_unknown or dpia.criteria_not_screened):
+        return label("dpia.required.documented", lang)  # settled by the documented assessment
     key = {True: "true", False: "false"}.get(review.dpia.required, "none")  # type: ignore[arg-type]
     return label("dpia.required." + key, lang)
 
@@ -100,3 +103,30 @@ def dpia_verdict(review: Review, lang: Lang) -> str:
 def criteria_text(criteria: list[str], lang: Lang) -> str:
     """WP248 criteria by their names, joined for a line of text."""
     return "; ".join(label("criterion." + c, lang) for c in criteria)
+
+
+def overall_levels(review: Review, lang: Lang) -> str:
+    """The overall level in the worst case, and beside it the level the known facts alone
+    establish when that is lower: "Critical (worst case); confirmed: Moderate"."""
+    summary = review.summary
+    worst = level_label(review, summary.overall_level, lang)
+    if summary.confirmed_level == summary.overall_level:
+        return worst
+    return label("report.overall_levels", lang, worst=worst,
+                 confirmed=level_label(review, summary.confirmed_level, lang).lower())
+
+
+def assumed_level_note(review: Review, finding: Finding, lang: Lang) -> str:
+    """How an assumed level is marked: "assumed; confirmed: moderate" (or "not confirmed")."""
+    if finding.confirmed is None:
+        return label("report.level_assumed_unconfirmed", lang)
+    return label("report.level_assumed", lang,
+                 confirmed=level_label(review, finding.confirmed.level, lang).lower())
+
+
+def deciding_intro(review: Review, lang: Lang) -> str:
+    """The line above the deciding facts: "Answer these 4 to get a decision"."""
+    n = len(review.decision.deciding_facts)
+    key = "questions.deciding_suffice" if review.decision.deciding_facts_suffice \
+        else "questions.deciding_first"
+    return label(key, lang, n=n)

@@ -8,8 +8,17 @@ them all.
 
 Soundness: for every value operator, a result that is known despite unknown facts stays the same
 whatever the answers turn out to be (tested as a property). ``exists`` and ``missing`` are the
-deliberate exception: they ask whether a fact was answered at all, for rules where absence is
-itself the problem (e.g. no Art. 9(2) exception named).
+deliberate exception: they ask whether a fact was answered at all; the linter refuses a
+``missing`` test that could produce a finding on its own (unknown is never false). With
+``strict_presence`` they are compiled the Kleene way instead (an unanswered fact makes them
+unknown): the engine uses that second compilation to tell a finding established by the answers
+from one that rests on a blank.
+
+Set membership follows the review date: a named set may hold a member only for a period (an
+adequacy decision, EU membership), so the test reads ``derived.review_date`` and is unknown
+without it
+for exactly those members. A list of countries may name a region (``EU``), which is inside a set
+when all of it is, outside when none of it is, and unknown otherwise (``rules/membership.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from typing import Any
 from secreview.dates import Offset, iso_date, relative_date
 from secreview.errors import Problem, did_you_mean
 from secreview.facts import REVIEW_DATE_FACT, FactSpec, fits_kind
+from secreview.rules.membership import contains_with_regions, membership
 from secreview.rules.model import (
     AllOf,
     AnyOf,
@@ -38,8 +48,11 @@ from secreview.rules.operators import OPERATORS, OUTER, Facts, Operator, Predica
 from secreview.rules.operators import names as operator_names
 from secreview.rules.regex_safety import SafePattern, UnsafePattern, compile_safe
 from secreview.tristate import Tri, tri_at_least
+from secreview.valuesets import ValueSet
 
 PathKey = tuple[str | int, ...]
+Test = tuple[str, str, Any]
+"""(fact, operator, operand with sets resolved): one test a rule makes on a fact."""
 
 
 @dataclass
@@ -47,11 +60,17 @@ class CompileContext:
     """What the compiler checks against, and where it reports problems."""
 
     facts: Mapping[str, FactSpec]
-    sets: Mapping[str, frozenset[Any]]
+    sets: Mapping[str, ValueSet]
     where: Callable[[PathKey], dict[str, Any]] = lambda _path: {}
     rule_id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    strict_presence: bool = False
+    presence: bool = False
+    """Set when an ``exists`` or ``missing`` test was compiled."""
+    tests: list[Test] = field(default_factory=list)
+    """Every top-level test: what the engine needs to know which answers could change a
+    condition (:mod:`secreview.engine.answers`)."""
     quantifiers: list[Quantified] = field(default_factory=list)
     """Top-level ``for_any``/``for_all`` compiled, for naming the items that fail."""
     outer: list[Mapping[str, FactSpec]] = field(default_factory=list)
@@ -207,6 +226,7 @@ def _compile_quantifier(cond: ForAny | ForAll, ctx: CompileContext, path: PathKe
         return _never
     if top_level:
         ctx.used.add(name)
+        ctx.tests.append((name, key, None))
     if spec.kind != "objects":
         ctx.problem((*path, key), f"'{key}' needs a list of objects, but '{name}' is {spec.kind}",
                     suggestion="use 'contains', 'intersects' or 'subset_of' on a list of values")
@@ -257,14 +277,14 @@ def _quantifier(some: bool, name: str, where: Predicate, reaches_out: bool) -> P
     return for_all
 
 
-def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> frozenset[Any] | None:
+def _resolve_set(value: Any, ctx: CompileContext, path: PathKey) -> ValueSet | None:
     if isinstance(value, SetRef):
         found = ctx.sets.get(value.set)
         if found is None:
             ctx.problem(path, f"unknown value set '{value.set}'", code="unknown-set",
                         suggestion=did_you_mean(value.set, ctx.sets))
         return found
-    return frozenset(value)
+    return ValueSet.plain(value)
 
 
 def _check_value(spec: FactSpec, value: Any, ctx: CompileContext, path: PathKey,
@@ -310,6 +330,10 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
         _check_value(spec, operand, ctx, op_path)
     elif op.operand == "item":
         _check_value(spec, operand, ctx, op_path, as_item=True)
+        if op.name == "contains" and spec.regions:
+            if top_level:
+                ctx.tests.append((name, op.name, operand))
+            return contains_with_regions(name, operand, _day(ctx))
     elif op.operand == "set":
         resolved = _resolve_set(operand, ctx, op_path)
         if resolved is None:
@@ -317,12 +341,29 @@ def _compile_leaf(leaf: Leaf, ctx: CompileContext, path: PathKey,
         if not isinstance(operand, SetRef):
             for i, item in enumerate(operand):
                 _check_value(spec, item, ctx, (*op_path, i), as_item=spec.kind == "list")
-        operand = resolved
+        if resolved.is_dated or spec.regions:
+            if resolved.is_dated:
+                ctx.used.add(REVIEW_DATE_FACT)
+            if top_level:
+                ctx.tests.append((name, op.name, resolved))
+            return membership(op.name, name, resolved, _day(ctx))
+        operand = resolved.always
     elif op.operand == "regex":
         operand = _compile_pattern(operand, ctx, op_path)
         if operand is None:
             return _never
+    if top_level:
+        ctx.tests.append((name, op.name, operand))
+    if op.target == "any":  # exists / missing: was the fact answered at all?
+        ctx.presence = True
+        if ctx.strict_presence:
+            return _answered(name, op.name == "exists")
     return op.build(name, operand)
+
+
+def _answered(name: str, answered: bool) -> Predicate:
+    """``exists``/``missing`` in Kleene form: unknown while the fact is unanswered."""
+    return lambda f: None if f.get(name) is None else answered
 
 
 _FAMILIES: dict[str, str] = {"int": "number", "number": "number", "date": "date",
@@ -392,6 +433,12 @@ def _getter(name: str, depth: int, ctx: CompileContext) -> Callable[[Facts], Any
             f = f[OUTER]
         return f.get(name)
     return get
+
+
+def _day(ctx: CompileContext) -> Callable[[Facts], Any]:
+    """Reads the review date, the day a dated set's members and a region's countries are taken
+    on, from wherever the test is (inside an item, through the scopes around it)."""
+    return _getter(REVIEW_DATE_FACT, len(ctx.outer), ctx)
 
 
 def _review_date(ctx: CompileContext, offset: Offset) -> Callable[[Facts], Any]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
 
 from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.cache import load_document_cached
@@ -25,10 +24,11 @@ from secreview.loading import (
     configured_limits,
     real_path,
 )
-from secreview.rules.compiler import CompileContext, Quantified, compile_condition
-from secreview.rules.model import ExtensionFact, Mitigation, Rule, Ruleset
+from secreview.rules.compiler import CompileContext, Quantified, Test, compile_condition
+from secreview.rules.model import Condition, Escalation, ExtensionFact, Mitigation, Rule, Ruleset
 from secreview.rules.operators import Predicate
 from secreview.validation import validate
+from secreview.valuesets import ValueSet, bundled_sets
 
 RULESET_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_depth=60)
 
@@ -37,6 +37,26 @@ RULESET_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_depth=60)
 class CompiledMitigation:
     mitigation: Mitigation
     predicate: Predicate
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledEscalation:
+    escalation: Escalation
+    predicate: Predicate
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StrictPredicates:
+    """A rule's conditions compiled again with ``exists``/``missing`` in Kleene form (unknown
+    when the fact is unanswered), for rules that use them: a finding is established only when
+    these agree (see :mod:`secreview.engine.scoring`)."""
+
+    applies: Predicate | None
+    finding: Predicate
+    mitigations: tuple[Predicate, ...]
+    escalations: tuple[Predicate, ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,14 @@ class CompiledRule:
     facts_used: tuple[str, ...]
     source: str
     position: tuple[int, int] | None = None
+    escalations: tuple[CompiledEscalation, ...] = ()
+    strict: StrictPredicates | None = None
+    scaling_floor: float | None = None
+    """The lowest value the scaling fact can take: what an unknown classification is assumed
+    to be for the level the known facts alone establish."""
+    tests: tuple[Test, ...] = ()
+    condition_facts: tuple[str, ...] = ()
+    """The facts ``applies_if`` and ``finding_if`` read: those that decide the status."""
     quantifiers: tuple[Quantified, ...] = ()
     """The ``for_any``/``for_all`` of ``finding_if``, to name the items that make it fire."""
     item_facts_used: tuple[tuple[str, str], ...] = ()
@@ -109,10 +137,30 @@ class Catalog:
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
+    @cached_property
+    def rules_by_fact(self) -> dict[str, tuple[int, ...]]:
+        """Fact path → positions in :attr:`rules` of the rules that read it: what an answer to
+        that fact can change, without evaluating the rest (built once, on first use)."""
+        index: dict[str, list[int]] = {}
+        for position, compiled in enumerate(self.rules):
+            for path in compiled.facts_used:
+                index.setdefault(path, []).append(position)
+        return {path: tuple(positions) for path, positions in index.items()}
 
-@cache
-def builtin_sets() -> dict[str, frozenset[Any]]:
-    return {name: frozenset(values) for name, values in load_data("sets.yaml").items()}
+    @cached_property
+    def fact_tests(self) -> dict[str, tuple[Test, ...]]:
+        """Fact path → every test the rules make on it (operator and operand), without
+        duplicates: the values the rules can tell apart (see :mod:`secreview.engine.answers`)."""
+        tests: dict[str, dict[Test, None]] = {}
+        for compiled in self.rules:
+            for test in compiled.tests:
+                tests.setdefault(test[0], {})[test] = None
+        return {path: tuple(found) for path, found in tests.items()}
+
+
+def builtin_sets() -> dict[str, ValueSet]:
+    """The value sets every ruleset may name (``data/sets.yaml``), with their dated members."""
+    return bundled_sets()
 
 
 @cache
@@ -120,9 +168,9 @@ def core_aspects() -> dict[str, Text]:
     return {key: Text(**value) for key, value in load_data("aspects.yaml").items()}
 
 
-def value_sets(loaded: LoadedRuleset) -> dict[str, frozenset[Any]]:
+def value_sets(loaded: LoadedRuleset) -> dict[str, ValueSet]:
     """The value sets a ruleset's conditions may name: the built-in ones and its own."""
-    return {**builtin_sets(), **{k: frozenset(v) for k, v in loaded.model.sets.items()}}
+    return {**builtin_sets(), **{k: ValueSet.plain(v) for k, v in loaded.model.sets.items()}}
 
 
 def require_existing(paths: Iterable[str | Path]) -> None:
@@ -292,18 +340,17 @@ def _shape(fact: ExtensionFact) -> tuple[object, ...]:
 
 
 def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[str, FactSpec],
-                 sets: Mapping[str, frozenset[Any]], base: PathKey,
+                 sets: Mapping[str, ValueSet], base: PathKey,
                  problems: list[Problem]) -> CompiledRule:
     """Compile one rule's conditions; problems are appended, never raised."""
     ctx = CompileContext(facts=facts, sets=sets, where=lambda p: loaded.document.where((*base, *p)),
                          rule_id=rule.id)
-    applies = compile_condition(rule.applies_if, ctx, ("applies_if",)) if rule.applies_if else None
-    finding = compile_condition(rule.finding_if, ctx, ("finding_if",))
-    quantifiers = tuple(ctx.quantifiers)
-    mitigations = tuple(
-        CompiledMitigation(m, compile_condition(m.when, ctx, ("mitigations", i, "when")))
-        for i, m in enumerate(rule.mitigations)
-    )
+    compiled = _compile_conditions(rule, ctx)
+    mitigations = tuple(CompiledMitigation(m, predicate, read) for m, (predicate, read)
+                        in zip(rule.mitigations, compiled.mitigations, strict=True))
+    escalations = tuple(CompiledEscalation(e, predicate, read) for e, (predicate, read)
+                        in zip(rule.escalate, compiled.escalations, strict=True))
+    floor: float | None = None
     if rule.consequence_scaling is not None:
         scaling = rule.consequence_scaling
         spec = facts.get(scaling.fact)
@@ -314,14 +361,62 @@ def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[
                         code="type-mismatch" if spec else "unknown-fact")
         else:
             ctx.used.add(scaling.fact)
+            ctx.tests.append((scaling.fact, "scaling", tuple(sorted(scaling.levels))))
+            floor = spec.minimum
+    strict = None
+    if ctx.presence:
+        # Compiled again in Kleene form; its problems are the same ones, already collected.
+        again = _compile_conditions(rule, CompileContext(facts=facts, sets=sets, rule_id=rule.id,
+                                                         strict_presence=True))
+        strict = StrictPredicates(again.applies, again.finding,
+                                  tuple(p for p, _read in again.mitigations),
+                                  tuple(p for p, _read in again.escalations))
     problems.extend(ctx.problems)
     used = sorted(ctx.used)
     return CompiledRule(
-        rule=rule, aspect=aspect, ruleset_id=loaded.id, applies=applies, finding=finding,
-        mitigations=mitigations, facts_used=tuple(used), source=loaded.source,
-        position=loaded.document.positions.get(base), quantifiers=quantifiers,
+        rule=rule, aspect=aspect, ruleset_id=loaded.id, applies=compiled.applies,
+        finding=compiled.finding, mitigations=mitigations, facts_used=tuple(used),
+        source=loaded.source, position=loaded.document.positions.get(base),
+        escalations=escalations, strict=strict, scaling_floor=floor, tests=tuple(ctx.tests),
+        condition_facts=compiled.status_facts, quantifiers=compiled.quantifiers,
         item_facts_used=tuple(sorted(ctx.item_used)),
     )
+
+
+@dataclass(frozen=True)
+class _Conditions:
+    applies: Predicate | None
+    finding: Predicate
+    status_facts: tuple[str, ...]
+    mitigations: tuple[tuple[Predicate, tuple[str, ...]], ...]
+    escalations: tuple[tuple[Predicate, tuple[str, ...]], ...]
+    quantifiers: tuple[Quantified, ...]
+
+
+def _compile_conditions(rule: Rule, ctx: CompileContext) -> _Conditions:
+    """Scope, finding, mitigation and escalation conditions of one rule, each with the facts it
+    reads (the rule's ``facts_used`` is their union, collected in ``ctx.used``)."""
+
+    def reading(condition: Condition, path: PathKey) -> tuple[Predicate, tuple[str, ...]]:
+        outer, ctx.used = ctx.used, set()
+        try:
+            return compile_condition(condition, ctx, path), tuple(sorted(ctx.used))
+        finally:
+            ctx.used = outer | ctx.used
+
+    applies: Predicate | None = None
+    status_facts: set[str] = set()
+    if rule.applies_if is not None:
+        applies, read = reading(rule.applies_if, ("applies_if",))
+        status_facts.update(read)
+    finding, read = reading(rule.finding_if, ("finding_if",))
+    status_facts.update(read)
+    quantifiers = tuple(ctx.quantifiers)
+    mitigations = tuple(reading(m.when, ("mitigations", i, "when"))
+                        for i, m in enumerate(rule.mitigations))
+    escalations = tuple(reading(e.if_, ("escalate", i, "if")) for i, e in enumerate(rule.escalate))
+    return _Conditions(applies, finding, tuple(sorted(status_facts)), mitigations, escalations,
+                       quantifiers)
 
 
 def build_catalog(rulesets: list[LoadedRuleset], strict: bool = True) -> Catalog:

@@ -255,6 +255,27 @@ class Mitigation(_Strict):
     title: Text
 
 
+Level4 = Annotated[int, Field(ge=1, le=4)]
+
+
+class Escalation(_Strict):
+    """Harm that compounds: while ``if`` holds, the rule's consequence and/or likelihood is at
+    least the level given. Applied after classification scaling; it never lowers a level. An
+    ``if`` that is unknown escalates the worst case only, so the level is shown as assumed."""
+
+    if_: Condition = Field(alias="if")
+    consequence: Level4 | None = Field(None, description="Consequence at least (1–4)")
+    likelihood: Level4 | None = Field(None, description="Likelihood at least (1–4)")
+    reason: Text = Field(description="Why the harm compounds; shown as its own explanation step")
+
+    @model_validator(mode="after")
+    def _raises_something(self) -> Escalation:
+        if self.consequence is None and self.likelihood is None:
+            raise ValueError("an escalation raises the consequence, the likelihood or both: "
+                             "give at least one of them")
+        return self
+
+
 Extent = Literal["full", "partial"]
 
 
@@ -272,14 +293,19 @@ class Satisfies(_Strict):
 
 
 class Example(_Strict):
-    """A partial system description and the outcome the rule must give for it."""
+    """A partial system description and the outcome the rule must give for it; optionally the
+    level it must reach (on the rule's 1–4 scale, after scaling and escalation, before
+    mitigations) and whether an escalation applies."""
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     expect: RuleStatus
     facts: dict[str, Any]
-
-
-Level4 = Annotated[int, Field(ge=1, le=4)]
+    consequence: Level4 | None = Field(
+        None, description="Expected consequence after scaling and escalation (worst case)")
+    likelihood: Level4 | None = Field(
+        None, description="Expected likelihood after escalation (worst case)")
+    escalated: bool | None = Field(
+        None, description="Whether an escalation is expected to apply for certain")
 
 
 class Rule(_Strict):
@@ -303,6 +329,10 @@ class Rule(_Strict):
         "unknown",
         description="What an undecidable rule reports: an unverified finding with a question "
         "(default), a finding, or a pass",
+    )
+    escalate: list[Escalation] = Field(
+        default_factory=list,
+        description="Levels that rise when harms compound (after classification scaling)",
     )
     mitigations: list[Mitigation] = Field(default_factory=list)
     remedy: Remedy = Field(

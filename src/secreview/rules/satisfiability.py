@@ -19,6 +19,7 @@ from secreview.loading import PathKey
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import AllOf, AnyOf, AtLeast, Condition, FactRef, ForAny, Leaf, plain
 from secreview.rules.operators import OPERATORS
+from secreview.valuesets import ValueSet
 
 _FINITE_RANGE = 1000
 
@@ -39,11 +40,12 @@ def _domain(spec: FactSpec) -> tuple[Any, ...] | None:
 class Possibility:
     """Checks whether conditions can ever be true, against one fact catalogue and set table."""
 
-    sets: Mapping[str, frozenset[Any]]
+    sets: Mapping[str, ValueSet]
 
     def _holds(self, leaf: Leaf, scope: Mapping[str, FactSpec], value: Any) -> bool:
+        """Can ``value`` satisfy the leaf? Unknown (a dated set, no review date) counts as yes."""
         ctx = CompileContext(facts=scope, sets=self.sets)
-        return compile_condition(leaf, ctx, (), scope)({leaf.fact: value}) is True
+        return compile_condition(leaf, ctx, (), scope)({leaf.fact: value}) is not False
 
     def _candidates(self, leaves: list[Leaf], spec: FactSpec) -> tuple[Any, ...] | None:
         domain = _domain(spec)
@@ -54,8 +56,10 @@ class Possibility:
                 return (leaf.operand,)
             if leaf.operator == "in":
                 operand = leaf.operand
-                resolved = self.sets.get(operand.set) if not isinstance(operand, list) else operand
-                return tuple(resolved) if resolved is not None else None
+                if isinstance(operand, list):
+                    return tuple(operand)
+                resolved = self.sets.get(operand.set)
+                return tuple(resolved.possible) if resolved is not None else None
         return None
 
     def leaves_impossible(self, leaves: list[Leaf], spec: FactSpec,

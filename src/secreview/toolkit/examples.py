@@ -1,21 +1,26 @@
 """Run the examples each rule carries: the rule's own tests, Semgrep-style.
 
-An example is a partial system description and the status the rule must give. Examples are
-validated like real descriptions, so an example with a misspelt fact fails loudly.
+An example is a partial system description and the status the rule must give, optionally with
+the level it reaches (on the rule's 1–4 scale, after classification scaling and escalation, worst
+case) and whether an escalation applies. Examples are validated like real descriptions, so an
+example with a misspelt fact fails loudly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
 from secreview.engine.dpia import derive_facts
-from secreview.engine.evaluate import evaluate_rule
+from secreview.engine.evaluate import RuleOutcome, evaluate_rule, prepare_facts
+from secreview.engine.scoring import escalated, rule_bounds
 from secreview.errors import Problem
-from secreview.facts import REVIEW_DATE_FACT, flatten
 from secreview.inputs import typed_extensions
 from secreview.rules.loader import Catalog, CompiledRule
+from secreview.rules.model import Example
 from secreview.system import SystemDescription
 from secreview.validation import data_path
 
@@ -33,10 +38,12 @@ class ExampleResult:
         return self.problem is None and self.expected == self.actual
 
 
-def _derived_for(facts: dict[str, object], catalog: Catalog) -> None:
-    """Screening rules decide the derived DPIA facts; examples get them like a real review."""
+def with_derived_facts(facts: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """Screening rules decide the derived DPIA facts; examples (and the linter's trial
+    descriptions) get them like a real review."""
     screening = [evaluate_rule(r, facts) for r in catalog.rules if r.rule.dpia_criterion]
-    facts.update(derive_facts(screening))
+    facts.update(derive_facts(screening, facts))
+    return facts
 
 
 def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleResult]:
@@ -72,13 +79,34 @@ def run_rule_examples(compiled: CompiledRule, catalog: Catalog) -> list[ExampleR
                         f"{message}", rule_id=compiled.id, suggestion=hint,
                         found=None if found is None else repr(found), **where)))
             continue
-        facts = flatten(system)
-        # Only the example's own review date: an example must not pass today and fail next year.
-        facts[REVIEW_DATE_FACT] = system.review.date
-        _derived_for(facts, catalog)
+        # Only the example's own review date (prepare_facts without one): an example must not
+        # pass today and fail next year.
+        facts = with_derived_facts(prepare_facts(system), catalog)
         outcome = evaluate_rule(compiled, facts)
-        results.append(ExampleResult(compiled.id, example.name, example.expect, outcome.status))
+        expected, actual = _described(example, outcome, facts)
+        results.append(ExampleResult(compiled.id, example.name, expected, actual))
     return results
+
+
+def _described(example: Example, outcome: RuleOutcome,
+               facts: Mapping[str, Any]) -> tuple[str, str]:
+    """What the example expects and what the rule gives, as comparable text: the status, and
+    the level or escalation when the example states them ("finding, consequence 4,
+    escalated")."""
+    expected: list[str] = [example.expect]
+    actual: list[str] = [outcome.status]
+    if example.consequence is not None or example.likelihood is not None:
+        likelihood, consequence = rule_bounds(outcome, facts).worst
+        for axis, wanted, got in (("consequence", example.consequence, consequence),
+                                  ("likelihood", example.likelihood, likelihood)):
+            if wanted is not None:
+                expected.append(f"{axis} {wanted}")
+                actual.append(f"{axis} {got}")
+    if example.escalated is not None:
+        words = {True: "escalated", False: "not escalated", None: "escalation unknown"}
+        expected.append(words[example.escalated])
+        actual.append(words[escalated(outcome.rule, facts)])
+    return ", ".join(expected), ", ".join(actual)
 
 
 def run_examples(catalog: Catalog) -> list[ExampleResult]:

@@ -7,10 +7,10 @@ it draws the wrong conclusion. ``rules test`` runs this check beside the rule's 
 
 - a level written out (``K3``, ``C3``, ``T2`` ...) must be a boundary of a comparison the rule
   makes on that classification aspect (``gte: 3`` names 3, and 2 as "above K2");
-- a level printed from the description (``K{classification.confidentiality}``) must use the
-  letter of that aspect in the text's language, and the rule may only fire when its test on the
-  aspect holds (the test is not one alternative of an ``any``), otherwise the message can print a
-  level that is not the reason.
+- a level printed from the description (``K{classification.confidentiality}``, or "level
+  {classification.confidentiality}") must use the letter of that aspect in the text's language
+  where it has one, and the rule may only fire when its test on the aspect holds (the test is not
+  one alternative of an ``any``), otherwise the message can print a level that is not the reason.
 """
 
 from __future__ import annotations
@@ -103,7 +103,8 @@ def rule_comparisons(compiled: CompiledRule) -> list[Comparison]:
 
 _WRITTEN = {lang: re.compile(r"\b([" + "".join(letters) + r"])([1-4])\b")
             for lang, letters in LETTERS.items()}
-_PRINTED = re.compile(r"\b([A-Z])\{(" + re.escape(PREFIX) + r"[a-z_]+)\}")
+_PRINTED = re.compile(r"(?:\b([A-Z]))?\{(" + re.escape(PREFIX)
+                      + r"(?:confidentiality|integrity|availability|traceability))\}")
 
 
 def _texts(compiled: CompiledRule) -> Iterator[tuple[str, Lang, str]]:
@@ -132,7 +133,7 @@ def level_problems(compiled: CompiledRule) -> list[str]:
         for match in _PRINTED.finditer(text):
             letter, fact = match.group(1), match.group(2)
             expected = {v: k for k, v in letters.items()}.get(fact.removeprefix(PREFIX))
-            if expected is not None and letter != expected:
+            if letter is not None and expected is not None and letter != expected:
                 problems.append(f"the {lang} {name} prints {fact} after '{letter}'; in {lang} "
                                 f"that aspect is written '{expected}'")
             scope = [t for t in tests if t.fact == fact and t.necessary]

@@ -5,8 +5,11 @@ not hide the others), a ruleset whose header is valid keeps its valid rules even
 broken, and the whole set is compiled with ``build_catalog(strict=False)`` so that unknown facts,
 type mismatches and duplicate ids all come back together. On top of what the compiler checks,
 the linter looks for things that load fine but are wrong: texts in only one language, message
-placeholders that name no fact, mitigations without effect, conditions that can never be true,
-rules without tests, and examples that fail.
+placeholders that name no fact, mitigations and escalations without effect, conditions that can
+never be true, rules without tests, escalations no example shows, examples that fail, a
+``missing:`` test that turns an unanswered question into a finding (unknown is never false), a
+placeholder glued to a word, and a routing answer that does not close the rules of its branch
+(``data/routing.yaml``).
 
 Every problem carries ``file:line:column``, the rule id and what to do about it.
 """
@@ -39,8 +42,24 @@ from secreview.rules.loader import (
     ruleset_files,
     value_sets,
 )
-from secreview.rules.model import Mitigation, Rule, Ruleset, plain
+from secreview.rules.model import (
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Condition,
+    Escalation,
+    ForAll,
+    ForAny,
+    Leaf,
+    Mitigation,
+    NoneOf,
+    Not,
+    Rule,
+    Ruleset,
+    plain,
+)
 from secreview.rules.satisfiability import Possibility
+from secreview.toolkit.closure import open_rules
 from secreview.toolkit.consistency import (
     duplicate_conditions,
     unknown_sections,
@@ -65,7 +84,7 @@ HINTS: dict[str, str] = {
                     "backreferences, and check the syntax; see SECURITY.md",
     "duplicate-id": "rule and ruleset ids must be unique across all loaded rulesets; rename one",
     "unknown-set": "declare the set under 'sets:' or use a built-in one (eu, eea, adequacy, "
-                   "nordic)",
+                   "eea_or_adequate, nordic, effective_supplementary_measures)",
     "unknown-aspect": "use one of the seven aspects or declare the new one under 'aspects:'",
     "extension-conflict": "declare the extension fact once, or with the same type everywhere",
     "placeholder": "a placeholder names a fact, e.g. {vendor.name}",
@@ -82,12 +101,27 @@ HINTS: dict[str, str] = {
                   "'secreview schema system'",
     "missing-examples": "add examples with 'expect: finding' and 'expect: pass' under "
                         "'examples:'",
+    "escalation-no-effect": "an escalation only ever raises a level: give a consequence or "
+                            "likelihood above the rule's own, or remove it",
+    "escalation-never": "the escalation's condition contradicts the rule's conditions; "
+                        "describe the compounding harm that can occur when the rule fires",
+    "escalation-untested": "add an example with 'escalated: true' (and the expected "
+                           "'consequence' or 'likelihood') that meets the escalation's condition",
     "example-failed": "fix the rule's conditions or the example's facts or expectation",
     "example-invalid": "write the example's facts like a system description "
                        "(see 'secreview schema system')",
     "unused-fact": "remove the extension fact or use it in a rule",
     "tailoring": "tailor only rules that the profile's rulesets define; see "
                  "'secreview rules list'",
+    "unknown-as-false": "an unanswered question is unknown, never 'no': test an explicit answer "
+                        "(eq: false, or a value that says 'none') so the rule stays unknown, "
+                        "and asks, until someone answers",
+    "placeholder-glued": "put a space or words around the placeholder: an unknown fact reads "
+                         "'(unknown)', which glued to a letter reads like a value ('C(unknown)')",
+    "routing-open": "add the routing fact to the rule's applies_if, or an implication to "
+                    "data/routing.yaml, so the routing answer decides the rule",
+    "ceiling": "name an integer classification fact with a small range, such as "
+               "classification.confidentiality",
     "duplicate-condition": "disable one of the two rules in the profile, or change one",
     "routing": "add the extension fact's asked_if to the rule's applies_if",
     "extension-section": "use a section of 'secreview init' (system, hosting, contract, ...)",
@@ -223,6 +257,10 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]
         if isinstance(mitigations, list):
             for j in range(len(mitigations)):
                 yield ("rules", i, "mitigations", j, "title"), rule_id
+        escalations = rule.get("escalate")
+        if isinstance(escalations, list):
+            for j in range(len(escalations)):
+                yield ("rules", i, "escalate", j, "reason"), rule_id
 
 
 def text_problems(doc: Document) -> list[LintProblem]:
@@ -239,6 +277,8 @@ def text_problems(doc: Document) -> list[LintProblem]:
 
 def _text_owner(data: Any, path: PathKey) -> str:
     """How a problem names the text at ``path``: the field, and where it is outside a rule."""
+    if "escalate" in path:
+        return f"the reason of escalation {path[-2]}"
     if "mitigations" in path:
         mitigation = value_at(data, path[:-1])
         mitigation_id = mitigation.get("id") if isinstance(mitigation, dict) else None
@@ -413,6 +453,17 @@ def _placeholder_problems(rule: Rule, facts: Mapping[str, FactSpec], where: Any,
                 f"{', '.join('{' + p + '}' for p in only)}", where((*base, name)), rule.id,
                 severity="warning",
             ))
+    for name in ("message", "remediation"):
+        for lang in ("sv", "en"):
+            text = getattr(rule, name).get(lang)
+            glued = [m.group(1) for m in PLACEHOLDER.finditer(text)
+                     if (m.start() > 0 and text[m.start() - 1].isalnum())
+                     or (m.end() < len(text) and text[m.end()].isalnum())]
+            for path in glued:
+                problems.append(_new(
+                    "placeholder-glued", f"placeholder '{{{path}}}' in {name} ({lang}) is glued "
+                    "to a word; unanswered, it would read as part of it",
+                    where((*base, name, lang)), rule.id, severity="warning"))
     titles = [((*base, "title"), rule.title)] + [
         ((*base, "mitigations", j, "title"), m.title) for j, m in enumerate(rule.mitigations)]
     for path, title in titles:
@@ -493,6 +544,55 @@ def _mitigation_condition(rule: Rule, mitigation: Mitigation, finding: Any, wher
     )]
 
 
+def _escalation_problems(rule: Rule, where: Any, base: PathKey,
+                         possibility: Possibility | None,
+                         facts: Mapping[str, FactSpec]) -> list[LintProblem]:
+    """Escalations that can never raise a level: below the rule's own, never true, or never
+    true when the rule fires; and escalations no example shows."""
+    problems: list[LintProblem] = []
+    for j, escalation in enumerate(rule.escalate):
+        path = (*base, "escalate", j)
+        problems += _escalation_effect(rule, j, escalation, where, path)
+        if possibility is None:
+            continue
+        reason = possibility.impossible(escalation.if_, facts, (*path, "if"))
+        if reason is not None:
+            problems.append(_new("never-true", f"escalation {j} can never apply: {reason[1]}",
+                                 where(reason[0]), rule.id))
+            continue
+        together = AllOf(all=[c for c in (rule.applies_if, rule.finding_if, escalation.if_)
+                              if c is not None])
+        if possibility.impossible(together, facts, (*path, "if")) is not None:
+            problems.append(_new(
+                "escalation-never", f"escalation {j} can never apply when the rule fires: its "
+                "condition contradicts applies_if or finding_if", where((*path, "if")), rule.id,
+                severity="warning",
+            ))
+    if rule.escalate and not any(e.escalated for e in rule.examples):
+        problems.append(_new(
+            "escalation-untested", "the rule escalates but no example shows it "
+            "('escalated: true')", where((*base, "examples" if rule.examples else "escalate")),
+            rule.id, severity="warning",
+        ))
+    return problems
+
+
+def _escalation_effect(rule: Rule, index: int, escalation: Escalation, where: Any,
+                       path: PathKey) -> list[LintProblem]:
+    """An escalation to a level at or below the rule's own never raises anything."""
+    idle = [(axis, level, own) for axis, level, own in (
+        ("consequence", escalation.consequence, rule.consequence),
+        ("likelihood", escalation.likelihood, rule.likelihood)) if level is not None and
+        level <= own]
+    given = sum(1 for level in (escalation.consequence, escalation.likelihood)
+                if level is not None)
+    return [_new(
+        "escalation-no-effect", f"escalation {index} sets the {axis} to {level}, but the rule's "
+        f"own {axis} is already {own}: an escalation never lowers, so this has no effect",
+        where((*path, axis)), rule.id, severity="error" if len(idle) == given else "warning",
+    ) for axis, level, own in idle]
+
+
 def _never_true_problems(rule: Rule, possibility: Possibility, facts: Mapping[str, FactSpec],
                          where: Any, base: PathKey) -> list[LintProblem]:
     problems: list[LintProblem] = []
@@ -505,6 +605,44 @@ def _never_true_problems(rule: Rule, possibility: Possibility, facts: Mapping[st
         if reason is not None:
             problems.append(_new("never-true", f"{name} can never be true, so {what}: "
                                  f"{reason[1]}", where(reason[0]), rule.id))
+    return problems
+
+
+def _absence_tests(cond: Condition, path: PathKey, positive: bool = True
+                   ) -> Iterable[tuple[PathKey, Leaf]]:
+    """Leaves that hold when a fact is unanswered (``missing``, or a negated ``exists``), where
+    they push towards the condition being true."""
+    if isinstance(cond, Leaf):
+        if (cond.operator == "missing") == positive and cond.operator in ("missing", "exists"):
+            yield (*path, cond.operator), cond
+        return
+    if isinstance(cond, AllOf | AnyOf):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        for i, child in enumerate(getattr(cond, key)):
+            yield from _absence_tests(child, (*path, key, i), positive)
+    elif isinstance(cond, NoneOf):
+        for i, child in enumerate(cond.none):
+            yield from _absence_tests(child, (*path, "none", i), not positive)
+    elif isinstance(cond, Not):
+        yield from _absence_tests(cond.not_, (*path, "not"), not positive)
+    elif isinstance(cond, AtLeast):
+        for i, child in enumerate(cond.of):
+            yield from _absence_tests(child, (*path, "of", i), positive)
+    elif isinstance(cond, ForAny | ForAll):
+        yield from _absence_tests(cond.where, (*path, "where"), positive)
+
+
+def _unknown_as_false_problems(rule: Rule, where: Any, base: PathKey) -> list[LintProblem]:
+    """A finding_if that an unanswered question alone can make true turns "nobody answered"
+    into "no": the one thing three-valued logic exists to prevent. Derived facts are exempt
+    (the engine, not a person, answers them)."""
+    problems: list[LintProblem] = []
+    for path, leaf in _absence_tests(rule.finding_if, (*base, "finding_if")):
+        if leaf.fact.startswith("derived."):
+            continue
+        problems.append(_new(
+            "unknown-as-false", f"finding_if fires when '{leaf.fact}' is unanswered: an "
+            "unanswered question would become a finding", where(path), rule.id))
     return problems
 
 
@@ -556,10 +694,16 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
         rule = compiled.rule
         problems += _placeholder_problems(rule, catalog.facts, where, base)
         problems += _mitigation_problems(rule, where, base, possibility, catalog.facts)
+        problems += _escalation_problems(rule, where, base, possibility, catalog.facts)
         problems += _missing_examples(rule, where, base)
+        never = (_never_true_problems(rule, possibility, catalog.facts, where, base)
+                 if possibility is not None else [])
+        if not any("finding_if" in p.message for p in never):
+            problems += _unknown_as_false_problems(rule, where, base)
         if possibility is not None:
-            problems += _never_true_problems(rule, possibility, catalog.facts, where, base)
+            problems += never
             problems += _example_problems(index, compiled, catalog, loaded)
+    problems += _routing_problems(catalog, by_source, broken)
     from secreview.questionnaire import SECTIONS
 
     checks = (duplicate_conditions(catalog), unrouted_extension_facts(catalog),
@@ -574,6 +718,28 @@ def lint_catalog(catalog: Catalog) -> list[LintProblem]:
                     "unused-fact", f"extension fact '{fact.name}' is declared but no rule uses it",
                     loaded.document.where(("facts", k, "name")), severity="warning",
                 ))
+    return problems
+
+
+def _routing_problems(catalog: Catalog, by_source: Mapping[str, LoadedRuleset],
+                      broken: set[str]) -> list[LintProblem]:
+    """Routing answers that leave a rule of their branch open (see toolkit/closure.py)."""
+    problems: list[LintProblem] = []
+    for found in open_rules(catalog):
+        compiled = found.rule
+        if compiled.id in broken:
+            continue
+        loaded = by_source[compiled.source]
+        index = next(i for i, r in enumerate(loaded.model.rules) if r is compiled.rule)
+        key = "applies_if" if compiled.rule.applies_if is not None else "finding_if"
+        answer = found.entry.implication.source
+        message = (f"'{answer}' should close this rule, but it stays {found.status}"
+                   if found.fact is None else
+                   f"the rule still depends on '{found.fact}' although '{answer}' makes it "
+                   "irrelevant")
+        problems.append(_new("routing-open", message,
+                             loaded.document.where(("rules", index, key)), compiled.id,
+                             severity="warning"))
     return problems
 
 
@@ -641,6 +807,22 @@ def _tailoring_problems(profile: Profile, doc: Document,
     return problems
 
 
+def _ceiling_problems(profile: Profile, doc: Document,
+                      catalog: Catalog | None) -> list[LintProblem]:
+    """A classification ceiling on a fact the selected rulesets cannot cap."""
+    from secreview.engine.ceiling import check_ceiling_fact
+
+    ceiling = profile.decision.classification_ceiling
+    if ceiling is None or catalog is None:
+        return []
+    problem = check_ceiling_fact(ceiling, catalog)
+    if problem is None:
+        return []
+    return [_new("ceiling", f"classification_ceiling: {problem}",
+                 doc.where(("decision", "classification_ceiling", "fact")),
+                 suggestion=did_you_mean(ceiling.fact, catalog.facts))]
+
+
 def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> LintReport:
     """Lint what an organisation profile selects (bundled and own rulesets, plus ``paths``)
     together, and check its tailoring against the rules that selection holds."""
@@ -668,6 +850,7 @@ def lint_profile(profile_path: str | Path, paths: Sequence[str | Path] = ()) -> 
         selected = ruleset_files(tailoring_ruleset_paths(profile, file), confine_to=file.parent)
     report, catalog = _lint([*selected, *(ruleset_files(paths) if paths else [])])
     report.problems += problems + _tailoring_problems(profile, doc, catalog)
+    report.problems += _ceiling_problems(profile, doc, catalog)
     report.files += 1
     return _sorted(report)
 

@@ -23,6 +23,7 @@ from secreview.loading import Document, PathKey
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition
+from secreview.valuesets import ValueSet
 
 _CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 _FACT_NAME = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -49,7 +50,7 @@ def broken_rule_problems(broken: BrokenRule, facts: Mapping[str, FactSpec]) -> l
     sets = dict(builtin_sets())
     own = broken.doc.data.get("sets") if isinstance(broken.doc.data, dict) else None
     if isinstance(own, dict):
-        sets.update({k: frozenset(v) for k, v in own.items()
+        sets.update({k: ValueSet.plain(v) for k, v in own.items()
                      if isinstance(k, str) and isinstance(v, list)
                      and all(isinstance(x, str | int | float | bool) for x in v)})
     ctx = CompileContext(facts=facts, sets=sets, rule_id=broken.rule_id,
