@@ -96,28 +96,47 @@ def make_fetcher(logo: Asset | None = None) -> Any:
     return _fetcher_class()(templates_dir(), logo)
 
 
+ALARM_REPEAT_SECONDS = 0.05
+"""How soon the alarm fires again when the first one was swallowed."""
+
+
 class RenderTimeout(BaseException):
     """Not an ``Exception``: WeasyPrint catches those around fetches and carries on."""
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Stop a rendering that runs away (SIGALRM; only possible in the main thread on POSIX)."""
+    """Stop a rendering that runs away (SIGALRM; only possible in the main thread on POSIX).
+
+    The alarm repeats until the rendering stops: Python runs a signal handler wherever the
+    interpreter happens to be, and an exception raised inside a garbage-collector callback or a
+    ``__del__`` is printed and dropped, so one alarm alone may be lost. A rendering that outlived
+    the limit is reported even if every alarm was swallowed and it finished anyway.
+    """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable or seconds <= 0:
         yield
         return
+    state = {"expired": False, "done": False}
 
     def expire(signum: int, frame: FrameType | None) -> None:
+        if state["done"]:
+            return
+        state["expired"] = True
         raise RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
     try:
         yield
+        if state["expired"]:
+            raise RenderTimeout
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            state["done"] = True
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _single_af_entries(document: Any, pdf: Any) -> None:

@@ -371,8 +371,14 @@ def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: 
                      fact=_fact_name(step.ref or "", step.value, lang),
                      before=named(step.before), after=named(step.after))
     if step.kind == "scaling_unknown":
+        # value: the level the confirmed risk counts while the classification is unknown.
+        confirmed = step.value if isinstance(step.value, int) else step.before
         return label("report.step.scaling_unknown", lang,
-                     fact=_fact_name(step.ref or "", None, lang), after=named(step.after))
+                     fact=_fact_name(step.ref or "", None, lang), after=named(step.after),
+                     confirmed=named(confirmed))
+    if step.kind in ("escalation", "escalation_unknown"):
+        return label(f"report.step.{step.kind}", lang, axis=axis_word, before=named(step.before),
+                     after=named(step.after), reason=step.reason.get(lang) if step.reason else "")
     if step.kind == "mitigation":
         return label("report.step.mitigation", lang, ref=_title(step, lang), axis=axis_word,
                      before=named(step.before), after=named(step.after))
