@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.inputs import ROOT, Config
+from benchmarks.inputs import Config
+from benchmarks.inputs import examples as example_systems
 from benchmarks.results import Section, Target
 from secreview.api import Reviewer
 from secreview.loading import load_document
@@ -80,7 +81,7 @@ def answers_needed(reviewer: Reviewer, name: str, data: dict[str, Any],
 def run(config: Config) -> Section:
     section = Section("answers", "Answers needed to decide each example")
     reviewer = Reviewer()
-    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    examples = example_systems()
     if config.quick:
         examples = [e for e in examples if e.stem == TARGET_EXAMPLE]
     found: dict[str, Needed] = {}

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.generate import generate_system
-from benchmarks.inputs import ROOT, Config, RuleSource
+from benchmarks.inputs import ROOT, Config, RuleSource, examples
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
 from secreview.engine.evaluate import evaluate
@@ -102,12 +102,6 @@ def _pdf_pages(path: Path) -> int:
     except ImportError:
         return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
     return len(PdfReader(str(path)).pages)
-
-
-def examples() -> list[Path]:
-    """The example system descriptions (not the waiver files beside them)."""
-    return sorted(p for p in (ROOT / "examples").glob("*.yaml")
-                  if not p.stem.endswith(".waivers"))
 
 
 def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:

@@ -18,7 +18,8 @@ import datetime as dt
 import statistics
 from typing import Any
 
-from benchmarks.inputs import ROOT, Config, Portfolio
+from benchmarks.inputs import Config, Portfolio
+from benchmarks.inputs import examples as example_systems
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
 from secreview.api import Reviewer
@@ -89,7 +90,7 @@ def run(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
     section = Section("deciding", "Deciding facts: cost of the search")
     profile, sha, _path = load_profile(None)
     worst: list[float] = []
-    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    examples = example_systems()
     reviewer = Reviewer()
     for example in examples[:1] if config.quick else examples:
         inputs = reviewer.load(example)

@@ -16,6 +16,12 @@ from secreview.rules.loader import Catalog, load_catalog
 from secreview.system import SystemDescription
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def examples() -> list[Path]:
+    """The example system descriptions (not the waiver files beside them)."""
+    return sorted(p for p in (ROOT / "examples").glob("*.yaml")
+                  if not p.stem.endswith(".waivers"))
 FIXTURE_RULES = ROOT / "tests" / "fixtures" / "rules"
 
 

@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.cli_runs import REVIEW_DATE, _pdf_pages, console_script, examples
-from benchmarks.inputs import ROOT, Config
+from benchmarks.cli_runs import REVIEW_DATE, _pdf_pages, console_script
+from benchmarks.inputs import ROOT, Config, examples
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration
 

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.example_files import example_systems
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -39,7 +40,7 @@ def test_users_db_import_export_and_backup(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "did you mean 'anna'" in missing.stderr
     assert "current" in run(tmp_path, "db", "upgrade").stdout
     imported = run(tmp_path, "db", "import", str(EXAMPLES))
-    examples = len(list(EXAMPLES.glob("*.yaml")))
+    examples = len(example_systems())
     assert imported.returncode == 0 and f"{examples} new" in imported.stderr
     exported = subprocess.run(
         [sys.executable, "-m", "secreview", "db", "export", "--system", "1"],

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from secreview.i18n import MAX_FILLED_VALUE, MAX_LINE, fill_placeholders, filled_value
+from secreview.i18n import MAX_FILLED_VALUE, MAX_LINE, Lang, fill_placeholders, filled_value
 
 LONG_ITEMS = st.lists(st.text(st.sampled_from("abcåäö XYZ-"), min_size=1, max_size=400),
                       min_size=1, max_size=80)
@@ -33,3 +34,10 @@ def test_short_values_are_filled_as_before() -> None:
     facts = {"exit.export_formats": ["CSV", "XML"], "hosting.deployment": "saas"}
     assert fill_placeholders("({exit.export_formats}) {hosting.deployment} {x.y}", facts,
                              "en") == "(CSV, XML) cloud service (SaaS) {x.y}"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("sv", "okänt"), ("en", "unknown")])
+def test_an_unanswered_fact_is_set_apart_once(lang: Lang, word: str) -> None:
+    """"(okänt)" inside a sentence, but never "((okänt))" where the template has brackets."""
+    assert fill_placeholders("barn ({users.children}) och {users.children}", {}, lang) \
+        == f"barn ({word}) och ({word})"

@@ -11,6 +11,7 @@ import pytest
 from secreview.api import review_file
 from secreview.i18n import LANGUAGES, Lang, Text
 from secreview.report import view
+from secreview.report.text import render_text
 from secreview.review import ApprovalCondition, ExplanationStep, Review
 from secreview.vocabulary import STEP_KINDS
 
@@ -158,3 +159,42 @@ def test_steps_that_change_nothing_are_dropped(review: Review) -> None:
     words = view.explanation(changed, review, "sv")
     assert len(words) == len(view.explanation(finding, review, "sv")) + 1
     assert "sänker sannolikheten från betydande till begränsad" in words[-1]
+
+
+@pytest.fixture(scope="module")
+def sparse() -> Review:
+    """Two answers only: the worst case is a rejection, the outcome incomplete (issue 12)."""
+    from secreview.api import Reviewer
+
+    return Reviewer().review({"system": {"name": "Tvåsvar"},
+                              "personal_data": {"processed": True},
+                              "vendor": {"third_country_law_access": True}},
+                             review_date=dt.date(2026, 11, 29))
+
+
+def test_an_incomplete_review_leads_with_the_questions_that_decide(sparse: Review) -> None:
+    assert sparse.decision.outcome == "incomplete" and sparse.decision.deciding_facts
+    deciding = view.deciding_questions(sparse)
+    assert [q.fact for q in deciding] == [f for f in sparse.decision.deciding_facts
+                                          if any(q.fact == f for q in sparse.questions)]
+    for lang in LANGUAGES:
+        sentence = view.decision_sentence(sparse, lang)
+        assert str(len(deciding)) in sentence
+        memo = render_text(sparse, lang)
+        decision_part = memo.split("\n\n" + {"sv": "VILLKOR", "en": "CONDITIONS"}[lang])[0]
+        assert all(q.question.get(lang)[:40] in " ".join(decision_part.split())
+                   for q in deciding)
+
+
+def test_an_incomplete_review_counts_its_provisional_conditions_instead_of_listing_them(
+        sparse: Review) -> None:
+    provisional = view.provisional_conditions(sparse)
+    assert provisional and all(c.status == "unknown" for c in provisional)
+    listed = {c.rule_id for _, items in view.condition_groups(sparse) for c in items}
+    assert not listed & {c.rule_id for c in provisional}
+    assert f"{len(provisional)} villkor gäller om" in render_text(sparse, "sv")
+
+
+def test_a_decided_review_has_no_provisional_conditions(conditional: Review) -> None:
+    assert view.provisional_conditions(conditional) == []
+    assert not view.deciding_questions(conditional)

@@ -34,7 +34,7 @@ def test_literal_and_tuple_agree_and_every_word_is_named(literal: object, words:
     for word in words if prefix else ():
         assert has_label(f"{prefix}.{word}"), f"{prefix}.{word} has no label"
         assert all(label(f"{prefix}.{word}", lang, likelihood=1, consequence=1, axis="", before=1,
-                         after=1, reason="", fact="", value="", ref="", level="")
+                         after=1, reason="", fact="", value="", ref="", level="", confirmed="")
                    for lang in LANGUAGES)
 
 

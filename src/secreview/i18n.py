@@ -198,7 +198,10 @@ def fill_placeholders(template: str, facts: Mapping[str, object], lang: Lang,
             return match.group(0)
         value = facts.get(path)
         if value is None:
-            return unknown_placeholder(lang)
+            # Already in parentheses in the template: "(okänt)", never "((okänt))".
+            bracketed = (template[match.start() - 1:match.start()] == "("
+                         and template[match.end():match.end() + 1] == ")")
+            return word("unknown").get(lang) if bracketed else unknown_placeholder(lang)
         return filled_value(path, value, lang, labels)
 
     return _cut(PLACEHOLDER.sub(replace, template), MAX_LINE)

@@ -43,7 +43,7 @@ from secreview.report.document import (
     Tiles,
     spans,
 )
-from secreview.review import Finding, Review
+from secreview.review import Finding, Question, Review
 from secreview.vocabulary import DECISION_COLOURS
 
 ANNEXES = {"annex_risks": "A", "annex_dpia": "B", "annex_questions": "C",
@@ -146,6 +146,7 @@ def decision(ctx: Context) -> Section:
                   Para(spans(view.decision_sentence(r, ctx.lang)), "lead"),
                   Subhead(spans(ctx.label("heading.reasons")), level=3),
                   Items(tuple(reasons), style="reasons"),
+                  *_deciding(ctx),
               ))
     tiles = Tiles(tuple(
         [(count, level_label(r, level, ctx.lang), level) for level, count in view.level_counts(r)]
@@ -161,6 +162,16 @@ def decision(ctx: Context) -> Section:
                  Span(ctx.label("report.see_annex", annex=ctx.annex("annex_dpia")), "muted"))
     return Section("decision", ctx.label("heading.decision"), "memo",
                    (box, tiles, Para(spans(note), "muted"), Para(dpia)), formats=MEMO)
+
+
+def _deciding(ctx: Context) -> tuple[Block, ...]:
+    """For an incomplete review: the few answers that would decide it, first in the memo."""
+    deciding = view.deciding_questions(ctx.review)
+    if ctx.review.decision.outcome != "incomplete" or not deciding:
+        return ()
+    heading = ("report.questions_deciding" if ctx.review.decision.deciding_facts_suffice
+               else "report.questions_first")
+    return (Subhead(spans(ctx.label(heading)), level=3), _question_list(ctx, deciding))
 
 
 def format_percent(value: float, lang: Lang) -> str:
@@ -210,7 +221,11 @@ def conditions(ctx: Context) -> Section:
     if shown < total:
         blocks.append(Para(spans(ctx.label("report.more_conditions", n=total - shown,
                                            annex=ctx.annex("annex_risks"))), "muted"))
-    if not groups:
+    provisional = view.provisional_conditions(r)
+    if provisional:
+        blocks.append(Para(spans(ctx.plural("report.provisional_conditions", len(provisional),
+                                            annex=ctx.annex("annex_risks"))), "muted"))
+    elif not groups:
         blocks.append(Para(spans(ctx.label("report.no_conditions"))))
     intro = spans(ctx.label("report.conditions_after_blocking")) if view.blocking(r) and groups \
         else ()
@@ -303,13 +318,20 @@ def questions_summary(ctx: Context) -> Section | None:
                            Items(tuple(Item(spans(ctx.plural(
                                "report.questions_for", n, who=view.addressee_name(who, ctx.lang))))
                                for who, n in by_whom.items()), style="compact")]
-    if r.decision.outcome == "incomplete":
-        first = r.questions[:5]
+    if r.decision.outcome == "incomplete" and not view.deciding_questions(r):
         blocks.append(Subhead(spans(ctx.label("report.questions_first")), level=3))
-        blocks.append(Items(tuple(Item(spans(q.question.get(ctx.lang))) for q in first),
-                            ordered=True))
+        blocks.append(_question_list(ctx, r.questions[:5]))
     return Section("questions", ctx.label("report.heading.questions"), "memo", tuple(blocks),
                    formats=MEMO)
+
+
+def _question_list(ctx: Context, questions: list[Question]) -> Items:
+    """Questions as a numbered list, each with who answers it."""
+    return Items(tuple(
+        Item(spans(q.question.get(ctx.lang), " ",
+                   Span("(" + view.addressee_name(view.addressee(q.fact, ctx.review), ctx.lang)
+                        + ")", "muted")))
+        for q in questions), ordered=True)
 
 
 def warnings(ctx: Context) -> Section | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from secreview.i18n import Lang, Text, format_date, format_fact, has_label, label, plural
 from secreview.report.common import level_label
-from secreview.review import ApprovalCondition, ExplanationStep, Finding, Review
+from secreview.review import ApprovalCondition, ExplanationStep, Finding, Question, Review
 from secreview.vocabulary import DUE_KINDS
 
 DUE_ORDER = DUE_KINDS
@@ -118,9 +118,12 @@ def condition_groups(review: Review) -> list[tuple[str, list[ApprovalCondition]]
     """The decision's conditions by when they must be met, in the order they fall due.
 
     For a rejection the blocking risks are left out: they are what must change before the
-    system can be approved at all, and the memo says so separately.
+    system can be approved at all, and the memo says so separately. While the review is
+    incomplete, conditions that rest on unanswered facts are left out too (counted by
+    :func:`provisional_conditions`): they apply only if the answers confirm the problems.
     """
     skip = {f.rule_id for f in blocking(review)}
+    skip |= {c.rule_id for c in provisional_conditions(review)}
     rules = by_rule(review)
     groups: dict[str, list[ApprovalCondition]] = {}
     for condition in review.decision.conditions:
@@ -201,7 +204,13 @@ def decision_sentence(review: Review, lang: Lang) -> str:
         blockers = blocking(review)
         text = plural("report.sentence.reject", len(blockers), lang, ids=risk_ids(blockers))
     elif outcome == "incomplete":
-        text = plural("report.sentence.incomplete", len(review.questions), lang)
+        deciding = deciding_questions(review)
+        if not deciding:
+            text = plural("report.sentence.incomplete", len(review.questions), lang)
+        else:
+            key = ("report.sentence.incomplete_deciding" if review.decision.deciding_facts_suffice
+                   else "report.sentence.incomplete_first")
+            text = plural(key, len(deciding), lang)
     elif outcome == "approve_with_conditions":
         parts = [plural(f"report.sentence.due.{due}", len(items), lang)
                  for due, items in condition_groups(review)]
@@ -222,6 +231,24 @@ def decision_sentence(review: Review, lang: Lang) -> str:
                                  ids=", ".join(a.finding.risk_id or "" for a in early),
                                  date=format_date(review.next_review, lang))
     return text
+
+
+def deciding_questions(review: Review) -> list[Question]:
+    """The open questions whose answers decide an incomplete outcome, most decisive first."""
+    questions = {q.fact: q for q in review.questions}
+    return [questions[fact] for fact in review.decision.deciding_facts if fact in questions]
+
+
+def provisional_conditions(review: Review) -> list[ApprovalCondition]:
+    """Conditions that rest on unanswered facts while no decision can be made.
+
+    For an incomplete review they are what would apply if the answers confirm the problems; the
+    memo counts them instead of listing them, so a sparse description does not read as a long
+    list of demands.
+    """
+    if review.decision.outcome != "incomplete":
+        return []
+    return [c for c in review.decision.conditions if c.status == "unknown"]
 
 
 def approvable_text(finding: Finding, lang: Lang) -> str:
