@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from secreview.valuesets import ValueSet, build_sets, bundled_sets, element_in, regions
+from secreview.valuesets import Period, ValueSet, build_sets, bundled_sets, element_in, regions
 
 D = dt.date
 SETS = bundled_sets()
@@ -57,3 +57,13 @@ def test_sets_are_built_once_from_includes() -> None:
 def test_every_adequacy_decision_names_its_basis() -> None:
     for _country, periods in ADEQUATE.dated:
         assert all(p.basis for p in periods)
+
+
+def test_the_cached_hash_agrees_with_equality() -> None:
+    """Membership is cached per (set, day), so the set's hash is computed once and kept."""
+    dated = (("GB", (Period(start=dt.date(2021, 6, 28)),)),)
+    first, second = ValueSet(frozenset({"SE"}), dated), ValueSet(frozenset({"SE"}), dated)
+    assert first == second and hash(first) == hash(second) == hash(first)
+    other = ValueSet(frozenset({"SE"}), (("GB", (Period(start=dt.date(2021, 6, 29)),)),))
+    assert other != first
+    assert len({first, second, other}) == 2

@@ -54,6 +54,15 @@ class ValueSet:
     dated: tuple[tuple[Any, tuple[Period, ...]], ...] = ()
     title: str | None = field(default=None, compare=False)
 
+    def __hash__(self) -> int:
+        """Computed once: membership is cached per (set, day), and hashing the dated members
+        anew on every lookup was most of what a review spent on transfer rules."""
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.always, self.dated))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     @classmethod
     def plain(cls, values: Iterable[Any]) -> ValueSet:
         return cls(frozenset(values))
