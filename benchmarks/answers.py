@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.inputs import Config
-from benchmarks.inputs import examples as example_systems
+from benchmarks.inputs import Config, example_systems
 from benchmarks.results import Section, Target
 from secreview.api import Reviewer
 from secreview.loading import load_document

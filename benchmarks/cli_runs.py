@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.generate import generate_system
-from benchmarks.inputs import ROOT, Config, RuleSource, examples
+from benchmarks.inputs import ROOT, Config, RuleSource, example_systems
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
 from secreview.engine.evaluate import evaluate
@@ -126,7 +126,7 @@ def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
         imports.stdout.strip().splitlines()[-1] == "False")
     rules = [a for p in source.paths for a in ("--rules", p)]
     with tempfile.TemporaryDirectory() as folder:
-        targets = examples()
+        targets = example_systems()
         if targets:
             subject, path = targets[0].name, targets[0]
         else:
@@ -202,7 +202,7 @@ def pdf_reports(source: RuleSource, catalog: Catalog, config: Config) -> Section
     rules = [a for p in source.paths for a in ("--rules", p)]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        subjects: list[tuple[str, Path, list[str]]] = [(p.name, p, []) for p in examples()]
+        subjects: list[tuple[str, Path, list[str]]] = [(p.name, p, []) for p in example_systems()]
         if not subjects:
             section.notes.append("no examples/*.yaml in this checkout yet: only generated "
                                  "reports were measured")

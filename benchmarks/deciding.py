@@ -18,8 +18,7 @@ import datetime as dt
 import statistics
 from typing import Any
 
-from benchmarks.inputs import Config, Portfolio
-from benchmarks.inputs import examples as example_systems
+from benchmarks.inputs import Config, Portfolio, example_systems
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration, measure
 from secreview.api import Reviewer

@@ -12,16 +12,16 @@ from typing import Any
 from benchmarks.generate import generate_portfolio, validated
 from secreview.bundled import bundled_ruleset_files
 from secreview.errors import InputError
+from secreview.portfolio import is_waiver_file
 from secreview.rules.loader import Catalog, load_catalog
 from secreview.system import SystemDescription
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def examples() -> list[Path]:
+def example_systems() -> list[Path]:
     """The example system descriptions (not the waiver files beside them)."""
-    return sorted(p for p in (ROOT / "examples").glob("*.yaml")
-                  if not p.stem.endswith(".waivers"))
+    return sorted(p for p in (ROOT / "examples").glob("*.yaml") if not is_waiver_file(p))
 FIXTURE_RULES = ROOT / "tests" / "fixtures" / "rules"
 
 

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from benchmarks.cli_runs import REVIEW_DATE, _pdf_pages, console_script
-from benchmarks.inputs import ROOT, Config, examples
+from benchmarks.inputs import ROOT, Config, example_systems
 from benchmarks.results import Section, Target
 from benchmarks.timing import Stats, format_duration
 
@@ -77,7 +77,7 @@ def compare(config: Config) -> Section:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "fonts.css").write_text(font_css(), encoding="utf-8")
-        for path in examples():
+        for path in example_systems():
             review = review_file(path, review_date=dt.date.fromisoformat(REVIEW_DATE))
             html = work / f"{path.stem}.html"
             html.write_text(document_html(review, review.language, pdf=True), encoding="utf-8")

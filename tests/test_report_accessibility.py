@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from tests.example_files import example_systems
 
 from secreview.api import review_file
 from secreview.i18n import LANGUAGES, Lang
@@ -89,8 +90,7 @@ def axe_violations(page: str, axe: str, folder: Path) -> Any:
 
 
 def _reviews() -> list[tuple[str, Review]]:
-    reviews = [(path.stem, review_file(path)) for path in sorted(EXAMPLES.glob("*.yaml"))
-               if ".waivers" not in path.name]
+    reviews = [(path.stem, review_file(path)) for path in example_systems()]
     reviews.append(("fixture with waivers", review_file(
         FIXTURES / "system_min.yaml", [FIXTURES / "rules"], waivers=FIXTURES / "waivers.yaml",
         review_date=dt.date(2026, 11, 26))))

@@ -139,6 +139,11 @@ class _Job:
     waivers: Path | None
 
 
+def is_waiver_file(path: Path) -> bool:
+    """``NAME.waivers.yaml`` beside ``NAME.yaml``: the accepted risks of a system, not a system."""
+    return path.stem.endswith(WAIVER_MARK)
+
+
 def discover(folder: Path) -> tuple[list[_Job], list[Problem]]:
     """System files in ``folder`` (not recursive), each with its ``NAME.waivers.yaml`` if any.
 
@@ -162,8 +167,7 @@ def discover(folder: Path) -> tuple[list[_Job], list[Problem]]:
             problems.extend(exc.problems)
             continue
         files.append(path)
-    waivers = {p.name.removesuffix(p.suffix).removesuffix(WAIVER_MARK): p for p in files
-               if p.name.removesuffix(p.suffix).endswith(WAIVER_MARK)}
+    waivers = {p.stem.removesuffix(WAIVER_MARK): p for p in files if is_waiver_file(p)}
     systems = [p for p in files if p not in waivers.values()]
     stems = {p.stem for p in systems}
     problems += [Problem("waiver file has no system description of the same name",

@@ -312,7 +312,7 @@ def questions_summary(ctx: Context) -> Section | None:
                       annex=ctx.annex("annex_questions"))
     by_whom: dict[str, int] = {}
     for question in r.questions:
-        who = view.addressee(question.fact, r)
+        who = view.addressee(question)
         by_whom[who] = by_whom.get(who, 0) + 1
     blocks: list[Block] = [Para(spans(text)),
                            Items(tuple(Item(spans(ctx.plural(
@@ -329,8 +329,7 @@ def _question_list(ctx: Context, questions: list[Question]) -> Items:
     """Questions as a numbered list, each with who answers it."""
     return Items(tuple(
         Item(spans(q.question.get(ctx.lang), " ",
-                   Span("(" + view.addressee_name(view.addressee(q.fact, ctx.review), ctx.lang)
-                        + ")", "muted")))
+                   Span(f"({view.addressee_name(view.addressee(q), ctx.lang)})", "muted")))
         for q in questions), ordered=True)
 
 
@@ -524,7 +523,7 @@ def annex_questions(ctx: Context) -> Section:
                                           .lower())) if question.highest_level else None,
                        (" · " + ctx.label("report.why_asked", why=why)) if why else None)
         key = ctx.label("report.questions_to",
-                        who=view.addressee_name(view.addressee(question.fact, r), lang))
+                        who=view.addressee_name(view.addressee(question), lang))
         groups.setdefault(key, []).append(
             Item(spans(f"{number}. ", question.question.get(lang)), detail))
     blocks: list[Block] = []

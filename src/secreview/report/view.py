@@ -305,15 +305,13 @@ def question_why(fact: str, lang: Lang) -> str | None:
     return None
 
 
-def addressee(fact: str, review: Review) -> str:
+def addressee(question: Question) -> str:
     """Who answers a question (an addressee id: vendor, information_owner, dpo, ...), as the
-    review recorded it, else as the questions data declares it (data/addressees.yaml)."""
+    review recorded it, else as the questions data declares it (data/addressees.yaml; reviews
+    made before schema 1.1 recorded none)."""
     from secreview.addressees import addressee_of
 
-    for question in review.questions:
-        if question.fact == fact and question.addressee is not None:
-            return question.addressee
-    return addressee_of(fact)
+    return question.addressee or addressee_of(question.fact)
 
 
 def addressee_name(addressee_id: str, lang: Lang) -> str:
