@@ -81,9 +81,13 @@ def review_engine() -> object:
 
 
 @pytest.fixture
-def store(database_url: str) -> object:
-    """(engine, sessionmaker) on a migrated database."""
+def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> object:
+    """(engine, sessionmaker) on a migrated database (passwords hashed with test parameters)."""
+    from tests.web_support import quick_password_hashing
+
     from secreview.store.db import make_engine, session_factory, upgrade
+
+    quick_password_hashing(monkeypatch)
 
     engine = make_engine(database_url)
     upgrade(engine)

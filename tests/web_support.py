@@ -8,12 +8,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
 USERS = {"lead": "project_lead", "lead2": "project_lead", "officer": "security_officer",
          "board": "management", "admin": "admin"}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with argon2-cffi's CHEAPEST parameters ("only useful for testing") for one test.
+
+    The real parameters cost about a quarter of a second per hash and per sign-in on purpose,
+    which made the workspace's tests spend most of their time hashing the same password. What
+    these tests prove (a password is stored as an Argon2id hash, a wrong one is refused) holds
+    with any parameters; tests/test_store_accounts.py checks the real ones, and
+    tests/test_cli_workspace.py adds a user with them in a real process.
+    """
+    import argon2
+    from argon2.profiles import CHEAPEST
+
+    class QuickHasher(argon2.PasswordHasher):
+        def __init__(self) -> None:
+            super().__init__(time_cost=CHEAPEST.time_cost, memory_cost=CHEAPEST.memory_cost,
+                             parallelism=CHEAPEST.parallelism, hash_len=CHEAPEST.hash_len,
+                             salt_len=CHEAPEST.salt_len, type=CHEAPEST.type)
+
+    monkeypatch.setattr(argon2, "PasswordHasher", QuickHasher)
 
 
 def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str | None = None) -> Any:
@@ -22,6 +42,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str | None = 
     from secreview.web.app import create_app
     from secreview.web.settings import Settings
 
+    quick_password_hashing(monkeypatch)
     monkeypatch.setenv("SECREVIEW_DATA_DIR", str(tmp_path / "data"))
     database = url or f"sqlite:///{tmp_path / 'register.db'}"
     engine = make_engine(database)
@@ -37,6 +58,8 @@ class Browser:
     """A TestClient that behaves like one person's browser tab."""
 
     def __init__(self, app: Any) -> None:
+        from fastapi.testclient import TestClient
+
         self.client = TestClient(app)
         self.csrf = ""
 
