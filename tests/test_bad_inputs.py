@@ -319,6 +319,7 @@ def test_same_errors_without_libyaml(monkeypatch: pytest.MonkeyPatch, name: str)
     assert_reported(result.output, file, case)
 
 
+@pytest.mark.slow
 def test_thousands_of_wrong_values_do_not_flood_the_terminal(tmp_path: Path) -> None:
     doc = tmp_path / "many.yaml"
     doc.write_text("hosting:\n  admin_access_countries: [" + ",".join(["1"] * 5000) + "]\n")

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
@@ -194,6 +195,7 @@ SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(systems(), st.data())
 def test_a_hypothetical_answer_decides_as_a_real_one(system: SystemDescription,
@@ -216,6 +218,7 @@ def test_a_hypothetical_answer_decides_as_a_real_one(system: SystemDescription,
         core_outcome(with_system(inputs, changed))  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(systems(), st.data())
 def test_facts_outside_the_open_findings_cannot_change_the_outcome(
@@ -232,6 +235,7 @@ def test_facts_outside_the_open_findings_cannot_change_the_outcome(
         assert situation.answer({fact: value}).choice.outcome == situation.base.choice.outcome
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(systems())
 def test_answering_the_deciding_facts_decides(system: SystemDescription) -> None:
@@ -254,8 +258,6 @@ def test_answering_the_deciding_facts_decides(system: SystemDescription) -> None
 
 
 def test_a_ceiling_on_a_fact_that_cannot_carry_one_is_refused(tmp_path: Path) -> None:
-    import pytest
-
     from secreview.errors import InputError
     from secreview.profile import bundled_profile_path
     from secreview.toolkit.lint import lint_profile

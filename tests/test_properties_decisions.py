@@ -73,6 +73,7 @@ def assert_narrower(before: Review, after: Review) -> None:
         assert after.decision.outcome == "reject"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(systems())
 def test_confirmed_never_exceeds_the_worst_case(system: SystemDescription) -> None:
@@ -123,6 +124,7 @@ def with_an_answer(draw: st.DrawFn, facts: tuple[str, ...] | None = None
     return system, changed  # type: ignore[return-value]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(with_an_answer())
 def test_an_answer_narrows_every_level(pair: tuple[SystemDescription, SystemDescription]
@@ -133,6 +135,7 @@ def test_an_answer_narrows_every_level(pair: tuple[SystemDescription, SystemDesc
     assert_narrower(review(before), review(after))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(with_an_answer(ROUTING))
 def test_closing_a_routing_branch_never_raises_a_level(
