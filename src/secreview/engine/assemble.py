@@ -180,8 +180,10 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     evaluation: Evaluation = evaluate(system, catalog, date)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
+    memo = inputs.memo if inputs.memo is not None and inputs.memo.serves(catalog, profile) \
+        else None
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
-                                                  overrides, catalog.facts)}
+                                                  overrides, catalog.facts, memo)}
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
@@ -201,7 +203,8 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     if decision.outcome == "incomplete":
         # Hypothetical answers run the rules again: their regular expressions get a budget too.
         with match_budget():
-            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
+            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings,
+                                  memo)
             search = deciding_facts(situation)
             ceiling_policy = profile.decision.classification_ceiling
             found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None
