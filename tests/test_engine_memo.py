@@ -143,3 +143,19 @@ def test_a_value_that_cannot_be_a_key_is_computed_every_time() -> None:
     assert _count(memo, {"a": Odd()}) == 1
     assert _count(memo, {"a": unhashable}) == 1
     assert _count(memo, {"a": unhashable}) == 1
+
+
+def test_a_finding_quotes_its_own_review_s_facts_not_a_remembered_one() -> None:
+    """The school platform's foreign-law finding names the vendor, a fact the rule's conditions
+    do not read: two reviews differing only in that name must each quote their own."""
+    reviewer = _reviewer()
+    data = load_document(EXAMPLES / "school-platform.yaml").data
+    date = dt.date(2026, 11, 26)
+    for name in ("Alfa Skolsystem AB", "Beta Lärplattform AB", "Alfa Skolsystem AB"):
+        renamed = {**data, "vendor": {**data["vendor"], "name": name}}
+        inputs = reviewer.load(renamed)
+        review = build_review(inputs, date)
+        finding = next(f for f in review.findings if f.rule_id == "supplier.foreign_law_exposure")
+        assert finding.status == "finding"
+        assert finding.message.en.startswith(name)
+        assert review.to_json() == _without_memo(inputs, date)

@@ -17,9 +17,12 @@ keeps it cheap and never changes a result, since every entry is a pure function 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from secreview.facts import REVIEW_DATE_FACT
+
+if TYPE_CHECKING:
+    from secreview.rules.loader import CompiledRule
 
 T = TypeVar("T")
 
@@ -36,6 +39,7 @@ class RuleMemo:
         self._profile = profile
         self._limit = limit
         self._store: dict[tuple[Any, ...], Any] = {}
+        self._paths: dict[str, tuple[str, ...]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -63,6 +67,15 @@ class RuleMemo:
             self._store.clear()
         self._store[key] = result
         return result
+
+    def paths(self, compiled: CompiledRule,
+              find: Callable[[CompiledRule], tuple[str, ...]]) -> tuple[str, ...]:
+        """``find(compiled)``, once per rule: the facts a kind of result reads besides the
+        rule's own ``facts_used``."""
+        found = self._paths.get(compiled.id)
+        if found is None:
+            found = self._paths[compiled.id] = find(compiled)
+        return found
 
     def __len__(self) -> int:
         return len(self._store)
