@@ -45,10 +45,10 @@ def _postgres_admin_url() -> str | None:
     return None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
     """A fresh, empty database of each kind for one test (a new PostgreSQL database each time,
-    dropped afterwards)."""
+    dropped afterwards; those runs are slow: they need the server CI starts)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'register.db'}"
         return

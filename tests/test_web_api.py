@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from tests.web_support import Browser, make_app
+from tests.web_support import Browser, make_app, plain_client
+
+# Every test here starts the workspace (the FastAPI app on a freshly migrated database) and
+# drives it through many requests: integration tests for CI, not for the fast loop.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENAPI = ROOT / "docs" / "openapi.json"
@@ -28,14 +31,14 @@ def _token(app: Any, name: str) -> str:
         return new_token(session, require_user(session, name))
 
 
-def _client(app: Any, name: str = "lead") -> TestClient:
-    client = TestClient(app)
+def _client(app: Any, name: str = "lead") -> Any:
+    client = plain_client(app)
     client.headers["Authorization"] = f"Bearer {_token(app, name)}"
     return client
 
 
 def test_the_api_needs_a_token(app: Any) -> None:
-    anonymous = TestClient(app)
+    anonymous = plain_client(app)
     response = anonymous.get("/api/systems")
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
     wrong = anonymous.get("/api/systems", headers={"Authorization": "Bearer srv_nonsense"})
@@ -101,7 +104,6 @@ def test_systems_detail_and_a_new_version_with_optimistic_concurrency(app: Any) 
     assert client.get("/api/systems/999").status_code == 404
 
 
-@pytest.mark.slow
 def test_the_pdf_report(app: Any) -> None:
     browser = Browser(app)
     browser.login("lead")
@@ -113,7 +115,7 @@ def test_the_pdf_report(app: Any) -> None:
 
 
 def test_the_openapi_document_is_served_and_checked_in(app: Any) -> None:
-    served = TestClient(app).get("/api/openapi.json").json()
+    served = plain_client(app).get("/api/openapi.json").json()
     assert set(served["paths"]) == {"/api/reviews", "/api/systems", "/api/systems/{system_id}",
                                     "/api/systems/{system_id}/versions",
                                     "/api/systems/{system_id}/versions/{number}/report.pdf",

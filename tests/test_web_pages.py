@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 from tests.web_support import Browser, make_app
 
+# Every test here starts the workspace (the FastAPI app on a freshly migrated database) and
+# drives it through many requests: integration tests for CI, not for the fast loop.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -160,7 +164,6 @@ def test_language_follows_the_user(app: Any) -> None:
     assert "Register of systems" in browser.get("/").text
 
 
-@pytest.mark.slow
 def test_sign_off_decision_and_pdf(app: Any) -> None:
     from pypdf import PdfReader
 

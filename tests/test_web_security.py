@@ -11,6 +11,10 @@ from typing import Any
 import pytest
 from tests.web_support import PASSWORD, Browser, make_app
 
+# Every test here starts the workspace (the FastAPI app on a freshly migrated database) and
+# drives it through many requests: integration tests for CI, not for the fast loop.
+pytestmark = pytest.mark.slow
+
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 
 
@@ -167,7 +171,6 @@ def test_oversized_uploads_are_refused(app: Any) -> None:
     assert response.status_code == 413
 
 
-@pytest.mark.slow
 def test_garbage_in_any_question_is_a_clear_problem_never_a_500(app: Any) -> None:
     from secreview.store.reviewing import Engine
     from secreview.web.form import build_sections

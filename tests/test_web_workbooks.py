@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from tests.exchange_support import FACTS, fill, rows_of, without_vendor_answers
-from tests.web_support import Browser, make_app
+from tests.web_support import Browser, make_app, plain_client
 
 from secreview.exchange.cells import answer_cell
+
+# Every test here starts the workspace (the FastAPI app on a freshly migrated database) and
+# drives it through many requests: integration tests for CI, not for the fast loop.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 HR = (ROOT / "examples" / "hr-service-se.yaml").read_text(encoding="utf-8")
@@ -253,12 +256,12 @@ def test_hostile_names_and_answers_are_inert_on_the_result_page(app: Any) -> Non
 
 # --- the JSON API -------------------------------------------------------------------------------
 
-def _api(app: Any, name: str) -> TestClient:
+def _api(app: Any, name: str) -> Any:
     from secreview.store.accounts import new_token, require_user
 
     with app.state.workspace.sessions() as session, session.begin():
         token = new_token(session, require_user(session, name))
-    client = TestClient(app)
+    client = plain_client(app)
     client.headers["Authorization"] = f"Bearer {token}"
     return client
 

@@ -54,13 +54,19 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str | None = 
     return create_app(Settings(database_url=database))
 
 
+def plain_client(app: Any) -> Any:
+    """A TestClient without a signed-in user (FastAPI's test client is imported only when a
+    test runs, so collecting the fast loop does not import the web stack)."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app)
+
+
 class Browser:
     """A TestClient that behaves like one person's browser tab."""
 
     def __init__(self, app: Any) -> None:
-        from fastapi.testclient import TestClient
-
-        self.client = TestClient(app)
+        self.client = plain_client(app)
         self.csrf = ""
 
     def get(self, url: str, **kwargs: Any) -> Any:
