@@ -1,4 +1,5 @@
-"""Shared fixtures; hypothesis runs derandomised in CI so a red build is reproducible."""
+"""Shared fixtures; hypothesis runs derandomised in CI so a red build is reproducible, and with
+fewer examples in the fast loop (``-m "not slow"``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ settings.register_profile("ci", derandomize=True, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+FAST_EXAMPLES = 10
+"""Examples per property test in the fast loop, for the tests that do not set their own count
+(hypothesis' default is 100): the loop still tries every law, and CI tries each at length."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "not slow" in (config.option.markexpr or "") and \
+            not config.getoption("--hypothesis-profile", default=None):
+        settings.register_profile("fast", settings.default, max_examples=FAST_EXAMPLES)
+        settings.load_profile("fast")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
