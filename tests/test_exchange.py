@@ -34,6 +34,10 @@ from secreview.exchange.cells import answer_cell
 from secreview.report import render
 from secreview.system import SystemDescription
 
+# Every test here is a round trip through real .xlsx workbooks (openpyxl writes and reads
+# whole files, and each export and import loads the engine): for CI, not the fast loop.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HR = (EXAMPLES / "hr-service-se.yaml").read_text(encoding="utf-8")
 SCHOOL = (EXAMPLES / "school-platform.yaml").read_text(encoding="utf-8")
@@ -314,7 +318,6 @@ def test_cli_round_trip_and_exit_codes(tmp_path: Path) -> None:
 VENDOR_FACTS = sorted(f for f in FACTS if addressee_of(f) == "vendor")
 
 
-@pytest.mark.slow
 @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.data())
 def test_import_of_an_untouched_export_returns_the_same_description(data: Any) -> None:

@@ -36,6 +36,7 @@ def _book(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+@pytest.mark.slow
 def test_one_row_per_open_vendor_question_in_ranked_order_grouped_by_area(
         tmp_path: Path) -> None:
     text = _unanswered_vendor_text()
@@ -59,6 +60,7 @@ def test_one_row_per_open_vendor_question_in_ranked_order_grouped_by_area(
                                                                   "vendor")})
 
 
+@pytest.mark.slow
 def test_all_adds_the_answered_questions_with_their_answers() -> None:
     rows = rows_of(export_workbook(SCHOOL, include_answered=True, exported_on=SENT))
     assert rows["vendor.dpf_certified"]["answer"].value == "ja"
@@ -72,6 +74,7 @@ def test_all_adds_the_answered_questions_with_their_answers() -> None:
     assert english["vendor.dpf_certified"]["answer"].value == "yes"
 
 
+@pytest.mark.slow
 def test_drop_downs_protection_frozen_header_and_hidden_metadata() -> None:
     data = export_workbook(SCHOOL, include_answered=True, exported_on=SENT)
     book = _book(data)
@@ -99,6 +102,7 @@ def test_drop_downs_protection_frozen_header_and_hidden_metadata() -> None:
     assert sheet.column_dimensions["C"].width > 40
 
 
+@pytest.mark.slow
 def test_metadata_names_the_system_version_language_and_date() -> None:
     book = _book(export_workbook(SCHOOL, lang="en", exported_on=SENT))
     meta = {row[0].value: row[1].value for row in book[META_SHEET].iter_rows(max_col=2)}
@@ -111,6 +115,7 @@ def test_metadata_names_the_system_version_language_and_date() -> None:
     assert book.properties.modified == dt.datetime(2026, 11, 20)
 
 
+@pytest.mark.slow
 def test_the_same_inputs_give_the_same_bytes() -> None:
     first = export_workbook(SCHOOL, include_answered=True, exported_on=SENT)
     assert export_workbook(SCHOOL, include_answered=True, exported_on=SENT) == first
@@ -120,6 +125,7 @@ def test_the_same_inputs_give_the_same_bytes() -> None:
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 20, 0, 0, 0)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"y\")", "+46 8 123", "-1", "@SUM(A1)"])
 def test_text_from_the_description_is_never_a_formula(name: str) -> None:
     text = SCHOOL.replace("  name: Classwise Europe Ltd", f"  name: '{name}'").replace(

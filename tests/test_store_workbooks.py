@@ -52,6 +52,7 @@ def _import(sessions: Any, engine: Any, system_id: int, data: bytes, name: str =
                                require_user(session, "anna"), reading)
 
 
+@pytest.mark.slow
 def test_an_import_is_the_next_version_with_its_file_and_its_record(
         store: Any, review_engine: Any) -> None:
     _, sessions = store
@@ -84,6 +85,7 @@ def test_an_import_is_the_next_version_with_its_file_and_its_record(
                                        log[1].id) is None
 
 
+@pytest.mark.slow
 def test_a_refused_file_changes_nothing_and_is_recorded(store: Any, review_engine: Any) -> None:
     _, sessions = store
     _anna(sessions)
@@ -103,6 +105,7 @@ def test_a_refused_file_changes_nothing_and_is_recorded(store: Any, review_engin
     assert forced.version == 2 and forced.forced and not forced.refused
 
 
+@pytest.mark.slow
 def test_a_workbook_that_changes_nothing_makes_no_version(store: Any,
                                                          review_engine: Any) -> None:
     _, sessions = store
@@ -116,6 +119,7 @@ def test_a_workbook_that_changes_nothing_makes_no_version(store: Any,
         assert entries(session, system_id)[0].action == "workbook.import"
 
 
+@pytest.mark.slow
 def test_a_version_saved_while_the_file_was_read_is_not_overwritten(
         store: Any, review_engine: Any) -> None:
     _, sessions = store
