@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
@@ -67,6 +68,7 @@ def _rewrite(raw: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     return {"not": {"not": raw}} if data.draw(st.booleans()) else raw
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(conditions, st.data())
 def test_equal_normal_forms_evaluate_alike(raw: dict[str, Any], data: st.DataObject) -> None:

@@ -115,6 +115,7 @@ HOSTILE_TEXTS = ["a" * MATCH_TEXT_LIMIT, " " * MATCH_TEXT_LIMIT, "ab" * (MATCH_T
                  "a" * (MATCH_TEXT_LIMIT - 1) + "!", "å" * MATCH_TEXT_LIMIT]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(patterns())
 @example("(?:(?:a*a?a?a?)aab)")  # admitted by the old backtracking cost model, 0.73 s per answer

@@ -28,6 +28,7 @@ def test_bundled_font_keeps_exactly_the_declared_characters(name: str) -> None:
     assert "DSIG" not in bundled and "prep" not in bundled  # no signature, no hinting
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SOURCE.is_dir(), reason="the full source fonts are not in this copy")
 def test_subsetting_is_reproducible() -> None:
     source = (SOURCE / fonts.FILES[0]).read_bytes()

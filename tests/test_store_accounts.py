@@ -1,9 +1,11 @@
 """Passwords with the real Argon2 parameters: the workspace's other tests hash with test
 parameters (tests/web_support.py), so this is where the parameters a deployment uses are
-verified and a hash made with weaker ones is upgraded."""
+verified and a hash made with weaker ones is upgraded. Slow on purpose: each real hash costs
+about a tenth of a second and 64 MiB."""
 
 from __future__ import annotations
 
+import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 
@@ -12,6 +14,7 @@ from secreview.store.accounts import check_password_hash
 PASSWORD = "correct horse battery"
 
 
+@pytest.mark.slow
 def test_a_weaker_hash_is_upgraded_and_the_upgrade_verifies() -> None:
     weak = PasswordHasher.from_parameters(CHEAPEST).hash(PASSWORD)
     ok, upgraded = check_password_hash(weak, PASSWORD)
