@@ -3,11 +3,18 @@ fewer examples in the fast loop (``-m "not slow"``)."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# The tests build many short-lived reviews, and with CPython's default thresholds (700, 10, 10)
+# the collector walked the whole heap about ninety times a run: 3 s of the fast loop's 29 s.
+# Collecting the youngest generation after 50,000 allocations instead of 700 lets those objects
+# die first; it changes when garbage is freed, never what a test sees.
+gc.set_threshold(50_000, 20, 20)
 
 settings.register_profile("ci", derandomize=True, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
