@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
+from reviewers import bundled_reviewer
 from secreview.addressees import (
     according_to,
     addressee_name,
@@ -16,7 +17,6 @@ from secreview.addressees import (
     catalogue,
     fact_addressee,
 )
-from secreview.api import Reviewer
 from secreview.bundled import data_dir
 from secreview.cli import main
 from secreview.facts import core_facts
@@ -83,8 +83,8 @@ def test_extension_facts_name_their_addressee_or_stay_inside(tmp_path: Path,
 
 def test_review_questions_carry_their_addressee(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(Reviewer().questionnaire(), encoding="utf-8")
-    review = Reviewer().review(file)
+    file.write_text(bundled_reviewer().questionnaire(), encoding="utf-8")
+    review = bundled_reviewer().review(file)
     assert review.questions
     for question in review.questions:
         assert question.addressee == addressee_of(question.fact)
@@ -93,7 +93,7 @@ def test_review_questions_carry_their_addressee(tmp_path: Path) -> None:
 
 def test_questions_for_the_vendor_list_only_the_vendors(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(Reviewer().questionnaire(), encoding="utf-8")
+    file.write_text(bundled_reviewer().questionnaire(), encoding="utf-8")
     runner = CliRunner()
     everyone = runner.invoke(main, ["questions", str(file), "--format", "csv", "--lang", "en"])
     vendor = runner.invoke(main, ["questions", str(file), "--format", "csv", "--lang", "en",

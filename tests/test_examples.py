@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from secreview.api import review_file
+from reviewers import bundled_reviewer
 from secreview.review import Review
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -40,7 +40,7 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str, str]]]] = {
 
 @cache
 def _review(name: str) -> Review:
-    return review_file(EXAMPLES / f"{name}.yaml")
+    return bundled_reviewer().review(EXAMPLES / f"{name}.yaml")
 
 
 def _serious(review: Review) -> set[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ checker only and are not counted.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -62,9 +63,15 @@ def _type_checking_only(node: ast.If) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
+@cache
+def parsed(path: Path) -> ast.Module:
+    """The module's syntax tree, parsed once for both laws below."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imported(path: Path) -> list[tuple[int, str]]:
     """``(line, module)`` for every secreview import in the file, lazy ones included."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     skipped: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and _type_checking_only(node):
@@ -107,5 +114,5 @@ def test_no_import_runs_back_up(path: Path) -> None:
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
 def test_every_module_says_what_it_owns_on_its_first_line(path: Path) -> None:
-    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    docstring = ast.get_docstring(parsed(path))
     assert docstring and docstring.strip(), f"{path.relative_to(PACKAGE.parent)} has no docstring"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewers import bundled_reviewer
 from secreview.api import Reviewer, review_file
 from secreview.engine.assemble import build_review
 from secreview.errors import InputError
@@ -114,7 +115,7 @@ def test_filled_in_messages_stay_within_the_text_limit(tmp_path: Path) -> None:
     system.write_text(json.dumps({"system": {"name": "Export"},
                                   "exit": {"export_formats": formats,
                                            "open_format_export": False}}))
-    review = review_file(system, review_date=DATE)
+    review = bundled_reviewer().review(system, DATE)
     finding = next(f for f in review.findings if f.rule_id == "integration.exit_export")
     assert finding.status == "finding"
     for text in (finding.message.sv, finding.message.en):

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
-from secreview.api import Reviewer
+from reviewers import bundled_reviewer
 from secreview.engine.assemble import build_review
 from secreview.errors import InputError
 from secreview.facts import core_facts, flatten
@@ -153,7 +153,7 @@ def test_closing_a_routing_branch_never_raises_a_level(
 @pytest.mark.parametrize("date", [dt.date(2019, 6, 1), dt.date(2022, 6, 1), dt.date(2026, 11, 29)])
 def test_a_description_where_every_fact_is_unknown_is_never_rejected(profile_name: str,
                                                                      date: dt.date) -> None:
-    result = Reviewer(profile_name).review({}, date)
+    result = bundled_reviewer(profile_name).review({}, date)
     assert result.decision.outcome != "reject"
     assert result.summary.confirmed_level is None
     assert all(f.confirmed is None for f in result.findings)

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from reviewers import bundled_reviewer
 from secreview.api import Reviewer, review_file
 from secreview.cli import main
 from secreview.facts import NOT_FACTS, core_facts
@@ -81,8 +82,8 @@ def test_untouched_template_reviews_as_incomplete(tmp_path: Path, mini_rules: Pa
 
 def test_untouched_template_with_bundled_rulesets_is_incomplete(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
-    file.write_text(Reviewer().questionnaire(), encoding="utf-8")
-    review = review_file(file)
+    file.write_text(bundled_reviewer().questionnaire(), encoding="utf-8")
+    review = bundled_reviewer().review(file)
     assert review.decision.outcome == "incomplete"
     assert review.questions
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hostile import make_non_regular, no_hang
+from reviewers import bundled_reviewer
 from secreview.api import review_file
 from secreview.cli import main
 from secreview.report.diff import render_diff
@@ -145,8 +146,8 @@ def test_cli_diff_formats(tmp_path: Path) -> None:
 def test_the_walkthrough_re_review_shows_a_real_change() -> None:
     """README step 5: the school platform a year later, compared with its first review."""
     examples = Path(__file__).resolve().parent.parent / "examples"
-    first = review_file(examples / "school-platform.yaml")
-    second = review_file(examples / "2027" / "school-platform.yaml")
+    first = bundled_reviewer().review(examples / "school-platform.yaml")
+    second = bundled_reviewer().review(examples / "2027" / "school-platform.yaml")
     result = diff_reviews(first, second)
     assert (result.decision_before, result.decision_after) == ("reject",
                                                                "approve_with_conditions")

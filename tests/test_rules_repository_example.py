@@ -24,8 +24,10 @@ HOOKS = ROOT / ".pre-commit-hooks.yaml"
 FILE_BLOCK = re.compile(r"^### `(?P<path>[^`]+)`\n.*?```yaml\n(?P<body>.*?)^```", re.S | re.M)
 
 
-@pytest.fixture
-def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository rebuilt once for the module: the tests only read it."""
+    tmp_path = tmp_path_factory.mktemp("rules-repository")
     blocks = {m.group("path"): m.group("body") for m in FILE_BLOCK.finditer(
         PAGE.read_text(encoding="utf-8"))}
     assert set(blocks) == {"profile.yaml", "rulesets/kommun.yaml",
@@ -37,8 +39,13 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body, encoding="utf-8")
     write_schemas(tmp_path / "schemas")
-    monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def repository(built: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(built)
+    return built
 
 
 def test_schema_lines_resolve(repository: Path) -> None:
