@@ -177,7 +177,8 @@ def test_many_values_without_aliases(tmp_path: Path) -> None:
     assert "too many values" in result.output
 
 
-@pytest.mark.parametrize("libyaml", [True, False])
+# Without libyaml the pure-Python parser takes a quarter of a second to nest 5,000 deep.
+@pytest.mark.parametrize("libyaml", [True, pytest.param(False, marks=pytest.mark.slow)])
 def test_deep_flow_nesting_is_located_not_a_recursion_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, libyaml: bool) -> None:
     """Far deeper than Python's recursion limit; without libyaml, deep enough to reach it."""

@@ -308,6 +308,7 @@ ITEM_DATES = st.lists(st.fixed_dictionaries({"until": st.one_of(st.none(),
                       max_size=2)
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(st.sampled_from(["for_any", "for_all"]), st.sampled_from(["before", "after"]),
        st.sampled_from(["", "+90d", "-1y"]), st.one_of(st.none(), ITEM_DATES),

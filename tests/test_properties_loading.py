@@ -38,6 +38,7 @@ def _only_input_errors(text: str, source: str) -> None:
         assert error.problems and all(p.message for p in error.problems)
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(st.binary(max_size=3000), st.sampled_from(["x.yaml", "x.json"]))
 def test_arbitrary_bytes_give_a_document_or_an_input_error(raw: bytes, source: str) -> None:
@@ -47,6 +48,7 @@ def test_arbitrary_bytes_give_a_document_or_an_input_error(raw: bytes, source: s
         assert error.problems[0].file == source
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(st.text(max_size=2000), st.sampled_from(["x.yaml", "x.json"]))
 def test_arbitrary_text_gives_a_document_or_an_input_error(text: str, source: str) -> None:

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from . import targets
 from .strategies import bases, conditions, mutations, serialise
 
+pytestmark = pytest.mark.slow  # fuzzing: CI runs it, the fast loop does not
+
 EXAMPLES = int(os.environ.get("SECREVIEW_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -26,7 +28,6 @@ def test_fuzz_bytes(raw: bytes) -> None:
     targets.load(raw, "fuzz.json")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 @FUZZ
 @given(data=st.data(), as_json=st.booleans())
