@@ -105,6 +105,7 @@ def test_register_content_and_order(folder: Path) -> None:
     assert any("e_orphan.waivers.yaml" in e for e in errors)
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_registers_are_identical(folder: Path, tmp_path: Path) -> None:
     serial = build_register(folder, [MINI], jobs=1, today=TODAY)
     parallel = build_register(folder, [MINI], jobs=2, today=TODAY)

@@ -24,6 +24,7 @@ def _busy_swallowing_everything(seconds: float) -> int:
     return swallowed
 
 
+@pytest.mark.slow
 def test_a_run_over_the_limit_is_reported_even_if_every_alarm_was_swallowed() -> None:
     with pytest.raises(RenderTimeout), time_limit(0.01):
         swallowed = _busy_swallowing_everything(0.3)
