@@ -139,6 +139,7 @@ def test_input_files_are_what_outputs_must_not_overwrite(reviewer: Reviewer) -> 
     assert all(Path(r.source) in files for r in reviewer.catalog.rulesets)
 
 
+@pytest.mark.slow
 def test_docs_api_examples_run_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every Python block of docs/api.md, in order, as one program from the repository root."""
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "api.md").read_text("utf-8"),

@@ -107,6 +107,7 @@ def _worked_example() -> str:
     return text[text.index("## 12. Map an external catalogue"):text.index("## 13. Versions")]
 
 
+@pytest.mark.slow
 def test_the_worked_example_runs_as_the_guide_shows(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import shlex
