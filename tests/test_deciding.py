@@ -258,6 +258,7 @@ def test_answering_the_deciding_facts_decides(system: SystemDescription) -> None
         assert core_outcome(with_system(inputs, changed)) != "incomplete"
 
 
+@pytest.mark.slow
 def test_a_ceiling_on_a_fact_that_cannot_carry_one_is_refused(tmp_path: Path) -> None:
     from secreview.errors import InputError
     from secreview.profile import bundled_profile_path

@@ -68,6 +68,7 @@ def test_examples_review_the_same_with_a_warm_memo(path: Path) -> None:
         assert _with_memo(inputs, date) == expected  # the second time entirely from the memo
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_scenarios_review_the_same_with_a_warm_memo(path: Path) -> None:
     data = load_document(path).data

@@ -22,6 +22,10 @@ from secreview.store.models import DescriptionVersion, ReviewResult
 from secreview.store.reviewing import WaiverInput, review_from_json
 from secreview.store.transfer import import_folder
 
+# Every test migrates a fresh register database and reviews the versions it stores in it
+# (on SQLite here, on PostgreSQL too in CI): integration tests for CI, not the fast loop.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 START = dump_description({"system": {"name": "Bokning", "owner_board": "Kommunstyrelsen"}})
