@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secreview.engine.ceiling import check_ceiling
+from secreview.engine.memo import RuleMemo
 from secreview.i18n import Lang
 from secreview.inputs import Inputs, Source, context_files, load_system
 from secreview.profile import Profile, load_profile
@@ -55,6 +56,7 @@ class Reviewer:
         if self.waivers_path is not None:
             self.waivers, self.waivers_sha256 = load_waivers(self.waivers_path)
         self.lang = lang
+        self.memo = RuleMemo(catalog, loaded)
 
     @property
     def language(self) -> Lang:
@@ -72,7 +74,8 @@ class Reviewer:
             waiver_file, waivers_sha = load_waivers(waivers_path)
         return Inputs(system, doc, self.catalog, self.profile, self.profile_sha256,
                       waiver_file, waivers_sha, list(self.tailoring),
-                      profile_path=self.profile_path, waivers_path=waivers_path)
+                      profile_path=self.profile_path, waivers_path=waivers_path,
+                      memo=self.memo)
 
     def review(self, source: Source | Inputs, review_date: dt.date | None = None, *,
                waivers: str | Path | None = None) -> Review:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secreview.dates import iso_date
 from secreview.errors import InputError, Problem, did_you_mean
@@ -27,6 +27,9 @@ from secreview.rules.loader import Catalog
 from secreview.system import SystemDescription
 from secreview.validation import validate
 from secreview.waivers import WaiverFile
+
+if TYPE_CHECKING:
+    from secreview.engine.memo import RuleMemo
 
 Source = str | Path | bytes | Mapping[str, Any] | SystemDescription
 """What a review can be asked for: a file path (``str`` on one line, or :class:`~pathlib.Path`),
@@ -52,6 +55,8 @@ class Inputs:
     tailoring: list[Tailored] = field(default_factory=list)
     profile_path: Path | None = None
     waivers_path: Path | None = None
+    memo: RuleMemo | None = None
+    """The loading Reviewer's per-rule results (see :mod:`secreview.engine.memo`)."""
 
     def source_files(self) -> list[Path]:
         """Every file the review was computed from: outputs must never be written over these."""

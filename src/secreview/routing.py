@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from secreview.errors import InputError, Problem
@@ -74,7 +74,7 @@ class Routing:
     def entry(self, fact: str) -> RoutingEntry | None:
         return next((e for e in self.entries if e.fact == fact), None)
 
-    @property
+    @cached_property
     def all_implications(self) -> tuple[Implication, ...]:
         """The specific implications before the routing answers: an implication only fills a
         fact nobody answered, so where two would fill the same fact the more specific one must
@@ -83,18 +83,25 @@ class Routing:
         says) and reopen a rule that answer had settled."""
         return self.implications + tuple(e.implication for e in self.entries)
 
-    @property
+    @cached_property
     def reads(self) -> frozenset[str]:
         """Every fact an implication's condition tests."""
         return frozenset().union(*(i.reads for i in self.all_implications))
 
-    @property
+    @cached_property
     def involved(self) -> frozenset[str]:
         """Every fact an implication reads or fills: an answer elsewhere implies nothing."""
-        found: set[str] = set()
+        return frozenset(self.involving)
+
+    @cached_property
+    def involving(self) -> Mapping[str, tuple[Implication, ...]]:
+        """Fact → the implications that read or fill it, in :attr:`all_implications` order:
+        the only ones an answer to that fact can bring into conflict."""
+        found: dict[str, list[Implication]] = {}
         for implication in self.all_implications:
-            found |= implication.reads | set(implication.implies)
-        return frozenset(found)
+            for path in sorted(implication.reads | set(implication.implies)):
+                found.setdefault(path, []).append(implication)
+        return {path: tuple(items) for path, items in found.items()}
 
 
 def _compile(condition: Mapping[str, Any]) -> tuple[Predicate, frozenset[str]]:
@@ -199,10 +206,15 @@ class _Overlay(Mapping[str, Any]):
 def contradicts(facts: Mapping[str, Any], path: str, value: Any) -> bool:
     """Would answering ``path`` with ``value`` contradict what the other answers imply (or
     imply something another answer contradicts)? Such an answer is not one a person could give:
-    the description would be refused."""
-    if path not in routing().involved:
+    the description would be refused.
+
+    ``facts`` are answers that agree with each other (a description passes
+    :func:`check_consistency`; the deciding-facts search adds only answers that pass this), so
+    only the implications that read or fill ``path`` can bring a conflict."""
+    involving = routing().involving.get(path)
+    if not involving:
         return False
-    return bool(contradictions(_Overlay(facts, {path: value})))
+    return bool(contradictions(_Overlay(facts, {path: value}), involving))
 
 
 def _consistent(given: Any, implied: Any) -> bool:
@@ -225,10 +237,12 @@ def _show_implied(value: Any) -> str:
     return _show(value)
 
 
-def contradictions(facts: Mapping[str, Any]) -> list[tuple[str, Any, Any, Implication]]:
-    """Answers that contradict what another answer implies: (fact, given, implied, because)."""
+def contradictions(facts: Mapping[str, Any], implications: Iterable[Implication] | None = None
+                   ) -> list[tuple[str, Any, Any, Implication]]:
+    """Answers that contradict what another answer implies: (fact, given, implied, because);
+    ``implications`` narrows the check to those (default: every one)."""
     found = []
-    for implication in routing().all_implications:
+    for implication in routing().all_implications if implications is None else implications:
         if implication.when(facts) is not True:
             continue
         for path, implied in implication.implies.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from secreview import __version__
@@ -18,6 +19,7 @@ from secreview.engine.deciding import Situation, deciding_facts
 from secreview.engine.dpia import dpia_screening
 from secreview.engine.evaluate import Evaluation, RuleOutcome, evaluate
 from secreview.engine.items import quoted_facts, unknown_item_facts
+from secreview.engine.memo import RuleMemo
 from secreview.engine.questions import rank_questions
 from secreview.engine.risk_ids import number_risks
 from secreview.engine.scoring import MatrixCell, Scored, Step, score
@@ -26,7 +28,7 @@ from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
-from secreview.i18n import Labels, Lang, Text, bilingual, fill_text, label
+from secreview.i18n import PLACEHOLDER, Labels, Lang, Text, bilingual, fill_text, label
 from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
@@ -44,7 +46,7 @@ from secreview.review import (
     RulesetRef,
     SystemRef,
 )
-from secreview.rules.loader import Catalog
+from secreview.rules.loader import Catalog, CompiledRule
 from secreview.rules.regex_safety import match_budget
 from secreview.system import Provenance
 from secreview.vocabulary import FINDING_STATUSES, OPEN_STATUSES
@@ -111,6 +113,33 @@ def _message(outcome: RuleOutcome, quoted: Mapping[str, Any],
     message = fill_text(rule.message, quoted, labels)
     return Text(sv=label("finding.unverified_intro", "sv", message=message.sv),
                 en=label("finding.unverified_intro", "en", message=message.en))
+
+
+def _remembered_finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
+                        parts: _Parts, labels: Labels, memo: RuleMemo | None) -> Finding:
+    """:func:`_finding`, from ``memo`` when the rule had the same facts before: a finding is
+    immutable and follows from the facts the rule reads and those its texts quote."""
+    if memo is None:
+        return _finding(outcome, scored, facts, parts, labels)
+    compiled = outcome.rule
+    return memo.get_or_compute("finding", compiled.id, memo.paths(compiled, _quoted_paths),
+                               facts, partial(_finding, outcome, scored, facts, parts, labels))
+
+
+def _quoted_paths(compiled: CompiledRule) -> tuple[str, ...]:
+    """Every fact a finding of the rule can show: what the rule reads, and what the
+    placeholders of its texts quote, with each enclosing path (``integrations`` for
+    ``{integrations.counterpart}``: a list of items is quoted through its parent)."""
+    rule = compiled.rule
+    paths = set(compiled.facts_used)
+    for text in (rule.message, rule.message_unknown, rule.remediation):
+        if text is None:
+            continue
+        for template in (text.sv, text.en):
+            for placeholder in PLACEHOLDER.findall(template):
+                parts = placeholder.split(".")
+                paths.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+    return tuple(sorted(paths))
 
 
 def _finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapping[str, Any],
@@ -180,15 +209,20 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     evaluation: Evaluation = evaluate(system, catalog, date)
     facts = evaluation.facts
     overrides: dict[str, RuleOverride] = {o.rule: o for o in profile.tailoring.override}
+    memo = inputs.memo if inputs.memo is not None and inputs.memo.serves(catalog, profile) \
+        else None
     scored = {s.outcome.rule.id: s for s in score(evaluation.outcomes, profile.matrix, facts,
-                                                  overrides, catalog.facts)}
+                                                  overrides, catalog.facts, memo)}
     warnings = [bilingual("warning.tailoring_not_applied", rule=t.rule_id)
                 for t in inputs.tailoring if t.change == "not_applied"]
     warnings += [bilingual("warning.ruleset", message=p.format()) for p in catalog.warnings]
     labels = catalog.value_labels()
     parts = _Parts(system.provenance)
+    # Who answered a fact goes into the evidence: with provenance, findings are built afresh.
+    finding_memo = memo if not system.provenance else None
     with match_budget():  # naming the items that fail evaluates their 'where' once more
-        findings = [_finding(o, scored.get(o.rule.id), facts, parts, labels)
+        findings = [_remembered_finding(o, scored.get(o.rule.id), facts, parts, labels,
+                                        finding_memo)
                     for o in evaluation.outcomes]
     findings = apply_waivers(findings, inputs.waivers, profile, date, warnings)
     findings.sort(key=_finding_order(catalog, profile))
@@ -201,7 +235,8 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     if decision.outcome == "incomplete":
         # Hypothetical answers run the rules again: their regular expressions get a budget too.
         with match_budget():
-            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings)
+            situation = Situation(catalog, evaluation, profile, inputs.waivers, date, findings,
+                                  memo)
             search = deciding_facts(situation)
             ceiling_policy = profile.decision.classification_ceiling
             found = find_ceiling(situation, ceiling_policy) if ceiling_policy else None

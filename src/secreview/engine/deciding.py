@@ -31,6 +31,7 @@ from secreview.engine.answers import candidates
 from secreview.engine.decide import Choice, Entry, Policy, Signature, add, entry_of
 from secreview.engine.dpia import derive_facts
 from secreview.engine.evaluate import Evaluation, RuleOutcome, complete_facts, evaluate_rule
+from secreview.engine.memo import RuleMemo
 from secreview.engine.scoring import rule_bounds
 from secreview.engine.waive import waiver_refusal
 from secreview.facts import CLASSIFICATION_DERIVED, CLASSIFICATION_LEVELS, REVIEW_DATE_FACT
@@ -82,9 +83,13 @@ class Situation:
 
     def __init__(self, catalog: Catalog, evaluation: Evaluation, profile: Profile,
                  waivers: WaiverFile | None, review_date: dt.date,
-                 findings: Sequence[Finding] | None = None) -> None:
-        """``findings`` (the review's, when already scored) saves scoring every rule again."""
+                 findings: Sequence[Finding] | None = None, memo: RuleMemo | None = None
+                 ) -> None:
+        """``findings`` (the review's, when already scored) saves scoring every rule again;
+        ``memo`` (the Reviewer's) keeps each rule's entry by the values of the facts it reads,
+        across hypothetical answers and across reviews."""
         self.catalog = catalog
+        self.memo = memo if memo is not None and memo.serves(catalog, profile) else None
         self.facts = evaluation.facts
         self.outcomes = evaluation.outcomes
         matrix = profile.matrix
@@ -145,7 +150,12 @@ class Situation:
                      compiled.rule.remedy, compiled.aspect)
 
     def _entry_at(self, position: int, facts: Mapping[str, Any]) -> Entry | None:
-        return self.entry(evaluate_rule(self.catalog.rules[position], facts), facts)
+        compiled = self.catalog.rules[position]
+        if self.memo is None or compiled.id in self.waivers:  # waivers vary per review
+            return self.entry(evaluate_rule(compiled, facts), facts)
+        return self.memo.get_or_compute(
+            "entry", compiled.id, compiled.facts_used, facts,
+            lambda: self.entry(evaluate_rule(compiled, facts), facts))
 
     def answer(self, answers: Mapping[str, Any], start: State | None = None) -> State:
         """The decision if ``answers`` were given on top of ``start`` (the review as it is, by

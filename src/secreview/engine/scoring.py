@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from secreview.engine.answers import candidate_values
 from secreview.engine.evaluate import RuleOutcome, rule_status
+from secreview.engine.memo import RuleMemo
 from secreview.facts import FactSpec
 from secreview.i18n import Text
 from secreview.profile import RiskMatrix, RuleOverride
@@ -363,14 +365,22 @@ def score_outcome(outcome: RuleOutcome, matrix: RiskMatrix, facts: Mapping[str, 
 
 def score(outcomes: Iterable[RuleOutcome], matrix: RiskMatrix, facts: Mapping[str, Any],
           overrides: Mapping[str, RuleOverride] | None = None,
-          specs: Mapping[str, FactSpec] | None = None) -> list[Scored]:
-    """Score every applicable outcome (pass included, for the compliance weighting)."""
+          specs: Mapping[str, FactSpec] | None = None,
+          memo: RuleMemo | None = None) -> list[Scored]:
+    """Score every applicable outcome (pass included, for the compliance weighting).
+
+    ``memo`` (the Reviewer's, for this matrix, these overrides and specs) returns the score a
+    rule had before on the same values of the facts it reads."""
     overrides = overrides or {}
-    return [
-        score_outcome(o, matrix, facts, overrides.get(o.rule.id), specs)
-        for o in outcomes
-        if o.status != "not_applicable" and o.rule.rule.dpia_criterion is None
-    ]
+    applicable = [o for o in outcomes
+                  if o.status != "not_applicable" and o.rule.rule.dpia_criterion is None]
+    if memo is None:
+        return [score_outcome(o, matrix, facts, overrides.get(o.rule.id), specs)
+                for o in applicable]
+    return [memo.get_or_compute(
+        "score", o.rule.id, o.rule.facts_used, facts,
+        partial(score_outcome, o, matrix, facts, overrides.get(o.rule.id), specs))
+        for o in applicable]
 
 
 def max_level(levels: Iterable[str], matrix: RiskMatrix) -> str | None:
