@@ -43,6 +43,7 @@ class Run:
     max_rss_kib: int
     returncode: int
     stderr: str
+    cpu_ns: int = 0  # the child's user + system time
 
 
 def console_script() -> str:
@@ -62,20 +63,22 @@ import os, subprocess, sys, time
 start = time.perf_counter_ns()
 child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 _pid, status, usage = os.wait4(child.pid, 0)
-print(time.perf_counter_ns() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+elapsed = time.perf_counter_ns() - start
+cpu = round((usage.ru_utime + usage.ru_stime) * 1e9)
+print(elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status), cpu)
 """
 
 
 def run_once(argv: list[str], cwd: Path) -> Run:
-    """One fresh process: wall time from spawn to exit, and its own peak RSS (KiB)."""
+    """One fresh process: wall time from spawn to exit, its own peak RSS (KiB) and CPU time."""
     launched = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], cwd=cwd,
                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               check=False)
     fields = launched.stdout.split()
-    if launched.returncode != 0 or len(fields) != 3:
+    if launched.returncode != 0 or len(fields) != 4:
         return Run(0, 0, launched.returncode or -1, launched.stderr)
-    elapsed, max_rss, returncode = (int(f) for f in fields)
-    return Run(elapsed, max_rss, returncode, launched.stderr)
+    elapsed, max_rss, returncode, cpu = (int(f) for f in fields)
+    return Run(elapsed, max_rss, returncode, launched.stderr, cpu)
 
 
 def timed_command(argv: list[str], repeat: int, cwd: Path = ROOT, warmup: bool = True
@@ -90,6 +93,25 @@ def timed_command(argv: list[str], repeat: int, cwd: Path = ROOT, warmup: bool =
         runs = runs[1:]
     stats = Stats.of([float(r.elapsed_ns) for r in runs], 1)
     return stats, max(r.max_rss_kib for r in runs), runs[-1]
+
+
+def side_by_side(commands: dict[str, list[str]], repeat: int, warmup: bool = True
+                 ) -> dict[str, tuple[Stats, int]]:
+    """Median wall and CPU time and peak memory of several commands, run in turns (one of each,
+    then the next round), so a machine that slows down or speeds up during the measurement
+    (another job, a CPU clock that changes) shifts them alike and their ratios hold."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for round_ in range(repeat + (1 if warmup else 0)):
+        for name, argv in commands.items():
+            run = run_once(argv, ROOT)
+            if run.returncode not in (0, 1):
+                raise RuntimeError(f"{' '.join(argv)} failed ({run.returncode}): "
+                                   f"{run.stderr[-800:]}")
+            if round_ or not warmup:
+                runs[name].append(run)
+    return {name: (Stats.of([float(r.elapsed_ns) for r in done], 1,
+                            [float(r.cpu_ns) for r in done]), max(r.max_rss_kib for r in done))
+            for name, done in runs.items()}
 
 
 def _mib(kib: int) -> str:
@@ -108,15 +130,6 @@ def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
     section = Section("startup", "CLI start-up and peak memory")
     script = console_script()
     warmup = not config.quick
-    bare, _bare_rss, _ = timed_command([sys.executable, "-c", "pass"], config.cli_repeat,
-                                       warmup=warmup)
-    section.add("python -c pass (bare interpreter, for comparison)", bare,
-                unit="wall, fresh process")
-    help_stats, help_rss, _ = timed_command([script, "--help"], config.cli_repeat, warmup=warmup)
-    section.add("secreview --help", help_stats, unit="wall, fresh process")
-    section.add("secreview --help peak memory", value=_mib(help_rss), unit="max RSS")
-    _against_bare(section, "secreview --help", help_stats, bare, HELP_TARGET_NS,
-                  HELP_TARGET_RATIO)
     imports = subprocess.run(
         [sys.executable, "-c", "import sys\nfrom secreview.cli import main\n"
          "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
@@ -134,11 +147,22 @@ def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
             path = Path(folder) / "system.json"
             path.write_text(json.dumps(generate_system(config.seed, 0, catalog.extension_facts)),
                             encoding="utf-8")
-        check_stats, check_rss, _ = timed_command([script, "check", str(path), *rules],
-                                                  config.cli_repeat, warmup=warmup)
-        review_stats, review_rss, _ = timed_command(
-            [script, "review", str(path), "--format", "json", "--date", REVIEW_DATE, *rules],
-            config.cli_repeat, warmup=warmup)
+        measured = side_by_side({
+            "bare": [sys.executable, "-c", "pass"],
+            "help": [script, "--help"],
+            "check": [script, "check", str(path), *rules],
+            "review": [script, "review", str(path), "--format", "json", "--date", REVIEW_DATE,
+                       *rules],
+        }, config.cli_repeat, warmup=warmup)
+    bare = measured["bare"][0]
+    (help_stats, help_rss), (check_stats, check_rss), (review_stats, review_rss) = (
+        measured["help"], measured["check"], measured["review"])
+    section.add("python -c pass (bare interpreter, for comparison)", bare,
+                unit="wall, fresh process")
+    section.add("secreview --help", help_stats, unit="wall, fresh process")
+    section.add("secreview --help peak memory", value=_mib(help_rss), unit="max RSS")
+    _against_bare(section, "secreview --help", help_stats, bare, HELP_TARGET_NS,
+                  HELP_TARGET_RATIO)
     section.add(f"secreview check {subject}", check_stats, unit="wall, fresh process")
     section.add("secreview check peak memory", value=_mib(check_rss), unit="max RSS")
     section.add(f"secreview review {subject} --format json", review_stats,
@@ -147,8 +171,9 @@ def startup(source: RuleSource, catalog: Catalog, config: Config) -> Section:
                 unit="max RSS")
     _against_bare(section, "secreview review EXAMPLE --format json", review_stats, bare,
                   REVIEW_JSON_TARGET_NS, REVIEW_JSON_TARGET_RATIO)
-    section.notes.append(f"command: {script}; {config.cli_repeat} runs"
-                         + (" after one warm-up" if warmup else " (no warm-up in --quick)"))
+    section.notes.append(f"command: {script}; {config.cli_repeat} runs of each, in turns"
+                         + (" after one warm-up" if warmup else " (no warm-up in --quick)")
+                         + "; CPU is the command's own user + system time")
     return section
 
 
@@ -157,10 +182,15 @@ def _against_bare(section: Section, what: str, stats: Stats, bare: Stats, limit_
     """Two targets for one command: an absolute median, and a multiple of bare Python measured
     in the same run (which holds on a slower or busier machine too)."""
     times = stats.median_ns / bare.median_ns
+    cpu = ""
+    if stats.cpu_median_ns and bare.cpu_median_ns:
+        cpu = (f"; CPU {stats.cpu_median_ns / bare.cpu_median_ns:.1f}× "
+               f"({format_duration(stats.cpu_median_ns)} against "
+               f"{format_duration(bare.cpu_median_ns)})")
     section.targets.append(Target(f"{what} ≤ {format_duration(limit_ns)}",
                                   format_duration(stats.median_ns), stats.median_ns <= limit_ns))
     section.targets.append(Target(f"{what} ≤ {ratio:g}× bare python",
-                                  f"{times:.1f}× ({format_duration(bare.median_ns)} bare)",
+                                  f"{times:.1f}× ({format_duration(bare.median_ns)} bare){cpu}",
                                   times <= ratio))
 
 

@@ -49,7 +49,7 @@ def config_for(quick: bool, workers: int | None = None) -> Config:
         return Config(quick=True, systems=12, repeat=2, rego_repeat=1, portfolio_repeat=1,
                       cli_repeat=1, pdf_repeat=0, workers=cores)
     return Config(quick=False, systems=1000, repeat=7, rego_repeat=3, portfolio_repeat=3,
-                  cli_repeat=10, pdf_repeat=3, workers=cores)
+                  cli_repeat=11, pdf_repeat=3, workers=cores)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from secreview import cache
 from secreview.bundled import data_dir, rulesets_dir
-from secreview.loading import load_document
+from secreview.loading import LazyPositions, load_document
 
 BUNDLED = sorted(rulesets_dir().glob("*/*.yaml"))[0]
 
@@ -52,6 +52,28 @@ def test_an_altered_entry_is_ignored_and_replaced(folder: Path) -> None:
     entry.write_bytes(b"not json at all")
     assert cache.load_document_cached(BUNDLED).data == fresh.data
     assert cache.load_document_cached(BUNDLED).data == fresh.data  # rewritten whole
+
+
+def test_an_altered_position_is_ignored_too(folder: Path) -> None:
+    fresh = load_document(BUNDLED)
+    cache.load_document_cached(BUNDLED)
+    entry = _entries(folder)[0]
+    header, head, deep = entry.read_bytes().split(b"\n", 2)
+    entry.write_bytes(b"\n".join([header, head, deep.replace(b",", b",9", 1)]))
+    assert cache.load_document_cached(BUNDLED).positions == fresh.positions
+
+
+def test_deep_positions_are_decoded_only_when_asked_for(folder: Path) -> None:
+    fresh = load_document(BUNDLED)
+    cache.load_document_cached(BUNDLED)
+    cached = cache.load_document_cached(BUNDLED)
+    positions = cached.positions
+    assert isinstance(positions, LazyPositions)
+    assert positions[("rules", 0)] == fresh.positions[("rules", 0)]  # where a rule starts
+    assert positions._compute is not None  # nothing deeper decoded for it
+    deep = ("rules", 0, "finding_if")
+    assert cached.where(deep) == fresh.where(deep)
+    assert positions._compute is None
 
 
 def test_user_files_are_never_cached(folder: Path, tmp_path: Path) -> None:

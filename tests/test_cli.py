@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -47,6 +48,14 @@ def test_review_json_to_stdout_and_file(tmp_path: Path) -> None:
     code, _, err = run("review", SYSTEM, *RULES, *DATE, "-o", str(target))
     assert code == 0 and "review.json" in err
     assert json.loads(target.read_text(encoding="utf-8")) == json.loads(out)
+
+
+def test_review_pauses_the_garbage_collector_only_while_loading(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    code, _, _ = run("review", SYSTEM, *RULES, *DATE, "--format", "json")
+    assert code == 0 and gc.isenabled() and gc.get_freeze_count() > 0
+    code, _, _ = run("review", SYSTEM, "--rules", str(tmp_path / "missing"), *DATE)
+    assert code == 2 and gc.isenabled()
 
 
 def test_fail_on_maps_decision_to_exit_1() -> None:

@@ -8,7 +8,9 @@ then reports the modules it loaded.
 """
 
 from __future__ import annotations
+import __future__
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +87,31 @@ def test_the_workspace_commands_import_their_stack_only_when_run() -> None:
     assert loaded_heavy_modules("db", "--help") == []
     assert loaded_heavy_modules("users", "add", "--help") == []
     assert loaded_heavy_modules("serve", "--help") == []
+
+
+@pytest.mark.slow
+def test_a_json_review_does_not_import_the_logo_reader() -> None:
+    """Only the formats that show the profile's logo read it; its SVG sanitiser pulls in xml.sax
+    and urllib.request, about 20 ms of a JSON review's start-up."""
+    system = str(FIXTURES / "system_min.yaml")
+    code = ("import sys\nfrom secreview.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('secreview.report.logo', 'secreview.report.svg')"
+            " if m in sys.modules))")
+    completed = subprocess.run(
+        [sys.executable, "-c", code, "review", system, "--rules", str(FIXTURES / "rules"),
+         "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert completed.stdout.strip().splitlines()[-1] == "[]"
+
+
+MODEL_MODULES = ("secreview.i18n", "secreview.system", "secreview.profile", "secreview.review",
+                 "secreview.waivers", "secreview.rules.model", "secreview.catalogues.model")
+
+
+@pytest.mark.parametrize("name", MODEL_MODULES)
+def test_the_document_models_annotations_are_not_strings(name: str) -> None:
+    """Every review builds these models at start-up, and pydantic compiles a field's annotation
+    from its text when the module keeps annotations as strings (``from __future__ import
+    annotations``): about 600 fields, some 15 ms (docs/benchmarks.md)."""
+    module = importlib.import_module(name)
+    assert getattr(module, "annotations", None) is not __future__.annotations

@@ -92,9 +92,12 @@ class Reviewer:
         """``review`` as ``text``, ``json``, ``md``, ``html``, ``csv`` (str) or ``pdf`` (bytes),
         in ``lang`` (default the review's), with the profile's logo where the format shows one."""
         from secreview.report import LOGO_FORMATS, render
-        from secreview.report.logo import profile_logo
 
-        logo = profile_logo(self.profile, self.profile_path) if fmt in LOGO_FORMATS else None
+        logo = None
+        if fmt in LOGO_FORMATS:  # the logo's SVG sanitiser is not imported for other formats
+            from secreview.report.logo import profile_logo
+
+            logo = profile_logo(self.profile, self.profile_path)
         return render(review, fmt, lang or review.language, logo=logo)
 
     def questionnaire(self, schema_ref: str | None = None) -> str:

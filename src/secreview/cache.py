@@ -8,6 +8,9 @@ file's bytes. What comes back is checked, never trusted:
 * only JSON (never pickle or marshal), and validated by the same pydantic models as a fresh parse;
 * the entry's first line must name the key it is stored under and the SHA-256 of the payload
   after it, so a torn write, a stale or an edited entry is ignored and the file parsed again;
+* the payload is two lines: the data with the positions of its first two levels (where each
+  rule starts), then the deeper positions, more than half the entry, decoded only when an error
+  message asks for one;
 * the directory must belong to the user and be writable by no one else, else the cache is off.
 
 ``SECREVIEW_CACHE_DIR`` moves the cache; set it to an empty string to turn the cache off. Files
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -27,15 +31,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from secreview.loading import Document, Limits, PathKey, load_document, real_path
+from secreview.loading import Document, LazyPositions, Limits, PathKey, load_document, real_path
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the entry layout changes, so old entries are simply missed."""
+SHALLOW = 2
+"""Positions of paths this short are read with the entry; deeper ones when first asked for."""
+
+_checked: dict[str | None, Path | None] = {}
+""":func:`cache_dir`'s answer per setting: a review asks once per bundled file."""
 
 
 def cache_dir() -> Path | None:
-    """Where entries live, or None when the cache is off or the folder is not safe to use."""
+    """Where entries live, or None when the cache is off or the folder is not safe to use.
+    Checked once per process and setting of ``SECREVIEW_CACHE_DIR``."""
     configured = os.environ.get("SECREVIEW_CACHE_DIR")
+    if configured not in _checked:
+        _checked[configured] = _usable_dir(configured)
+    return _checked[configured]
+
+
+def _usable_dir(configured: str | None) -> Path | None:
     if configured == "":
         return None
     if configured is not None:
@@ -57,6 +73,7 @@ def cache_dir() -> Path | None:
     return folder
 
 
+@functools.cache
 def _bundled_roots() -> tuple[Path, ...]:
     from secreview.bundled import data_dir, rulesets_dir
 
@@ -143,12 +160,22 @@ def _restore(data: Any, fixups: list[list[Any]]) -> Any:
 
 
 def _payload(doc: Document) -> bytes:
+    """Two lines of JSON (which escapes every line break inside a string): the data with the
+    shallow positions, then the deep ones."""
     fixups: list[list[Any]] = []
     data = _plain(doc.data, [], fixups)
-    positions = [[list(path), line, column] for path, (line, column) in doc.positions.items()]
-    return json.dumps({"data": data, "fixups": fixups, "positions": positions,
-                       "sha256": doc.sha256},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    shallow: list[list[Any]] = []
+    deep: list[list[Any]] = []
+    for path, (line, column) in doc.positions.items():
+        (shallow if len(path) <= SHALLOW else deep).append([list(path), line, column])
+    head = json.dumps({"data": data, "fixups": fixups, "positions": shallow,
+                       "sha256": doc.sha256}, ensure_ascii=False, separators=(",", ":"))
+    return (head + "\n" + json.dumps(deep, ensure_ascii=False, separators=(",", ":"))
+            ).encode("utf-8")
+
+
+def _positions(entries: list[list[Any]]) -> dict[PathKey, tuple[int, int]]:
+    return {tuple(path): (line, column) for path, line, column in entries}
 
 
 def _read(entry: Path, key: str, source: str) -> Document | None:
@@ -159,10 +186,12 @@ def _read(entry: Path, key: str, source: str) -> Document | None:
             payload = handle.read()
         if header.get("key") != key or header.get("check") != hashlib.sha256(payload).hexdigest():
             return None
-        content = json.loads(payload)
+        head, deep = payload.split(b"\n", 1)
+        content = json.loads(head)
         data = _restore(content["data"], content["fixups"])
-        positions: dict[PathKey, tuple[int, int]] = {
-            tuple(path): (line, column) for path, line, column in content["positions"]}
+        shallow = _positions(content["positions"])
+        positions = LazyPositions(lambda: {**shallow, **_positions(json.loads(deep))},
+                                  known=shallow)
         return Document(data=data, source=source, positions=positions,
                         sha256=content["sha256"])
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):

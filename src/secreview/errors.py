@@ -6,7 +6,6 @@ library callers get the structured :class:`Problem` list.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -94,6 +93,8 @@ class InputError(Exception):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """Return a "did you mean" hint for a mistyped name, or None when nothing is close."""
+    import difflib  # only for a message: not on every command's start-up
+
     pool: Sequence[str] = sorted(set(candidates))
     matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not matches and "." in word:

@@ -1,7 +1,5 @@
 """Bilingual text: every sentence a person reads exists in Swedish and English."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping

@@ -218,11 +218,16 @@ _core_schema_numbers(_BoundedLoader)
 
 class LazyPositions(Mapping[PathKey, tuple[int, int]]):
     """Positions worked out on first use: for JSON they take a second (YAML) reading of the text,
-    which cost more than the review itself, and only an error message ever needs them."""
+    which cost more than the review itself, and only an error message ever needs them.
 
-    def __init__(self, compute: Callable[[], dict[PathKey, tuple[int, int]]]) -> None:
+    ``known`` positions are answered without computing the rest (the parse cache keeps where
+    each rule starts at hand, and decodes the deeper positions only for an error).
+    ``compute`` returns all of them, ``known`` included."""
+
+    def __init__(self, compute: Callable[[], dict[PathKey, tuple[int, int]]],
+                 known: Mapping[PathKey, tuple[int, int]] | None = None) -> None:
         self._compute: Callable[[], dict[PathKey, tuple[int, int]]] | None = compute
-        self._found: dict[PathKey, tuple[int, int]] = {}
+        self._found: dict[PathKey, tuple[int, int]] = dict(known or {})
 
     def _positions(self) -> dict[PathKey, tuple[int, int]]:
         if self._compute is not None:
@@ -230,7 +235,8 @@ class LazyPositions(Mapping[PathKey, tuple[int, int]]):
         return self._found
 
     def __getitem__(self, key: PathKey) -> tuple[int, int]:
-        return self._positions()[key]
+        found = self._found.get(key)
+        return found if found is not None else self._positions()[key]
 
     def __iter__(self) -> Iterator[PathKey]:
         return iter(self._positions())

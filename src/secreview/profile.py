@@ -3,12 +3,10 @@
 All of it is data, so an organisation sets its own risk appetite without touching code.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -79,7 +77,7 @@ class RiskMatrix(_Strict):
     rule_scale: RuleScale = RuleScale()
 
     @model_validator(mode="after")
-    def _grid_fits(self) -> RiskMatrix:
+    def _grid_fits(self) -> Self:
         ids = {level.id for level in self.levels}
         if len(self.grid) != len(self.likelihood):
             raise ValueError(f"grid has {len(self.grid)} rows, expected one per likelihood step "
@@ -160,7 +158,7 @@ class DecisionClause(_Strict):
     reason: Text
 
     @model_validator(mode="after")
-    def _reject_rests_on_facts(self) -> DecisionClause:
+    def _reject_rests_on_facts(self) -> Self:
         """A reject may never rest on an assumption: the engine compares only confirmed levels
         for it, and a clause that asks for anything else is a mistake to point out."""
         if self.outcome != "reject":
@@ -205,7 +203,7 @@ class DecisionPolicy(_Strict):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> DecisionPolicy:
+    def _ordered(self) -> Self:
         severities = [OUTCOME_SEVERITY[c.outcome] for c in self.clauses]
         if severities != sorted(severities, reverse=True):
             raise ValueError("clauses must be ordered from the most severe outcome (reject) to "
@@ -312,7 +310,7 @@ class Profile(_Strict):
     signoff: Signoff = Signoff()
 
     @model_validator(mode="after")
-    def _levels_exist(self) -> Profile:
+    def _levels_exist(self) -> Self:
         ids = {level.id for level in self.matrix.levels}
         filters = [c.when for c in self.decision.clauses] + [self.decision.conditions_from]
         for f in filters:

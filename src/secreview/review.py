@@ -4,8 +4,6 @@ Other tools parse this JSON, so its shape changes only with ``schema_version``: 
 minor version, removals or renames the major.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 

@@ -25,7 +25,7 @@ from secreview.errors import InputError, Problem
 from secreview.facts import core_facts, flatten
 from secreview.loading import Document
 from secreview.rules.compiler import CompileContext, compile_condition
-from secreview.rules.model import Condition, Leaf
+from secreview.rules.model import validate_condition
 from secreview.rules.operators import Predicate
 from secreview.valuesets import bundled_sets, regions
 
@@ -108,19 +108,10 @@ def _compile(condition: Mapping[str, Any]) -> tuple[Predicate, frozenset[str]]:
     """The compiled condition and the facts it reads (an answer to any other fact cannot make
     it hold: what the deciding-facts search relies on to skip implications)."""
     ctx = CompileContext(facts=core_facts(), sets=bundled_sets())
-    model: Condition = Leaf.model_validate(condition) if "fact" in condition else \
-        _condition(condition)
-    predicate = compile_condition(model, ctx)
+    predicate = compile_condition(validate_condition(condition), ctx)
     if ctx.problems:
         raise ValueError(f"data/routing.yaml: {ctx.problems[0].message}")
     return predicate, frozenset(ctx.used)
-
-
-def _condition(raw: Mapping[str, Any]) -> Condition:
-    from pydantic import TypeAdapter
-
-    adapter: TypeAdapter[Condition] = TypeAdapter(Condition)
-    return adapter.validate_python(raw)
 
 
 def _answer_condition(fact: str, answer: Any) -> dict[str, Any]:

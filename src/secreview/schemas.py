@@ -8,7 +8,6 @@ regenerate with ``python -m secreview.schemas docs/schemas``.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,8 @@ def schema_for(kind: str) -> dict[str, Any]:
 
 def schema_text(kind: str) -> str:
     """The schema as stable JSON text (sorted keys, two-space indent, final newline)."""
+    import json  # the command line imports this module for its list of kinds only
+
     return json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -5,8 +5,6 @@ Every fact is optional and defaults to ``None``, which means *unknown* (nobody a
 the question a project lead answers live in ``data/questions.yaml``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 import unicodedata

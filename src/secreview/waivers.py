@@ -5,10 +5,8 @@ has expired, names an unknown rule, or waives a critical finding without a named
 applied, and the review says why.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -48,7 +46,7 @@ class Waiver(_Strict):
     )
 
     @model_validator(mode="after")
-    def _dates(self) -> Waiver:
+    def _dates(self) -> Self:
         if self.expires <= self.accepted_on:
             raise ValueError("'expires' must be after 'accepted_on'")
         return self

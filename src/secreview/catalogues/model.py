@@ -1,7 +1,5 @@
 """A requirement catalogue as secreview reads it, whatever format it came in."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Literal
 

@@ -7,7 +7,6 @@ problems, failing rule tests); 2 bad input or usage; 3 an internal error (a bug:
 from __future__ import annotations
 
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -28,7 +27,7 @@ class SecreviewGroup(click.Group):
         except InputError as exc:
             click.echo(exc.format(), err=True)
             if ctx.find_root().params.get("debug"):
-                traceback.print_exc()
+                _print_traceback()
             ctx.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -37,11 +36,17 @@ class SecreviewGroup(click.Group):
             ctx.exit(130)
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
-                traceback.print_exc()
+                _print_traceback()
             else:
                 click.echo(f"secreview: internal error: {type(exc).__name__}: {exc}\n"
                            "Run again with --debug for details, and please report it.", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _print_traceback() -> None:
+    import traceback  # only with --debug: not on every command's start-up
+
+    traceback.print_exc()
 
 
 @click.group(cls=SecreviewGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,12 +42,23 @@ def _tell_once_without_harfbuzz_subset(language: Lang, missing: bool) -> None:
         click.echo(label("cli.harfbuzz_subset_missing", language), err=True)
 
 
-def _freeze_loaded() -> None:
-    """The loaded rules live until the process ends: keep the garbage collector from walking
-    them again at every collection during the review (benchmarks/scaling.py)."""
+@contextlib.contextmanager
+def _loading() -> Iterator[None]:
+    """Import the engine and load profile and rules with the garbage collector paused, then
+    freeze what was loaded. Importing builds the pydantic models and loading builds the rules:
+    hundreds of thousands of objects that live until the process ends, which collections
+    would only walk again (about a tenth of a JSON review's start-up, docs/benchmarks.md), and
+    again at every collection during the review (benchmarks/scaling.py)."""
     import gc
 
-    gc.freeze()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 @click.command()
@@ -87,13 +99,13 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
         from secreview.report import pdf_worker
 
         worker = pdf_worker.start()  # WeasyPrint's import overlaps loading and reviewing
-    from secreview.api import Reviewer
-    from secreview.output import write_atomic
     from secreview.report import format_for
 
     chosen = format_for(output, fmt)
-    reviewer = Reviewer(profile, rules, waivers, lang)
-    _freeze_loaded()
+    with _loading():
+        from secreview.api import Reviewer
+
+        reviewer = Reviewer(profile, rules, waivers, lang)
     result = reviewer.review(system, review_date.date() if review_date else None)
     protected = [system, *reviewer.input_files(), *rules, *mappings]
     if catalogue is not None:
@@ -126,6 +138,8 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
         else:
             click.echo(rendered, nl=False)
     else:
+        from secreview.output import write_atomic
+
         write_atomic(output, rendered, protected)
         click.echo(label("cli.written", language, file=str(output)), err=True)
     if fail_on and OUTCOME_SEVERITY[result.decision.outcome] >= OUTCOME_SEVERITY[FAIL_ON[fail_on]]:
@@ -143,9 +157,10 @@ def review(system: Path, rules: tuple[Path, ...], profile: str | None, waivers: 
               help="Language of the message. Default: the profile's.")
 def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang | None) -> None:
     """Validate SYSTEM against the model and the rulesets' extension facts, without reviewing."""
-    from secreview.api import Reviewer
+    with _loading():
+        from secreview.api import Reviewer
 
-    reviewer = Reviewer(profile, rules, lang=lang)
+        reviewer = Reviewer(profile, rules, lang=lang)
     known, total = reviewer.answered(reviewer.load(system))
     click.echo(label("cli.checked", reviewer.language, file=str(system), known=known,
                      total=total))

@@ -8,10 +8,9 @@ the compiler checks against the fact catalogue. The grammar:
 * ``for_any`` / ``for_all`` over a list of objects, with ``where`` evaluated per item.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -114,7 +113,7 @@ class Leaf(_Strict):
     is_empty: bool | None = None
 
     @model_validator(mode="after")
-    def _one_operator(self) -> Leaf:
+    def _one_operator(self) -> Self:
         used = self.operators()
         if len(used) != 1:
             names = ", ".join(OPERATOR_NAMES)
@@ -140,27 +139,27 @@ class Leaf(_Strict):
 
 
 class AllOf(_Strict):
-    all: Annotated[list[Condition], Field(min_length=1)]
+    all: Annotated[list["Condition"], Field(min_length=1)]
 
 
 class AnyOf(_Strict):
-    any: Annotated[list[Condition], Field(min_length=1)]
+    any: Annotated[list["Condition"], Field(min_length=1)]
 
 
 class NoneOf(_Strict):
-    none: Annotated[list[Condition], Field(min_length=1)]
+    none: Annotated[list["Condition"], Field(min_length=1)]
 
 
 class Not(_Strict):
-    not_: Condition = Field(alias="not")
+    not_: "Condition" = Field(alias="not")
 
 
 class AtLeast(_Strict):
     at_least: Annotated[int, Field(ge=1)]
-    of: Annotated[list[Condition], Field(min_length=1)]
+    of: Annotated[list["Condition"], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _reachable(self) -> AtLeast:
+    def _reachable(self) -> Self:
         if self.at_least > len(self.of):
             raise ValueError(
                 f"at_least {self.at_least} can never hold with only {len(self.of)} conditions"
@@ -172,17 +171,22 @@ class ForAny(_Strict):
     """True if ``where`` holds for some item of the list (false for an empty list)."""
 
     for_any: FactPath
-    where: Condition
+    where: "Condition"
 
 
 class ForAll(_Strict):
     """True if ``where`` holds for every item of the list (true for an empty list)."""
 
     for_all: FactPath
-    where: Condition
+    where: "Condition"
 
 
-_KINDS = ("all", "any", "none", "not", "at_least", "for_any", "for_all")
+_MODELS: dict[str, type[_Strict]] = {
+    "fact": Leaf, "all": AllOf, "any": AnyOf, "none": NoneOf, "not": Not, "at_least": AtLeast,
+    "for_any": ForAny, "for_all": ForAll,
+}
+_KIND_OF: dict[type[BaseModel], str] = {model: kind for kind, model in _MODELS.items()}
+_KINDS = tuple(kind for kind in _MODELS if kind != "fact")
 
 
 def _condition_kind(value: Any) -> str | None:
@@ -192,10 +196,7 @@ def _condition_kind(value: Any) -> str | None:
                 return kind
         return "fact"
     if isinstance(value, BaseModel):
-        return {
-            AllOf: "all", AnyOf: "any", NoneOf: "none", Not: "not", AtLeast: "at_least",
-            ForAny: "for_any", ForAll: "for_all", Leaf: "fact",
-        }.get(type(value))
+        return _KIND_OF.get(type(value))
     return None
 
 
@@ -218,6 +219,14 @@ Condition = Annotated[
 
 for _model in (AllOf, AnyOf, NoneOf, Not, AtLeast, ForAny, ForAll):
     _model.model_rebuild()
+
+
+def validate_condition(raw: Mapping[str, Any]) -> Condition:
+    """A condition from plain data, validated by the model its kind names: what a
+    ``TypeAdapter(Condition)`` does for a mapping, without building one (a few milliseconds
+    each, on every run that reads ``data/routing.yaml``)."""
+    data = dict(raw)
+    return _MODELS[_condition_kind(data) or "fact"].model_validate(data)  # type: ignore[return-value]
 
 
 class Reference(_Strict):
@@ -269,7 +278,7 @@ class Escalation(_Strict):
     reason: Text = Field(description="Why the harm compounds; shown as its own explanation step")
 
     @model_validator(mode="after")
-    def _raises_something(self) -> Escalation:
+    def _raises_something(self) -> Self:
         if self.consequence is None and self.likelihood is None:
             raise ValueError("an escalation raises the consequence, the likelihood or both: "
                              "give at least one of them")
@@ -384,7 +393,7 @@ class ExtensionFact(_Strict):
         "questionnaire says so, and rules using the fact should apply only then)")
 
     @model_validator(mode="after")
-    def _consistent(self) -> ExtensionFact:
+    def _consistent(self) -> Self:
         if self.labels is not None:
             if self.values is None:
                 raise ValueError("'labels' name what each allowed value means, so they need "
