@@ -24,6 +24,7 @@ from secreview.store.db import (
 from secreview.store.models import APPEND_ONLY, AuditEntry
 
 
+@pytest.mark.slow
 def test_migrations_create_every_table_and_repeat_safely(store: Any) -> None:
     engine, _ = store
     assert current_revision(engine) == head_revision()
@@ -33,6 +34,7 @@ def test_migrations_create_every_table_and_repeat_safely(store: Any) -> None:
     assert upgrade(engine) == (head_revision(), head_revision())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", APPEND_ONLY)
 def test_history_tables_carry_append_only_triggers(store: Any, table: str) -> None:
     engine, _ = store
@@ -40,6 +42,7 @@ def test_history_tables_carry_append_only_triggers(store: Any, table: str) -> No
         assert _trigger_names(connection, table), f"no append-only trigger on {table}"
 
 
+@pytest.mark.slow
 def test_the_audit_log_refuses_update_and_delete_in_the_database(store: Any) -> None:
     engine, sessions = store
     with sessions() as session, session.begin():
@@ -64,6 +67,7 @@ def _trigger_names(connection: Any, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+@pytest.mark.slow
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
     with engine.connect() as connection:
@@ -71,6 +75,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+@pytest.mark.slow
 def test_sqlite_backup_is_a_consistent_readable_copy(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
     upgrade(engine)
