@@ -79,6 +79,7 @@ tailoring:
         "access_control.foreign_eid": "disabled", "integration.exit_plan": "override"}
 
 
+@pytest.mark.slow
 def test_lint_warns_that_an_own_rule_repeats_a_bundled_one(tmp_path: Path) -> None:
     write(tmp_path, "rules/own.yaml", OWN_RULE)
     report = lint_profile(child(tmp_path, tailoring="tailoring: {rulesets: [rules]}\n"))

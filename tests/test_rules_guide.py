@@ -29,6 +29,7 @@ def _blocks(first_key: str) -> list[str]:
             and not b.startswith(FILE_MARK)]
 
 
+@pytest.mark.slow
 def test_the_complete_ruleset_lints_clean(tmp_path: Path) -> None:
     (complete,) = _blocks("ruleset")
     (tmp_path / "rulesets").mkdir()

@@ -46,6 +46,7 @@ def test_unknown_kind_is_refused() -> None:
         schema_for("nonsense")
 
 
+@pytest.mark.slow
 def test_write_schemas_writes_every_kind(tmp_path: Path) -> None:
     written = write_schemas(tmp_path / "schemas")
     assert sorted(p.name for p in written) == sorted(schema_file_name(k) for k in SCHEMAS)
