@@ -6,9 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-import yaml
 from click.testing import CliRunner
 
+from fast_yaml import safe_load
 from reviewers import bundled_reviewer
 from secreview.addressees import (
     according_to,
@@ -37,7 +37,7 @@ MUNICIPALITY_ONLY = (
 
 
 def _raw() -> dict[str, object]:
-    raw = yaml.safe_load((data_dir() / "addressees.yaml").read_text(encoding="utf-8"))
+    raw = safe_load((data_dir() / "addressees.yaml").read_text(encoding="utf-8"))
     assert isinstance(raw, dict)
     return raw
 

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from fast_yaml import safe_load
 from hostile import profile_with_logo
 from secreview.cli import main
 from secreview.errors import InputError
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 SYSTEM = "tests/fixtures/system_min.yaml"
 RULES = "tests/fixtures/rules"
-MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
+MANIFEST: dict[str, dict[str, Any]] = safe_load((CORPUS / "expected.yaml").read_text("utf-8"))
 
 
 def cli_args(kind: str, file: str, folder: Path | None = None) -> list[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
+from fast_yaml import safe_load
 from reviewers import bundled_reviewer
 from secreview.api import Reviewer
 from secreview.engine.answers import candidates
@@ -129,7 +129,7 @@ def test_decided_reviews_have_no_deciding_facts() -> None:
 
 
 def _without_confidentiality(name: str) -> dict[str, Any]:
-    data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    data = safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
     del data["classification"]["confidentiality"]
     return data
 
@@ -151,7 +151,7 @@ def test_the_ceiling_approves_up_to_a_level_when_the_classification_is_unknown()
 
 
 def test_no_ceiling_when_the_classification_is_known_or_does_not_help() -> None:
-    assert review_of(yaml.safe_load((EXAMPLES / "hr-service-se.yaml").read_text(
+    assert review_of(safe_load((EXAMPLES / "hr-service-se.yaml").read_text(
         encoding="utf-8"))).decision.ceiling is None
     assert review_of(TWO_ANSWERS).decision.ceiling is None
 
@@ -161,7 +161,7 @@ def test_no_ceiling_when_the_classification_is_known_or_does_not_help() -> None:
 @cache
 def _valid(data_key: str) -> bool:
     try:
-        SystemDescription.model_validate(yaml.safe_load(data_key))
+        SystemDescription.model_validate(safe_load(data_key))
     except ValueError:
         return False
     return True

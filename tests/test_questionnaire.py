@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
+from fast_yaml import safe_load
 from reviewers import bundled_reviewer
 from secreview.api import Reviewer, review_file
 from secreview.cli import main
@@ -28,10 +28,10 @@ def _leaf_paths(data: object, prefix: str = "") -> set[str]:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_every_fact_is_an_empty_key(mini_rules: Path, lang: str) -> None:
     text = Reviewer(rules=[mini_rules], lang=lang).questionnaire()  # type: ignore[arg-type]
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     answerable = {p for p in core_facts() if not p.startswith("derived.")}
     assert _leaf_paths(data) == answerable | {"extensions.cloud_exit_tested"}
-    assert all(value is None for value in yaml.safe_load(text)["system"].values())
+    assert all(value is None for value in safe_load(text)["system"].values())
 
 
 def test_first_line_is_the_schema_hint(mini_rules: Path) -> None:
@@ -48,7 +48,7 @@ def test_routing_questions_come_first_and_lead_their_sections(mini_rules: Path) 
     for path in ROUTING:
         assert path in header
     assert "START HERE" in header and "If no (false)" in header
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     assert next(iter(data["personal_data"])) == "processed"
     assert list(data["users"])[:2] == ["children", "pupils"]
     assert next(iter(data["hosting"])) == "deployment"
@@ -132,7 +132,7 @@ def test_extension_facts_have_their_place_help_bounds_labels_and_routing() -> No
     item = text.index("tls_version:  # Which TLS version does the integration use?")
     assert "1.0\u00a0— TLS 1.0" in text[item:item + 200]
     assert "Help: See the vendor's technical description." in text
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     assert set(data["extensions"]) == {"last_audit", "audit_findings"}
 
 

@@ -6,8 +6,7 @@ question list can never silently fall back to a field name.
 
 from __future__ import annotations
 
-import yaml
-
+from fast_yaml import safe_load
 from secreview.bundled import data_dir
 from secreview.facts import core_facts
 from secreview.questions import core_questions, question_for
@@ -17,7 +16,7 @@ ANSWERABLE = sorted(p for p in core_facts() if not p.startswith("derived."))
 
 
 def _raw() -> dict[str, dict[str, dict[str, str]]]:
-    raw = yaml.safe_load((data_dir() / "questions.yaml").read_text(encoding="utf-8"))
+    raw = safe_load((data_dir() / "questions.yaml").read_text(encoding="utf-8"))
     assert isinstance(raw, dict)
     return raw
 

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
+from fast_yaml import safe_load
 from secreview.api import review_file
 from secreview.facts import FactSpec, core_facts
 from secreview.report import FORMATS, render
@@ -124,7 +125,7 @@ def hostile_ruleset(hostile: Payloads) -> dict[str, Any]:
 
 def hostile_profile(hostile: Payloads) -> dict[str, Any]:
     bundled = Path(__file__).resolve().parent.parent / "rulesets" / "profiles"
-    profile: dict[str, Any] = yaml.safe_load((bundled / "se-municipality.yaml").read_text("utf-8"))
+    profile: dict[str, Any] = safe_load((bundled / "se-municipality.yaml").read_text("utf-8"))
     profile["profile"]["title"] = _text(hostile, "profile.title")
     profile["organisation"]["name"] = hostile("organisation.name")
     matrix = profile["matrix"]

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from fast_yaml import safe_load
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition, Example, Reference, Rule
@@ -51,7 +51,7 @@ def _guide_facts() -> dict[str, Any]:
     (declared,) = _blocks("facts")
     data = {"ruleset": {"id": "guide", "version": "1.0.0", "title": {"sv": "G", "en": "G"},
                         "owner": "o", "date": "2026-01-01", "aspect": "supplier"},
-            **yaml.safe_load(declared),
+            **safe_load(declared),
             "rules": [{"id": "guide.a", "title": {"sv": "t", "en": "t"},
                        "message": {"sv": "m", "en": "m"}, "remediation": {"sv": "r", "en": "r"},
                        "references": [{"source": "s"}], "consequence": 2, "likelihood": 2,
@@ -63,7 +63,7 @@ def _guide_facts() -> dict[str, Any]:
 
 @pytest.mark.parametrize("block", _blocks("finding_if"))
 def test_condition_examples_compile(block: str) -> None:
-    raw = yaml.safe_load(block)["finding_if"]
+    raw = safe_load(block)["finding_if"]
     from pydantic import TypeAdapter
 
     condition = TypeAdapter(Condition).validate_python(raw)
@@ -74,19 +74,19 @@ def test_condition_examples_compile(block: str) -> None:
 
 def test_other_fragments_fit_the_model() -> None:
     (references,) = _blocks("references")
-    assert all(Reference.model_validate(r) for r in yaml.safe_load(references)["references"])
+    assert all(Reference.model_validate(r) for r in safe_load(references)["references"])
     (examples,) = _blocks("examples")
-    assert len([Example.model_validate(e) for e in yaml.safe_load(examples)["examples"]]) == 2
+    assert len([Example.model_validate(e) for e in safe_load(examples)["examples"]]) == 2
     (mitigations,) = _blocks("mitigations")
     rule = {"id": "a.b", "title": {"sv": "t", "en": "t"}, "message": {"sv": "m", "en": "m"},
             "remediation": {"sv": "r", "en": "r"}, "references": [{"source": "GDPR"}],
             "consequence": 2, "likelihood": 3, "finding_if": {"fact": "access.sso", "eq": False},
-            **yaml.safe_load(mitigations)}
+            **safe_load(mitigations)}
     assert Rule.model_validate(rule).mitigations[0].steps == 2
     (tailoring,) = _blocks("tailoring")
     from secreview.profile import Tailoring
 
-    assert len(Tailoring.model_validate(yaml.safe_load(tailoring)["tailoring"]).disable) == 1
+    assert len(Tailoring.model_validate(safe_load(tailoring)["tailoring"]).disable) == 1
 
 
 def test_operator_table_covers_every_operator() -> None:

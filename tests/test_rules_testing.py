@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fast_yaml import safe_load
 from secreview.cli import main
 from secreview.errors import InputError
 from secreview.rules.loader import load_catalog
@@ -130,7 +131,7 @@ def _profile(tmp_path: Path, disable: list[dict[str, str]]) -> Path:
     from secreview.profile import bundled_profile_path
 
     shutil.copytree(PASSING, tmp_path / "own")
-    data = yaml.safe_load(bundled_profile_path("generic").read_text(encoding="utf-8"))
+    data = safe_load(bundled_profile_path("generic").read_text(encoding="utf-8"))
     data["tailoring"] = {"include_bundled": False, "rulesets": ["own"], "disable": disable}
     file = tmp_path / "profile.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

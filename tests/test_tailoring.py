@@ -15,6 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fast_yaml import safe_load
 from secreview.api import review_file
 from secreview.bundled import bundled_ruleset_files
 from secreview.errors import InputError
@@ -32,7 +33,7 @@ def _profile(tmp_path: Path, tailoring: dict[str, Any]) -> Path:
     """The bundled generic profile with ``tailoring`` and the organisation's own ruleset."""
     (tmp_path / "own").mkdir(exist_ok=True)
     shutil.copy(OWN_RULES, tmp_path / "own" / "exit.yaml")
-    data = yaml.safe_load(bundled_profile_path("generic").read_text(encoding="utf-8"))
+    data = safe_load(bundled_profile_path("generic").read_text(encoding="utf-8"))
     data["tailoring"] = tailoring
     file = tmp_path / "profile.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -206,7 +207,7 @@ def test_a_link_out_of_the_profile_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="ruleset file leads outside the profile's folder"):
         review_file(SYSTEM, profile=profile)
     (tmp_path / "kommun" / "linked").symlink_to(outside)
-    data = yaml.safe_load(profile.read_text("utf-8"))
+    data = safe_load(profile.read_text("utf-8"))
     data["tailoring"]["rulesets"] = ["linked"]
     profile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match="ruleset path 'linked' leads outside"):
