@@ -98,6 +98,7 @@ def run(catalog: Catalog, portfolio: Portfolio, config: Config) -> Section:
         inputs = _inputs(SystemDescription.model_validate(data), catalog, profile, sha)
         worst.append(_cpu(_measure_one(section, name, inputs, config)))
     _portfolio(section, catalog, portfolio, profile, sha, config)
+    _answer_by_answer(section, config)
     large = copied_catalogue(catalog, 2 if config.quick else COPIES)
     for name, data in (("empty description", {}), ("two answers (issue 12)", SPARSE)):
         inputs = _inputs(SystemDescription.model_validate(data), large, profile, sha)
@@ -147,3 +148,58 @@ def _portfolio(section: Section, catalog: Catalog, portfolio: Portfolio, profile
                 unit=f"median {statistics.median(named):g} facts named; {enough} of "
                 f"{len(costs)} decided by them")
 
+
+
+def drafts(users: int, answers: int, seed: int = 5) -> list[list[dict[str, Any]]]:
+    """Each user's questionnaire draft after every answer, as the workspace reviews it: the
+    questions and answers of the load test (``benchmarks.workspace_load``), a blank answer
+    taking a previous one back."""
+    import random
+
+    from benchmarks.workspace_load import QUESTIONS
+    from secreview.store.answers import set_answer
+
+    rng = random.Random(seed)
+    everyone = []
+    for user in range(users):
+        data: dict[str, Any] = {"system": {"name": f"System {user}", "owner_board": "KS"}}
+        steps = []
+        for _ in range(answers):
+            path = rng.choice(sorted(QUESTIONS))
+            text = rng.choice(QUESTIONS[path])
+            value: Any = None if text == "" else (
+                text == "true" if text in ("true", "false") else
+                int(text) if path.startswith("classification.") else text)
+            data = set_answer(data, path, value)
+            steps.append(data)
+        everyone.append(steps)
+    return everyone
+
+
+def _answer_by_answer(section: Section, config: Config) -> None:
+    """The workspace's case: one review per answer as drafts grow, through one Reviewer whose
+    per-rule memo (secreview.engine.memo) starts empty, beside the same reviews without it."""
+    import dataclasses
+    import time
+
+    from secreview.errors import InputError
+
+    users, answers = (3, 5) if config.quick else (20, 15)
+    reviewer = Reviewer()
+    loaded = []
+    for steps in drafts(users, answers):
+        for data in steps:
+            try:
+                loaded.append(reviewer.load(data))
+            except InputError:  # an answer that contradicts a routing answer: refused
+                continue
+    for name, memo in (("without the memo", False), ("with the Reviewer's memo", True)):
+        reviewer.memo.clear()
+        started = time.process_time_ns()
+        for inputs in loaded:
+            build_review(inputs if memo else dataclasses.replace(inputs, memo=None),
+                         REVIEW_DATE)
+        per_answer = (time.process_time_ns() - started) / max(1, len(loaded))
+        section.add(f"review per answer, {users} drafts answered one question at a time, "
+                    f"{name}", value=f"CPU {format_duration(per_answer)}",
+                    unit=f"mean of {len(loaded)} reviews, the memo empty at the start")

@@ -78,6 +78,10 @@ class RuleMemo:
             found = self._paths[compiled.id] = find(compiled)
         return found
 
+    def clear(self) -> None:
+        """Forget every result (for measurements that start cold)."""
+        self._store.clear()
+
     def __len__(self) -> int:
         return len(self._store)
 
