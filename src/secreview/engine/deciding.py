@@ -104,6 +104,8 @@ class Situation:
         self.screening = tuple(i for i, r in enumerate(rules) if r.rule.dpia_criterion)
         self.screening_facts = {f for i in self.screening for f in rules[i].facts_used}
         screening_inputs = {*self.screening_facts, DPIA_STATUS}
+        self.screening_reads = tuple(sorted(screening_inputs))
+        """Every fact the derived DPIA facts follow from (the screening rules' and the status)."""
         self.completing = routing().reads | set(CLASSIFICATION_LEVELS)
         """Facts whose answer can imply others or change a derived classification level."""
         self.completed = {path for implication in routing().all_implications
@@ -163,13 +165,11 @@ class Situation:
         them (routing implications from the answered facts, derived classification and DPIA
         facts); only the rules reading a fact that changed are evaluated again."""
         start = start or self.base
-        rules = self.catalog.rules
         given = {**start.answers, **answers}
         layered = {**self._completion(given), **given}
         facts = {**self.facts, **layered}  # a plain dict: rules read it thousands of times
         if not self.derived_inputs.isdisjoint(layered):
-            derived = derive_facts([evaluate_rule(rules[i], facts) for i in self.screening],
-                                   facts)
+            derived = self._derived(facts)
             facts.update(derived)
             layered.update({k: v for k, v in derived.items() if v != self.facts.get(k)})
         before = start.layered
@@ -198,6 +198,16 @@ class Situation:
                 open_ += self.policy.distance(new)
         return State(self.policy.choose(actual, worst), open_, given, layered, changed_entries,
                      tuple(actual), tuple(worst))
+
+    def _derived(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """The derived DPIA facts from the screening rules (read-only: it may be shared)."""
+        rules = self.catalog.rules
+
+        def compute() -> dict[str, Any]:
+            return derive_facts([evaluate_rule(rules[i], facts) for i in self.screening], facts)
+        if self.memo is None:
+            return compute()
+        return self.memo.get_or_compute("derived", "", self.screening_reads, facts, compute)
 
     def _completion(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """What completing the description with ``given`` fills in differently from the review
