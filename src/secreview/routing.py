@@ -89,11 +89,6 @@ class Routing:
         return frozenset().union(*(i.reads for i in self.all_implications))
 
     @cached_property
-    def involved(self) -> frozenset[str]:
-        """Every fact an implication reads or fills: an answer elsewhere implies nothing."""
-        return frozenset(self.involving)
-
-    @cached_property
     def involving(self) -> Mapping[str, tuple[Implication, ...]]:
         """Fact → the implications that read or fill it, in :attr:`all_implications` order:
         the only ones an answer to that fact can bring into conflict."""

@@ -91,17 +91,15 @@ def _key(kind: str, rule_id: str, used: tuple[str, ...],
     values = tuple(map(facts.get, used))
     # The types too: True == 1 == 1.0 as keys, but a value is shown as it was given.
     types = tuple(map(type, values))
-    key = (kind, rule_id, facts.get(REVIEW_DATE_FACT), values, types)
     try:
-        hash(key)
+        hash(values)
     except TypeError:
-        frozen = tuple([_frozen(v) if v.__class__.__hash__ is None else v for v in values])
-        key = (kind, rule_id, facts.get(REVIEW_DATE_FACT), frozen, types)
+        values = tuple([_frozen(v) if v.__class__.__hash__ is None else v for v in values])
         try:
-            hash(key)
+            hash(values)
         except TypeError:
             return None
-    return key
+    return (kind, rule_id, facts.get(REVIEW_DATE_FACT), values, types)
 
 
 def _frozen(value: Any) -> Any:
