@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from example_files import EXAMPLES, example_systems
+from reviewers import bundled_reviewer
 from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.engine.memo import RuleMemo
@@ -31,11 +31,6 @@ SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 DATES = (dt.date(2019, 6, 1), dt.date(2022, 3, 1), dt.date(2026, 11, 26))
 
 
-@cache
-def _reviewer() -> Reviewer:
-    return Reviewer()
-
-
 def _without_memo(inputs: Inputs, date: dt.date) -> str:
     return build_review(dataclasses.replace(inputs, memo=None), date).to_json()
 
@@ -45,7 +40,7 @@ def _with_memo(inputs: Inputs, date: dt.date) -> str:
 
 
 def test_a_reviewer_keeps_one_memo_for_its_rules_and_profile() -> None:
-    reviewer = _reviewer()
+    reviewer = bundled_reviewer()
     inputs = reviewer.load(EXAMPLES / "room-booking.yaml")
     assert inputs.memo is reviewer.memo
     assert reviewer.memo.serves(reviewer.catalog, reviewer.profile)
@@ -59,7 +54,7 @@ def test_a_reviewer_keeps_one_memo_for_its_rules_and_profile() -> None:
 
 @pytest.mark.parametrize("path", example_systems(), ids=lambda p: p.stem)
 def test_examples_review_the_same_with_a_warm_memo(path: Path) -> None:
-    reviewer = _reviewer()
+    reviewer = bundled_reviewer()
     waivers = path.with_name(f"{path.stem}.waivers.yaml")
     inputs = reviewer.load(path, waivers=waivers if waivers.exists() else None)
     for date in DATES:
@@ -75,7 +70,7 @@ def test_scenarios_review_the_same_with_a_warm_memo(path: Path) -> None:
     meta = data["scenario"]
     date = meta.get("review_date") if isinstance(meta.get("review_date"), dt.date) \
         else dt.date(2026, 11, 26)
-    inputs = _reviewer().load(data["description"])
+    inputs = bundled_reviewer().load(data["description"])
     expected = _without_memo(inputs, date)
     assert _with_memo(inputs, date) == expected
     assert _with_memo(inputs, date) == expected
@@ -87,7 +82,7 @@ def test_scenarios_review_the_same_with_a_warm_memo(path: Path) -> None:
 @given(systems(), st.sampled_from(DATES))
 def test_any_description_reviews_the_same_with_a_warm_memo(system: SystemDescription,
                                                               date: dt.date) -> None:
-    inputs = _reviewer().load(system)
+    inputs = bundled_reviewer().load(system)
     assert _with_memo(inputs, date) == _without_memo(inputs, date)
 
 
@@ -149,7 +144,7 @@ def test_a_value_that_cannot_be_a_key_is_computed_every_time() -> None:
 def test_a_finding_quotes_its_own_review_s_facts_not_a_remembered_one() -> None:
     """The school platform's foreign-law finding names the vendor, a fact the rule's conditions
     do not read: two reviews differing only in that name must each quote their own."""
-    reviewer = _reviewer()
+    reviewer = bundled_reviewer()
     data = load_document(EXAMPLES / "school-platform.yaml").data
     date = dt.date(2026, 11, 26)
     for name in ("Alfa Skolsystem AB", "Beta Lärplattform AB", "Alfa Skolsystem AB"):

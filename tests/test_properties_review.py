@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.example_files import example_systems
 
+from reviewers import bundled_reviewer
 from secreview.api import Reviewer
 from secreview.engine.assemble import build_review
 from secreview.facts import FactSpec, core_facts
@@ -88,9 +88,8 @@ def systems(draw: st.DrawFn) -> SystemDescription:
         reject()
 
 
-@cache
 def _reviewer() -> Reviewer:
-    return Reviewer()
+    return bundled_reviewer()
 
 
 def _inputs(system: SystemDescription) -> Inputs:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from secreview.api import Reviewer
+from reviewers import bundled_reviewer
 from secreview.loading import load_document
 from secreview.review import Finding, Review
 
@@ -33,16 +33,12 @@ REQUIRED_CASES = {
 
 
 @cache
-def _reviewer() -> Reviewer:
-    return Reviewer()
-
-
-@cache
 def _scenario(name: str) -> tuple[Mapping[str, Any], Review]:
     data = load_document(SCENARIOS / f"{name}.yaml").data
     meta = data["scenario"]
     date = meta.get("review_date")
-    review = _reviewer().review(data["description"], date if isinstance(date, dt.date) else None)
+    review = bundled_reviewer().review(data["description"],
+                                       date if isinstance(date, dt.date) else None)
     return meta, review
 
 
