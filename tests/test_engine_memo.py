@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -114,11 +115,27 @@ def test_values_that_compare_equal_but_differ_are_kept_apart(first: Any, second:
     assert _count(memo, {"a": first}) == 0
 
 
-def test_the_review_date_is_part_of_every_key() -> None:
-    """Country sets change with the date even for rules that do not read the date themselves."""
+def test_the_review_date_keeps_dated_results_apart_and_only_those() -> None:
+    """A rule that reads the date (a dated country set, a region's members on the day) may
+    differ from one day to the next; any other gives the same on every day, so reviews dated
+    over a year share it."""
     memo = _memo()
-    assert _count(memo, {"a": "US", REVIEW_DATE_FACT: dt.date(2020, 1, 1)}) == 1
-    assert _count(memo, {"a": "US", REVIEW_DATE_FACT: dt.date(2024, 1, 1)}) == 1
+    for dated, computed in ((True, 1), (False, 0)):
+        calls: list[int] = []
+        for day in (dt.date(2020, 1, 1), dt.date(2024, 1, 1)):
+            memo.get_or_compute("kind", f"rule-{dated}", ("a",),
+                                {"a": "US", REVIEW_DATE_FACT: day},
+                                partial(calls.append, 1), dated)
+        assert len(calls) == 1 + computed
+
+
+def test_every_bundled_rule_that_reads_the_date_says_so() -> None:
+    catalog = bundled_reviewer().catalog
+    assert any(rule.reads_date for rule in catalog.rules)
+    assert not all(rule.reads_date for rule in catalog.rules)
+    for rule in catalog.rules:
+        if REVIEW_DATE_FACT in rule.facts_used:
+            assert rule.reads_date, rule.id
 
 
 def test_a_full_memo_starts_afresh_and_never_grows_past_its_limit() -> None:

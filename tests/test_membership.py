@@ -58,3 +58,24 @@ def test_a_dated_set_makes_the_review_date_a_fact_the_rule_uses() -> None:
     compile_condition(ADAPTER.validate_python(
         {"fact": "hosting.content.countries", "subset_of": {"set": "adequacy"}}), ctx)
     assert REVIEW_DATE_FACT in ctx.used
+
+
+def _reads_date(condition: dict[str, Any]) -> bool:
+    ctx = CompileContext(facts=core_facts(), sets=builtin_sets())
+    compile_condition(ADAPTER.validate_python(condition), ctx)
+    assert not ctx.problems
+    return ctx.reads_date
+
+
+def test_a_rule_knows_whether_the_review_date_can_change_its_result() -> None:
+    """The rule memo shares results across review dates only for rules that never read the
+    date, so every way of reading it must be noticed: a dated set, a region named in a list of
+    places (the EU's members on the day), a date compared with the review date."""
+    assert _reads_date({"fact": "hosting.content.countries", "subset_of": {"set": "adequacy"}})
+    assert _reads_date({"fact": "hosting.content.countries", "contains": "SE"})
+    assert _reads_date({"fact": "hosting.content.countries", "intersects": ["US", "CN"]})
+    assert _reads_date({"for_any": "hosting.subprocessors",
+                        "where": {"fact": "country", "not_in": {"set": "eea_or_adequate"}}})
+    assert _reads_date({"fact": "personal_data.dpia.approved_on", "lt": "review_date-3y"})
+    assert not _reads_date({"fact": "personal_data.processed", "eq": True})
+    assert not _reads_date({"fact": "hosting.transfer_mechanism", "in": ["scc", "bcr"]})

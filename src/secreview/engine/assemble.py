@@ -123,7 +123,8 @@ def _remembered_finding(outcome: RuleOutcome, scored: Scored | None, facts: Mapp
         return _finding(outcome, scored, facts, parts, labels)
     compiled = outcome.rule
     return memo.get_or_compute("finding", compiled.id, memo.paths(compiled, _quoted_paths),
-                               facts, partial(_finding, outcome, scored, facts, parts, labels))
+                               facts, partial(_finding, outcome, scored, facts, parts, labels),
+                               compiled.reads_date)
 
 
 def _quoted_paths(compiled: CompiledRule) -> tuple[str, ...]:

@@ -103,6 +103,7 @@ class Situation:
         rules = catalog.rules
         self.screening = tuple(i for i, r in enumerate(rules) if r.rule.dpia_criterion)
         self.screening_facts = {f for i in self.screening for f in rules[i].facts_used}
+        self.screening_dated = any(rules[i].reads_date for i in self.screening)
         screening_inputs = {*self.screening_facts, DPIA_STATUS}
         self.screening_reads = tuple(sorted(screening_inputs))
         """Every fact the derived DPIA facts follow from (the screening rules' and the status)."""
@@ -157,7 +158,7 @@ class Situation:
             return self.entry(evaluate_rule(compiled, facts), facts)
         return self.memo.get_or_compute(
             "entry", compiled.id, compiled.facts_used, facts,
-            lambda: self.entry(evaluate_rule(compiled, facts), facts))
+            lambda: self.entry(evaluate_rule(compiled, facts), facts), compiled.reads_date)
 
     def answer(self, answers: Mapping[str, Any], start: State | None = None) -> State:
         """The decision if ``answers`` were given on top of ``start`` (the review as it is, by
@@ -207,7 +208,8 @@ class Situation:
             return derive_facts([evaluate_rule(rules[i], facts) for i in self.screening], facts)
         if self.memo is None:
             return compute()
-        return self.memo.get_or_compute("derived", "", self.screening_reads, facts, compute)
+        return self.memo.get_or_compute("derived", "", self.screening_reads, facts, compute,
+                                        self.screening_dated)
 
     def _completion(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """What completing the description with ``given`` fills in differently from the review

@@ -1,8 +1,9 @@
 """Per-rule results remembered across reviews by the same :class:`secreview.Reviewer`.
 
 What a rule yields (its outcome, its score, its view in the decision policy) depends only on the
-values of the facts the rule reads, on the review date (dated country sets) and on what the
-Reviewer holds fixed: the compiled rules and the profile's matrix and overrides. The workspace
+values of the facts the rule reads, on the review date when the rule reads it (dated country
+sets, a region's countries, dates compared with the review date) and on what the Reviewer holds
+fixed: the compiled rules and the profile's matrix and overrides. The workspace
 reviews a description again after every answer, and the deciding-facts search tries hundreds of
 hypothetical answers per review, most of them leaving a given rule's facts as they were in the
 previous review or the previous try; remembering the result by those values makes each of those
@@ -49,10 +50,13 @@ class RuleMemo:
         return catalog is self._catalog and profile is self._profile
 
     def get_or_compute(self, kind: str, rule_id: str, used: tuple[str, ...],
-                       facts: Mapping[str, Any], compute: Callable[[], T]) -> T:
+                       facts: Mapping[str, Any], compute: Callable[[], T],
+                       dated: bool = True) -> T:
         """``compute()``, or what it returned before for the same rule and values of ``used``
-        (and the same review date). Values that cannot be a key are computed every time."""
-        key = _key(kind, rule_id, used, facts)
+        (and, when ``dated``, the same review date: a rule that never reads the date gives the
+        same result on any day, so a portfolio of descriptions dated over a year shares it).
+        Values that cannot be a key are computed every time."""
+        key = _key(kind, rule_id, used, facts, dated)
         if key is None:
             return compute()
         try:
@@ -86,8 +90,8 @@ class RuleMemo:
         return len(self._store)
 
 
-def _key(kind: str, rule_id: str, used: tuple[str, ...],
-         facts: Mapping[str, Any]) -> tuple[Any, ...] | None:
+def _key(kind: str, rule_id: str, used: tuple[str, ...], facts: Mapping[str, Any],
+         dated: bool) -> tuple[Any, ...] | None:
     values = tuple(map(facts.get, used))
     # The types too: True == 1 == 1.0 as keys, but a value is shown as it was given.
     types = tuple(map(type, values))
@@ -99,7 +103,7 @@ def _key(kind: str, rule_id: str, used: tuple[str, ...],
             hash(values)
         except TypeError:
             return None
-    return (kind, rule_id, facts.get(REVIEW_DATE_FACT), values, types)
+    return (kind, rule_id, facts.get(REVIEW_DATE_FACT) if dated else None, values, types)
 
 
 def _frozen(value: Any) -> Any:

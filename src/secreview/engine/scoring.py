@@ -379,7 +379,8 @@ def score(outcomes: Iterable[RuleOutcome], matrix: RiskMatrix, facts: Mapping[st
                 for o in applicable]
     return [memo.get_or_compute(
         "score", o.rule.id, o.rule.facts_used, facts,
-        partial(score_outcome, o, matrix, facts, overrides.get(o.rule.id), specs))
+        partial(score_outcome, o, matrix, facts, overrides.get(o.rule.id), specs),
+        o.rule.reads_date)
         for o in applicable]
 
 

@@ -81,6 +81,10 @@ class CompileContext:
     """The lists whose items are being compiled (``for_any``/``for_all``), outermost first."""
     item_used: set[tuple[str, str]] = field(default_factory=set)
     """Item facts tested, as (list, fact): the linter's "extension fact never used" check."""
+    reads_date: bool = False
+    """Set when a test reads the review date to compare with (``review_date+90d``), for a dated
+    set's members or a region's countries on the day (a condition on ``derived.review_date``
+    itself reads it as a fact, in ``used``)."""
 
     def problem(self, path: PathKey, message: str, code: str = "type-mismatch",
                 **extra: Any) -> None:
@@ -438,12 +442,14 @@ def _getter(name: str, depth: int, ctx: CompileContext) -> Callable[[Facts], Any
 def _day(ctx: CompileContext) -> Callable[[Facts], Any]:
     """Reads the review date, the day a dated set's members and a region's countries are taken
     on, from wherever the test is (inside an item, through the scopes around it)."""
+    ctx.reads_date = True
     return _getter(REVIEW_DATE_FACT, len(ctx.outer), ctx)
 
 
 def _review_date(ctx: CompileContext, offset: Offset) -> Callable[[Facts], Any]:
     """The review date (a fact the engine sets at the root), moved by ``offset``."""
     ctx.used.add(REVIEW_DATE_FACT)
+    ctx.reads_date = True
     read = _getter(REVIEW_DATE_FACT, len(ctx.outer), ctx)
     if offset.amount == 0:
         return read

@@ -15,7 +15,7 @@ from pathlib import Path
 from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.cache import load_document_cached
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import FactKind, FactSpec, core_facts, extension_spec
+from secreview.facts import REVIEW_DATE_FACT, FactKind, FactSpec, core_facts, extension_spec
 from secreview.i18n import Text
 from secreview.loading import (
     Document,
@@ -84,6 +84,10 @@ class CompiledRule:
     """The ``for_any``/``for_all`` of ``finding_if``, to name the items that make it fire."""
     item_facts_used: tuple[tuple[str, str], ...] = ()
     """Facts of list items the rule tests, as (list, fact)."""
+    reads_date: bool = True
+    """Whether what the rule yields can depend on the review date (a dated set, a region's
+    countries, a date compared with the review date): the rule memo keys the others without
+    it, so reviews on different days share them."""
 
     @property
     def id(self) -> str:
@@ -380,6 +384,7 @@ def compile_rule(rule: Rule, aspect: str, loaded: LoadedRuleset, facts: Mapping[
         escalations=escalations, strict=strict, scaling_floor=floor, tests=tuple(ctx.tests),
         condition_facts=compiled.status_facts, quantifiers=compiled.quantifiers,
         item_facts_used=tuple(sorted(ctx.item_used)),
+        reads_date=ctx.reads_date or REVIEW_DATE_FACT in ctx.used,
     )
 
 
