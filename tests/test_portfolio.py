@@ -117,6 +117,30 @@ def test_parallel_and_serial_registers_are_identical(folder: Path, tmp_path: Pat
         assert (one / name).read_bytes() == (two / name).read_bytes()
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_register_built_in_process_leaves_garbage_collection_as_it_found_it(
+        folder: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a batch the collector runs every few reviews, not on its own; a caller's process gets
+    back the setting it had, and the batches do collect and freeze."""
+    import gc
+
+    import secreview.portfolio as portfolio
+
+    monkeypatch.setattr(portfolio, "COLLECT_EVERY", 1)
+    frozen: list[int] = []
+    monkeypatch.setattr(portfolio, "_freeze", lambda: frozen.append(gc.isenabled()))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        register = build_register(folder, [MINI], jobs=1, today=TODAY)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert len(register.entries) == 3
+    # Once before the batch (the loaded rules), then after each of the four files, the one
+    # that fails to load included, with automatic collection off.
+    assert frozen == [enabled, False, False, False, False]
+
+
 def test_outputs(folder: Path, tmp_path: Path) -> None:
     register = build_register(folder, [MINI], jobs=1, today=TODAY)
     out = tmp_path / "out"
