@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from secreview.facts import REVIEW_DATE_FACT, core_facts
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.loader import builtin_sets
 from secreview.rules.model import Condition
-from secreview.tristate import Tri
+from secreview.tristate import Tri, tri_and, tri_or
+from secreview.valuesets import element_in, regions
 
 ADAPTER: TypeAdapter[Condition] = TypeAdapter(Condition)
 
@@ -79,3 +82,22 @@ def test_a_rule_knows_whether_the_review_date_can_change_its_result() -> None:
     assert _reads_date({"fact": "personal_data.dpia.approved_on", "lt": "review_date-3y"})
     assert not _reads_date({"fact": "personal_data.processed", "eq": True})
     assert not _reads_date({"fact": "hosting.transfer_mechanism", "in": ["scc", "bcr"]})
+
+
+PLACES = ["SE", "NO", "IS", "GB", "US", "CH", "JP", "KR", "BR", "IN", "CN", "EU", "EEA"]
+DAYS = st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)))
+
+
+@given(st.lists(st.sampled_from(PLACES), max_size=5), st.sampled_from(sorted(builtin_sets())),
+       DAYS)
+def test_a_list_test_agrees_with_its_elements_one_by_one(places: list[str], name: str,
+                                                         day: dt.date | None) -> None:
+    """``subset_of`` and ``intersects`` settle a certain member without looking it up one
+    element at a time: the same answer as Kleene AND / OR over :func:`element_in`."""
+    value_set, areas = builtin_sets()[name], regions()
+    each = [element_in(place, value_set, day, areas) for place in places]
+    facts = {"hosting.content.countries": places, REVIEW_DATE_FACT: day}
+    assert holds({"fact": "hosting.content.countries", "subset_of": {"set": name}},
+                 facts) is tri_and(each)
+    assert holds({"fact": "hosting.content.countries", "intersects": {"set": name}},
+                 facts) is tri_or(each)
