@@ -29,7 +29,7 @@ from pathlib import Path
 from benchmarks.inputs import Config, Portfolio, RuleSource
 from benchmarks.results import Section, Target
 from benchmarks.timing import format_duration, measure
-from secreview import Reviewer
+from secreview import BatchCollection, Reviewer
 from secreview.engine.evaluate import Evaluation, evaluate
 from secreview.rules.loader import Catalog
 
@@ -77,13 +77,16 @@ def load_and_evaluate(chunk: tuple[int, list[bytes]]) -> list[str]:
 
 
 def load_review_json(chunk: tuple[int, list[bytes]]) -> list[str]:
-    """Parse, validate, build the review and serialise it; one digest of the JSON per system."""
+    """Parse, validate, build the review and serialise it; one digest of the JSON per system.
+    Garbage is collected in batches, as ``secreview portfolio`` does (docs/api.md)."""
     assert _STATE is not None
     _start, raws = chunk
     digests = []
     reviewer = _STATE.reviewer
-    for raw in raws:
-        digests.append(_digest(reviewer.review(raw, REVIEW_DATE).to_json()))
+    with BatchCollection() as batch:
+        for raw in raws:
+            digests.append(_digest(reviewer.review(raw, REVIEW_DATE).to_json()))
+            batch.reviewed()
     return digests
 
 

@@ -124,11 +124,11 @@ def test_a_register_built_in_process_leaves_garbage_collection_as_it_found_it(
     back the setting it had, and the batches do collect and freeze."""
     import gc
 
-    import secreview.portfolio as portfolio
+    import secreview.batch as batch
 
-    monkeypatch.setattr(portfolio, "COLLECT_EVERY", 1)
-    frozen: list[int] = []
-    monkeypatch.setattr(portfolio, "_freeze", lambda: frozen.append(gc.isenabled()))
+    monkeypatch.setattr(batch, "COLLECT_EVERY", 1)
+    frozen: list[bool] = []
+    monkeypatch.setattr(batch, "collect_and_freeze", lambda: frozen.append(gc.isenabled()))
     (gc.enable if enabled else gc.disable)()
     try:
         register = build_register(folder, [MINI], jobs=1, today=TODAY)

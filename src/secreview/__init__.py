@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "Review", "Reviewer", "__version__", "review_file"]
+__all__ = ["BatchCollection", "InputError", "Problem", "Review", "Reviewer", "__version__",
+           "review_file"]
 
 _EXPORTS = {
+    "BatchCollection": "secreview.batch",
     "Reviewer": "secreview.api",
     "review_file": "secreview.api",
     "InputError": "secreview.errors",
@@ -25,6 +27,7 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from secreview.api import Reviewer, review_file
+    from secreview.batch import BatchCollection
     from secreview.errors import InputError, Problem
     from secreview.review import Review
 

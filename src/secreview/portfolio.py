@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
-import gc
 import os
 import signal
 import sys
@@ -211,51 +210,18 @@ def _die_with_parent(parent: int) -> None:
 
 def _init_worker(profile: str | None, rules: Sequence[str], parent: int | None = None) -> None:
     """Load once per worker; a forked worker already has the parent's Reviewer. A worker only
-    reviews, so it collects garbage in batches (:func:`_collect_in_batches`) for good."""
+    reviews, so it collects garbage in batches (:class:`~secreview.batch.BatchCollection`) for
+    the rest of its life."""
+    from secreview.batch import BatchCollection, collect_and_freeze
+
     if parent is not None:
         _die_with_parent(parent)
     if "reviewer" not in _STATE:
         from secreview.api import Reviewer
 
         _STATE["reviewer"] = Reviewer(profile, [Path(r) for r in rules])
-        _freeze()
-    gc.disable()
-
-
-def _freeze() -> None:
-    """Move everything loaded so far (rules, closures, models) out of the garbage collector's
-    sight: it is kept to the end, and every collection during the reviews would walk it again."""
-    gc.collect()
-    gc.freeze()
-
-
-COLLECT_EVERY = 50
-"""Reviews between two garbage collections in a batch. A review leaves almost no cyclic garbage
-(about one object per review on the generated portfolio) but grows the Reviewer's rule memo by
-thousands of objects that stay; the automatic collector walked them again and again (a third of
-a portfolio's time, measured). In batches, each kept object is walked about once, then frozen."""
-
-
-def _collect_in_batches() -> None:
-    """Called after each review while automatic collection is off: every :data:`COLLECT_EVERY`
-    reviews, collect what is garbage and freeze what is kept."""
-    done = _STATE["reviews"] = _STATE.get("reviews", 0) + 1
-    if not gc.isenabled() and done % COLLECT_EVERY == 0:
-        _freeze()
-
-
-@contextlib.contextmanager
-def _batch_collection() -> Iterator[None]:
-    """Automatic garbage collection off while this process reviews a batch itself, restored
-    after (with a last collection): the caller's process is left as it was found."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect()
+        collect_and_freeze()
+    _STATE["batch"] = BatchCollection().__enter__()
 
 
 @dataclass(frozen=True)
@@ -298,7 +264,9 @@ def _review_one(job: _Job, today: dt.date, reports: ReportRequest | None = None
         return [Problem(f"internal error while reviewing: {type(exc).__name__}: {exc}",
                         file=str(job.system), suggestion="please report it")]
     finally:
-        _collect_in_batches()
+        batch = _STATE.get("batch")
+        if batch is not None:
+            batch.reviewed()
     matrix = reviewer.profile.matrix
     level = review.summary.overall_level
     ident = system.system
@@ -333,6 +301,7 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     reviewed it) and kept in :attr:`Register.reports` for :func:`write_register`.
     """
     from secreview.api import Reviewer
+    from secreview.batch import BatchCollection, collect_and_freeze
 
     day = today or dt.date.today()
     found, problems = discover(Path(folder))
@@ -342,10 +311,14 @@ def build_register(folder: str | Path, rules: Sequence[str | Path] = (),
     workers = min(jobs or os.cpu_count() or 1, max(len(found), 1))
     results: list[tuple[RegisterEntry, str | bytes | None] | list[Problem]]
     _STATE["reviewer"] = reviewer  # inherited by forked workers: no second load
-    _freeze()
+    collect_and_freeze()  # the loaded rules: never walked again, here or in a forked worker
     if workers == 1:
-        with _batch_collection():
-            results = [_review_one(job, day, reports) for job in found]
+        batch = _STATE["batch"] = BatchCollection()
+        try:
+            with batch:
+                results = [_review_one(job, day, reports) for job in found]
+        finally:
+            del _STATE["batch"]
     else:
         # A few chunks per worker: one round trip per file cost more than some reviews.
         chunk = max(1, len(found) // (workers * 8))
