@@ -209,6 +209,24 @@ def test_the_respondent_form_says_who_answered_and_when() -> None:
         ("Procurement desk", "procurement")
 
 
+def test_an_import_reads_with_a_reviewer_already_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workspace passes its Reviewer: the same result, and no profile or rules loaded."""
+    from secreview.exchange import engine
+
+    filled = fill(export_workbook(SCHOOL, include_answered=True, exported_on=SENT),
+                  {"vendor.dpf_certified": "nej"})
+    loaded_afresh = import_answers(filled, SCHOOL, answers_name="q.xlsx", today=WHEN)
+    reviewer = Reviewer()
+
+    def no_new_reviewer(*_args: Any, **_kwargs: Any) -> Reviewer:
+        raise AssertionError("a Reviewer was loaded although one was given")
+
+    monkeypatch.setattr(engine, "reviewer", no_new_reviewer)
+    given = import_answers(filled, SCHOOL, answers_name="q.xlsx", today=WHEN, reviewer=reviewer)
+    assert given.text == loaded_afresh.text
+    assert given.summary == loaded_afresh.summary
+
+
 def test_a_workbook_for_another_system_or_version_is_refused_unless_forced() -> None:
     workbook = fill(export_workbook(SCHOOL, include_answered=True, exported_on=SENT),
                     {"vendor.dpf_certified": "nej"})

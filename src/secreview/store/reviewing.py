@@ -157,8 +157,7 @@ class Engine:
         from secreview.exchange import import_answers
 
         return import_answers(answers, text, answers_name=answers_name, source=source,
-                              today=today, force=force, profile=self.reviewer.profile_path,
-                              rules=self.reviewer.rules)
+                              today=today, force=force, reviewer=self.reviewer)
 
 
 def _waiver_file(waivers: Sequence[WaiverInput]) -> tuple[WaiverFile | None, str | None]:
