@@ -107,6 +107,8 @@ def test_the_same_values_are_computed_once() -> None:
 @pytest.mark.parametrize("first, second", [
     (True, 1), (1, 1.0), ([1], [True]), ([1], (1,)), (["SE"], ("SE",)), ([], {}),
     ([{"a": 1}], [{"a": True}]), ("1", 1), (None, False),
+    ([{"a": 1, "b": "x"}], [{"a": 1.0, "b": "x"}]), ([{"a": [1]}], [{"a": [True]}]),
+    ([{"a": 1}], [[("a", 1)]]), ([{"a": "x"}], [{"a": "x", "b": None}]),
 ])
 def test_values_that_compare_equal_but_differ_are_kept_apart(first: Any, second: Any) -> None:
     memo = _memo()

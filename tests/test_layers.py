@@ -21,7 +21,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "secreview.strict",
                     "secreview.tristate", "secreview.bundled", "secreview.cache",
                     "secreview.loading", "secreview.validation", "secreview.labels",
-                    "secreview.i18n", "secreview.output", "secreview.system", "secreview.facts")),
+                    "secreview.i18n", "secreview.output", "secreview.system", "secreview.facts",
+                    "secreview.batch")),
     # routing compiles its conditions with the rules' compiler
     ("rules", ("secreview.rules", "secreview.routing", "secreview.profile", "secreview.waivers",
                "secreview.review",

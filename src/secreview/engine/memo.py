@@ -115,5 +115,12 @@ def _frozen(value: Any) -> Any:
             return (value.__class__, str, tuple(value))
         return (value.__class__, tuple([_frozen(v) for v in value]))
     if isinstance(value, dict):
-        return (dict, tuple(sorted((k, _frozen(v)) for k, v in value.items())))
+        items = tuple(sorted(value.items()))
+        try:
+            hash(items)
+        except TypeError:  # a value that is itself a list or mapping
+            return (dict, tuple([(k, _frozen(v)) for k, v in items]))
+        # The common item (a subprocessor: name, country, role): its plain values as they
+        # are, with their types beside them.
+        return (dict, items, tuple([v.__class__ for _k, v in items]))
     return (value.__class__, value)
