@@ -274,3 +274,15 @@ def test_a_ceiling_on_a_fact_that_cannot_carry_one_is_refused(tmp_path: Path) ->
             Reviewer(profile)
         assert caught.value.problems[0].line is not None
         assert [p.code for p in lint_profile(profile).problems] == ["ceiling"]
+
+
+def test_a_worst_case_without_a_leading_risk_is_one_grammatical_sentence() -> None:
+    """The room booking is approved, and only its levels are assumed: the worst case names no
+    risk and says the outcome. In Swedish the verb comes second after "I värsta fall", which a
+    bare "I värsta fall systemet godkänns" got wrong; a colon keeps every outcome's words right."""
+    review = build_review(bundled_reviewer().load(EXAMPLES / "room-booking.yaml"), DATE)
+    worst = review.decision.worst_case
+    assert review.decision.outcome == "approve"
+    assert worst is not None and worst.rule_ids == []
+    assert worst.statement.sv == "I värsta fall: systemet godkänns."
+    assert worst.statement.en == "In the worst case: the system is approved."
