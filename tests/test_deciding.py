@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -286,3 +287,23 @@ def test_a_worst_case_without_a_leading_risk_is_one_grammatical_sentence() -> No
     assert worst is not None and worst.rule_ids == []
     assert worst.statement.sv == "I värsta fall: systemet godkänns."
     assert worst.statement.en == "In the worst case: the system is approved."
+
+
+def test_the_worst_case_names_facts_in_words_not_by_their_paths() -> None:
+    """Management reads the worst case: "Om konfidentialitetsnivån (KLASSA) är 3 eller högre
+    och inloggningens tillitsnivå är 2 eller lägre ...", not "Om classification.confidentiality
+    är 3 ..."."""
+    review = bundled_reviewer().review("system:\n  name: x\npersonal_data:\n  processed: true\n",
+                                       dt.date(2026, 11, 26))
+    worst = review.decision.worst_case
+    assert worst is not None and worst.outcome == "reject"
+    path = re.compile(r"[a-z_]+\.[a-z_]+")
+    for lang, names in (("sv", ("konfidentialitetsnivån (KLASSA)", "inloggningens tillitsnivå")),
+                        ("en", ("the confidentiality level (KLASSA)",
+                                "the sign-in assurance level"))):
+        statement = worst.statement.get(lang)
+        assert not path.search(statement), statement
+        assert all(name in statement for name in names), statement
+    assert worst.statement.sv.startswith(
+        "Om konfidentialitetsnivån (KLASSA) är 3 eller högre och inloggningens tillitsnivå är 2 "
+        "eller lägre blir risken")

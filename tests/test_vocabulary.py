@@ -3,11 +3,13 @@ named in both languages."""
 
 from __future__ import annotations
 
+import re
 from typing import get_args
 
 import pytest
 
 from secreview import vocabulary as v
+from reviewers import bundled_reviewer
 from secreview.i18n import LANGUAGES, has_label, label
 
 PAIRS = [
@@ -54,3 +56,41 @@ def test_every_shared_label_has_both_languages() -> None:
     for key, text in load_data("labels.yaml").items():
         assert set(text) == set(LANGUAGES), key
         assert all(isinstance(text[lang], str) and text[lang].strip() for lang in LANGUAGES), key
+
+
+def _read_facts() -> set[str]:
+    """Every fact a bundled rule reads: the facts a worst-case statement can name."""
+    return {path for rule in bundled_reviewer().catalog.rules for path in rule.facts_used}
+
+
+def test_every_fact_a_bundled_rule_reads_has_a_name_in_both_languages() -> None:
+    """The worst case is read by management in the report: it names a fact in words, never by
+    its path, so every fact a rule can rest on needs a name."""
+    from secreview.bundled import load_data
+
+    labels = load_data("labels.yaml")
+    facts = _read_facts()
+    assert len(facts) > 150
+    missing = sorted(path for path in facts if f"fact.{path}" not in labels)
+    assert not missing, missing
+    for path in facts:
+        text = labels[f"fact.{path}"]
+        assert set(text) == set(LANGUAGES), path
+        assert all(text[lang].strip() for lang in LANGUAGES), path
+
+
+def test_a_fact_name_is_a_lower_case_phrase_without_a_path() -> None:
+    """A name stands mid-sentence ("Om {fact} är 3 eller högre"), so it starts in lower case
+    (an abbreviation such as "AI" apart) and shows no dotted path or identifier."""
+    from secreview.bundled import load_data
+
+    path_like = re.compile(r"[a-z_]+\.[a-z_]+")
+    names = {key: text for key, text in load_data("labels.yaml").items()
+             if key.startswith("fact.")}
+    assert {f"fact.{path}" for path in _read_facts()} <= set(names)
+    for key, text in names.items():
+        for lang in LANGUAGES:
+            assert not path_like.search(text[lang]), (key, lang, text[lang])
+            assert "_" not in text[lang] and "TODO" not in text[lang], (key, lang)
+            first = text[lang].split()[0]
+            assert first[0].islower() or first.isupper() or first[:3].isupper(), (key, lang)
