@@ -154,3 +154,20 @@ def test_the_walkthrough_re_review_shows_a_real_change() -> None:
     assert len(result.resolved) >= 10
     text = render_diff(result, "text", "sv")
     assert "Granskningsdatum: 20 november 2026 → 19 november 2027" in text
+
+
+def test_answered_and_new_questions_are_named_in_words() -> None:
+    """The diff's reader sees the facts as the worst case names them; a fact without a name (an
+    extension's) keeps its path."""
+    result = ReviewDiff(system_before="s", system_after="s", date_before="2026-01-01",
+                        date_after="2027-01-01", decision_before="incomplete",
+                        decision_after="incomplete",
+                        answered=["classification.confidentiality"],
+                        new_questions=["local.own_fact"])
+    assert "  the confidentiality level (KLASSA)\n" in render_diff(result, "text", "en")
+    swedish = render_diff(result, "md", "sv")
+    assert "- konfidentialitetsnivån (KLASSA)\n" in swedish
+    assert "classification.confidentiality" not in swedish
+    assert "local.own\\_fact" in swedish
+    assert json.loads(render_diff(result, "json", "sv"))["questions_answered"] == \
+        ["classification.confidentiality"]

@@ -8,8 +8,8 @@ from typing import get_args
 
 import pytest
 
-from secreview import vocabulary as v
 from reviewers import bundled_reviewer
+from secreview import vocabulary as v
 from secreview.i18n import LANGUAGES, has_label, label
 
 PAIRS = [

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from secreview.labels import LANGUAGES, Lang, format_date, has_label, label, plural
 
-__all__ = ["LANGUAGES", "Lang", "Text", "bilingual", "format_date", "format_fact",
+__all__ = ["LANGUAGES", "Lang", "Text", "bilingual", "fact_name", "format_date", "format_fact",
            "format_value", "has_label", "label", "plural", "value_choices", "value_labels",
            "word"]
 
@@ -101,6 +101,12 @@ def _format_item(path: str, item: Mapping[str, object], lang: Lang,
     enums = [format_fact(f"{path}.{key}", value, lang, labels) for key, value in item.items()
              if key != name_field and value is not None and f"{path}.{key}" in known]
     return f"{name}: {', '.join(enums)}" if enums else name
+
+
+def fact_name(path: str, lang: Lang) -> str:
+    """A fact as a phrase mid-sentence ("konfidentialitetsnivån (KLASSA)"), from its ``fact.*``
+    label; a fact without one (an extension's) by its path, which its question shows too."""
+    return label(f"fact.{path}", lang) if has_label(f"fact.{path}") else path
 
 
 def format_fact(path: str, value: object, lang: Lang, labels: Labels | None = None) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from secreview.i18n import Lang, Text, format_fact, has_label, label
+from secreview.i18n import Lang, Text, fact_name, format_fact, label
 from secreview.profile import DecisionClause, DecisionPolicy, FindingFilter, RiskMatrix
 from secreview.review import ApprovalCondition, Assumption, Decision, Finding, Reason, WorstCase
 
@@ -301,9 +301,7 @@ def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: 
 def _phrase(assumption: Assumption, lang: Lang) -> str:
     """One assumption as a clause: "X is 3 or higher", "measure m is not in place (X)"."""
     path, assumed = assumption.fact, assumption.assumed
-    # A fact is named by its path, which the questions show too; a derived one has no
-    # question, so it is named in words.
-    fact = label(f"fact.{path}", lang) if has_label(f"fact.{path}") else path
+    fact = fact_name(path, lang)  # in words: management reads this, not the description
     if assumed is None:
         if assumption.effect == "mitigation":
             return label("worst.measure_missing", lang, fact=fact, ref=assumption.ref or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from secreview.i18n import Lang, format_date, label
+from secreview.i18n import Lang, fact_name, format_date, label
 from secreview.report.markdown_text import md
 from secreview.review_diff import FindingChange, ReviewDiff
 
@@ -62,8 +62,8 @@ def _sections(d: ReviewDiff, lang: Lang) -> list[tuple[str, list[str]]]:
         (label("workflow.diff.added", lang), [_finding_line(c, d, lang) for c in d.added]),
         (label("workflow.diff.resolved", lang), [_finding_line(c, d, lang) for c in d.resolved]),
         (label("workflow.diff.changed", lang), [_finding_line(c, d, lang) for c in d.changed]),
-        (label("workflow.diff.answered", lang), d.answered),
-        (label("workflow.diff.new_questions", lang), d.new_questions),
+        (label("workflow.diff.answered", lang), [fact_name(f, lang) for f in d.answered]),
+        (label("workflow.diff.new_questions", lang), [fact_name(f, lang) for f in d.new_questions]),
         (label("workflow.diff.rulesets", lang), rulesets),
     ]
 

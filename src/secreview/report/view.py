@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from secreview.i18n import Lang, Text, format_date, format_fact, has_label, label, plural
+from secreview.i18n import Lang, Text, fact_name, format_date, format_fact, has_label, label, plural
 from secreview.report.common import level_label
 from secreview.review import ApprovalCondition, ExplanationStep, Finding, Question, Review
 from secreview.vocabulary import DUE_KINDS
@@ -294,8 +294,7 @@ def question_text(fact: str, review: Review, lang: Lang) -> str:
     entry = _core_questions().get(fact)
     if isinstance(entry, dict) and isinstance(entry.get("question"), dict):
         return str(entry["question"].get(lang, fact))
-    key = f"fact.{fact}"
-    return label(key, lang) if has_label(key) else fact
+    return fact_name(fact, lang)
 
 
 def question_why(fact: str, lang: Lang) -> str | None:
