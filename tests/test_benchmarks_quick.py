@@ -81,3 +81,16 @@ def test_the_workspace_load_test_loses_nothing_in_quick_mode() -> None:
     assert summary["answers"] > 0
     assert summary["errors"] == 0, summary["error_samples"]
     assert summary["lost"] == 0, summary["lost_samples"]
+
+
+@pytest.mark.slow
+def test_the_review_hash_check_runs_as_documented() -> None:
+    """``python3 -m benchmarks.review_hashes`` (docs/benchmarks.md): a digest and the outcomes,
+    the same digest on a second run (reviews are deterministic)."""
+    argv = [sys.executable, "-m", "benchmarks.review_hashes", "--count", "4", "--seed", "7"]
+    runs = [subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           check=True).stdout.splitlines() for _ in range(2)]
+    assert runs[0] == runs[1]
+    digest, outcomes = runs[0]
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    assert sum(int(part.split()[-1]) for part in outcomes.split(", ")) == 4
