@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from secreview.facts import core_facts
+from secreview.loading import reads_as_number
 
 HEADER = "# yaml-language-server: $schema=docs/schemas/system.schema.json\n"
 
@@ -85,7 +86,23 @@ def _ordered(value: Any, prefix: str) -> Any:
     return value
 
 
-_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+def quoting_numbers(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
+    """``base`` writing text that YAML 1.2 would read as a number (``0E0``, ``1e5``, ``0o17``)
+    in quotes. PyYAML decides what to quote by YAML 1.1, where those are text, but secreview
+    reads YAML 1.2 (:func:`secreview.loading.reads_as_number`): an answer "0E0" came back as
+    the number 0.0."""
+    dumper = cast(type[yaml.SafeDumper], type(f"Quoting{base.__name__}", (base,), {}))
+
+    def represent_str(representer: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        if reads_as_number(value):
+            return representer.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+        return representer.represent_str(value)
+
+    dumper.add_representer(str, represent_str)
+    return dumper
+
+
+_DUMPER = quoting_numbers(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
 """libyaml's emitter when PyYAML has it: five times faster than the pure-Python one, which
 matters because every autosave writes the draft. Both emit the same text, except that libyaml
 writes characters beyond U+FFFF (emoji) as escapes; either way the text reads back the same."""
