@@ -96,6 +96,13 @@ def test_an_alias_shared_by_two_values_falls_back_to_normalised() -> None:
     assert again.vendor.name == "Other" and again.vendor.parent_company == "Acme"
 
 
+def test_a_normalised_description_keeps_text_that_yaml_1_2_reads_as_a_number() -> None:
+    """Written out plainly, a vendor named "1E3" must come back as that text, not as 1000.0."""
+    data = {"system": {"name": "0E0"}, "vendor": {"name": "1E3", "parent_company": "0o17"}}
+    again = parse_yaml_text(normalised(data), "y.yaml").data
+    assert again == data
+
+
 JSONISH = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
               st.floats(allow_nan=False, allow_infinity=False), st.dates(),

@@ -9,13 +9,12 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from secreview.loading import parse_yaml_text
+from secreview.loading import parse_yaml_text, quoting_numbers
 from secreview.store.answers import (
     _ordered,
     dump_description,
     get_answer,
     load_draft,
-    quoting_numbers,
     set_answer,
 )
 

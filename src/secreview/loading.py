@@ -24,7 +24,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -119,6 +119,22 @@ def reads_as_number(text: str) -> bool:
     """Would this plain scalar be read as a number (YAML 1.2 core schema, as the loader reads
     it)? A writer quotes such text: ``0E0`` written plain comes back as 0.0."""
     return bool(_YAML12_INT.match(text) or _YAML12_FLOAT.match(text))
+
+
+def quoting_numbers(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
+    """``base`` writing text that YAML 1.2 would read as a number (``0E0``, ``1e5``, ``0o17``)
+    in quotes. PyYAML decides what to quote by YAML 1.1, where those are text, but secreview
+    reads YAML 1.2 (:func:`reads_as_number`): an answer "0E0" came back as
+    the number 0.0."""
+    dumper = cast(type[yaml.SafeDumper], type(f"Quoting{base.__name__}", (base,), {}))
+
+    def represent_str(representer: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        if reads_as_number(value):
+            return representer.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+        return representer.represent_str(value)
+
+    dumper.add_representer(str, represent_str)
+    return dumper
 
 
 def _core_schema_numbers(loader: type[Any]) -> None:

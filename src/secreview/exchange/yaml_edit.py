@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from secreview.errors import InputError
 from secreview.facts import json_value
-from secreview.loading import parse_yaml_text, reads_as_number
+from secreview.loading import parse_yaml_text, quoting_numbers, reads_as_number
 from secreview.system import SystemDescription
 from secreview.validation import validate
 
@@ -208,10 +208,14 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
+_PLAIN_DUMPER = quoting_numbers(_NoAliases)
+"""Text that YAML 1.2 reads as a number (``0E0``) in quotes, as in :func:`flow`."""
+
+
 def normalised(data: Mapping[str, Any]) -> str:
     """The description written out plainly (key order kept), when it cannot be edited in place."""
     body = {key: value for key, value in data.items() if key != "provenance"}
-    text = yaml.dump(body, Dumper=_NoAliases, default_flow_style=False, allow_unicode=True,
+    text = yaml.dump(body, Dumper=_PLAIN_DUMPER, default_flow_style=False, allow_unicode=True,
                      sort_keys=False, width=100)
     provenance = data.get("provenance")
     return text + ("\n" + provenance_block(provenance) if provenance else "")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
 from secreview.facts import core_facts
-from secreview.loading import reads_as_number
+from secreview.loading import quoting_numbers
 
 HEADER = "# yaml-language-server: $schema=docs/schemas/system.schema.json\n"
 
@@ -84,22 +84,6 @@ def _ordered(value: Any, prefix: str) -> Any:
     if isinstance(value, list):
         return [_ordered(item, prefix) for item in value]
     return value
-
-
-def quoting_numbers(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
-    """``base`` writing text that YAML 1.2 would read as a number (``0E0``, ``1e5``, ``0o17``)
-    in quotes. PyYAML decides what to quote by YAML 1.1, where those are text, but secreview
-    reads YAML 1.2 (:func:`secreview.loading.reads_as_number`): an answer "0E0" came back as
-    the number 0.0."""
-    dumper = cast(type[yaml.SafeDumper], type(f"Quoting{base.__name__}", (base,), {}))
-
-    def represent_str(representer: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        if reads_as_number(value):
-            return representer.represent_scalar("tag:yaml.org,2002:str", value, style="'")
-        return representer.represent_str(value)
-
-    dumper.add_representer(str, represent_str)
-    return dumper
 
 
 _DUMPER = quoting_numbers(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
