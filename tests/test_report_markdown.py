@@ -52,3 +52,25 @@ def test_code_spans_cannot_be_closed_early() -> None:
 
     assert code("a`b|c") == "`a'b/c`"
     assert code("test.rule_id") == "`test.rule_id`"
+
+
+def test_the_worst_case_is_said_in_words_beside_the_decision_when_it_leads_elsewhere() -> None:
+    """An incomplete review whose worst case is a reject says which answers would lead there;
+    an approval whose worst case is the same approval says nothing more."""
+    from reviewers import bundled_reviewer
+
+    reviewer = bundled_reviewer()
+    date = dt.date(2026, 11, 26)
+    two = reviewer.review({"system": {"name": "Lärplattform"},
+                           "personal_data": {"processed": True},
+                           "vendor": {"third_country_law_access": True}}, date)
+    assert two.decision.outcome == "incomplete" and two.decision.worst_case is not None
+    for lang, lead in (("sv", "**I värsta fall:** Om konfidentialitetsnivån (KLASSA) är 3"),
+                       ("en", "**In the worst case:** If the confidentiality level (KLASSA) is 3")):
+        text = render_markdown(two, lang)
+        assert lead in text
+        assert text.index(lead) < text.index("## ", text.index(lead))  # in the decision section
+    room = reviewer.review(Path(__file__).parent.parent / "examples" / "room-booking.yaml", date)
+    assert room.decision.worst_case is not None
+    assert room.decision.worst_case.outcome == room.decision.outcome == "approve"
+    assert "I värsta fall" not in render_markdown(room, "sv")

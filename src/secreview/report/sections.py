@@ -160,8 +160,22 @@ def decision(ctx: Context) -> Section:
     dpia = spans(Span(ctx.label("heading.dpia") + ":", "strong"), " ",
                  dpia_verdict(r, ctx.lang), " ",
                  Span(ctx.label("report.see_annex", annex=ctx.annex("annex_dpia")), "muted"))
+    # Beside the box, not in it: the box is kept on one page and an incomplete review's box
+    # already fills the first.
     return Section("decision", ctx.label("heading.decision"), "memo",
-                   (box, tiles, Para(spans(note), "muted"), Para(dpia)), formats=MEMO)
+                   (box, *_worst_case(ctx), tiles, Para(spans(note), "muted"), Para(dpia)),
+                   formats=MEMO)
+
+
+def _worst_case(ctx: Context) -> tuple[Block, ...]:
+    """Where the assumptions could lead, in words, when that is another outcome than the
+    decision: the reader sees what an unknown answer risks, not only that one is missing."""
+    decision = ctx.review.decision
+    worst = decision.worst_case
+    if worst is None or worst.outcome == decision.outcome:
+        return ()
+    return (Para(spans(Span(ctx.label("report.worst_case") + ": ", "strong"),
+                       worst.statement.get(ctx.lang))),)
 
 
 def _deciding(ctx: Context) -> tuple[Block, ...]:
