@@ -52,6 +52,8 @@ class DecisionView:
     colour: str
     confirmed: LevelView
     worst_case: LevelView
+    worst_statement: str | None
+    """Where the unknown answers could lead, in words, when that is another outcome."""
     deciding: list[FactView]
     deciding_from_engine: bool
     findings: list[FindingView]
@@ -95,11 +97,14 @@ def decision_view(review: Review, lang: Lang) -> DecisionView:
                             _level(review, f.residual.level if f.residual else None, lang))
                 for f in shown]
     outcome = review.decision.outcome
+    worst_case = review.decision.worst_case
     return DecisionView(
         outcome=outcome, outcome_label=label(f"decision.{outcome}", lang),
         plain=label(f"report.plain.{outcome}", lang),
         colour=DECISION_COLOURS.get(outcome, "#37474f"),
         confirmed=_level(review, confirmed, lang), worst_case=_level(review, worst, lang),
+        worst_statement=worst_case.statement.get(lang)
+        if worst_case is not None and worst_case.outcome != outcome else None,
         deciding=deciding, deciding_from_engine=engine_facts is not None, findings=findings,
         counts={s: review.summary.statuses.get(s, 0) for s in ("finding", "unknown", "pass")})
 
