@@ -36,3 +36,15 @@ def test_no_worst_case_sentence_when_it_leads_where_the_decision_does() -> None:
     assert view.worst_statement is None
     html = environment().get_template("_decision.html.j2").render(view=view, t=translator("sv"))
     assert "worst-statement" not in html
+
+
+def test_the_confirmed_level_is_what_the_known_answers_establish_not_the_worst_case() -> None:
+    """With the vendor able to reach the data under foreign law, the foreign-law finding is
+    critical only if the unknown classification turns out high: the panel's confirmed level is
+    the finding's confirmed one (moderate), its worst case critical; the decision, which rejects
+    only on confirmed levels, is incomplete."""
+    review = bundled_reviewer().review(
+        {**TWO_ANSWERS, "hosting": {"vendor_access": True}}, DATE)
+    assert review.decision.outcome == "incomplete"
+    view = decision_view(review, "en")
+    assert (view.confirmed.id, view.worst_case.id) == ("moderate", "critical")

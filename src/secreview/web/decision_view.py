@@ -64,8 +64,12 @@ def _level(review: Review, level: str | None, lang: Lang) -> LevelView:
     return LevelView(level, level_label(review, level, lang), level_colour(review, level))
 
 
-def _levels(review: Review, findings: Sequence[Finding]) -> str | None:
-    levels = [f.residual.level for f in findings if f.residual is not None]
+def _levels(review: Review, findings: Sequence[Finding], confirmed: bool = False) -> str | None:
+    """The highest residual level of ``findings``; with ``confirmed``, the highest level the
+    known answers alone establish (a finding whose level rests on an unknown counts at its
+    confirmed level, as the decision does: a reject rests only on those)."""
+    points = [f.confirmed if confirmed else f.residual for f in findings]
+    levels = [point.level for point in points if point is not None]
     if not levels:
         return None
     rank = {info.id: i for i, info in enumerate(review.matrix.levels)}
@@ -74,7 +78,7 @@ def _levels(review: Review, findings: Sequence[Finding]) -> str | None:
 
 def decision_view(review: Review, lang: Lang) -> DecisionView:
     risks = [f for f in review.findings if f.counts_as_risk]
-    confirmed = _levels(review, [f for f in risks if f.status == "finding"])
+    confirmed = _levels(review, [f for f in risks if f.status == "finding"], confirmed=True)
     worst = _levels(review, risks)
     engine_facts: list[str] | None = getattr(review.decision, "deciding_facts", None)
     questions = {q.fact: q for q in review.questions}
