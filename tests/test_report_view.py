@@ -149,6 +149,28 @@ def test_every_kind_of_step_has_words_in_both_languages(review: Review, kind: st
         assert sentence and "{" not in sentence and sentence != kind
 
 
+@pytest.mark.parametrize(("fact", "value", "sv", "en"), [
+    ("derived.protection_level", 3, "Informationsklassningen (skyddsnivå 3) höjer",
+     "The information classification (protection level 3) raises"),
+    ("derived.protection_level", None, "Klassningen (skyddsnivå) är okänd",
+     "The classification (protection level) is unknown"),
+    ("derived.classification_max", None, "Klassningen (högsta klassningsnivå) är okänd",
+     "The classification (highest classification level) is unknown"),
+    ("classification.confidentiality", 2, "Informationsklassningen (konfidentialitet nivå 2)",
+     "The information classification (confidentiality level 2)"),
+])
+def test_a_scaling_step_names_its_level_in_words(review: Review, fact: str, value: int | None,
+                                                 sv: str, en: str) -> None:
+    """The levels derived from the classification read as words in the annex, not as
+    ``derived.protection_level``."""
+    finding = review.findings[0]
+    step = ExplanationStep(kind="scaling" if value is not None else "scaling_unknown",
+                           axis="consequence", before=2, after=4, ref=fact,
+                           value=value if value is not None else 2)
+    assert view.explain_step(step, finding, review, "sv").startswith(sv)
+    assert view.explain_step(step, finding, review, "en").startswith(en)
+
+
 def test_steps_that_change_nothing_are_dropped(review: Review) -> None:
     finding = next(f for f in review.findings if f.explanation)
     noop = ExplanationStep(kind="scaling", axis="consequence", before=3, after=3,

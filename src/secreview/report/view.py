@@ -351,7 +351,8 @@ def rule_step_name(review: Review, axis: str, step: int, lang: Lang) -> str:
 
 
 def _fact_name(fact: str, value: object, lang: Lang) -> str:
-    """A classification fact and its value as a phrase: "konfidentialitet K3" / "level 3"."""
+    """A classification fact and its value as a phrase: "konfidentialitet nivå 3", "skyddsnivå
+    3"; another fact by its name in words (a path only for an extension's fact without one)."""
     if fact.startswith(CLASSIFICATION_PREFIX):
         axis = fact.removeprefix(CLASSIFICATION_PREFIX)
         if has_label(f"report.class.{axis}") and value is not None:
@@ -360,7 +361,10 @@ def _fact_name(fact: str, value: object, lang: Lang) -> str:
                          value=format_fact(fact, value, lang))
         if has_label(f"report.class.{axis}"):
             return label(f"report.class.{axis}", lang).lower()
-    return fact
+    if has_label(f"report.scaling.{fact}"):  # a level derived from the classification
+        name = label(f"report.scaling.{fact}", lang)
+        return name if value is None else f"{name} {format_fact(fact, value, lang)}"
+    return fact_name(fact, lang)
 
 
 def _title(step: ExplanationStep, lang: Lang) -> str:
