@@ -148,6 +148,8 @@ def test_register_filters_csv_history_diff_and_reports(app: Any) -> None:
     assert "v2" in history and "v1" in history
     diff = browser.get(f"/systems/{first}/diff?a=1&b=2")
     assert diff.status_code == 200 and "Förändringar från version 1 till version 2" in diff.text
+    # An answered question by its name, with its path beside it for the officer.
+    assert "<li>användning av AI eller maskininlärning <code>ai.used</code></li>" in diff.text
     assert browser.get(f"/systems/{first}/diff?a=1&b=x").status_code == 400
     report = browser.get(f"/systems/{first}/versions/2/report.html")
     assert report.status_code == 200 and "Lärplattform A" in report.text

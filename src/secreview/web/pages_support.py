@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview.i18n import Lang, format_fact, label
+from secreview.i18n import Lang, fact_name, format_fact, label
 from secreview.store.answers import get_answer
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["fact"] = lambda value, path, lang: format_fact(path, value, lang)
+    env.filters["fact_name"] = fact_name
     env.globals["data_value"] = get_answer
     return env
 
