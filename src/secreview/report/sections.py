@@ -168,14 +168,11 @@ def decision(ctx: Context) -> Section:
 
 
 def _worst_case(ctx: Context) -> tuple[Block, ...]:
-    """Where the assumptions could lead, in words, when that is another outcome than the
-    decision: the reader sees what an unknown answer risks, not only that one is missing."""
-    decision = ctx.review.decision
-    worst = decision.worst_case
-    if worst is None or worst.outcome == decision.outcome:
+    """The reader sees what an unknown answer risks, not only that one is missing."""
+    statement = view.worst_case_statement(ctx.review, ctx.lang)
+    if statement is None:
         return ()
-    return (Para(spans(Span(ctx.label("report.worst_case") + ": ", "strong"),
-                       worst.statement.get(ctx.lang))),)
+    return (Para(spans(Span(ctx.label("report.worst_case") + ": ", "strong"), statement)),)
 
 
 def _deciding(ctx: Context) -> tuple[Block, ...]:

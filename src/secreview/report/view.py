@@ -192,6 +192,16 @@ def risk_ids(findings: list[Finding]) -> str:
     return ", ".join(f.risk_id for f in findings if f.risk_id)
 
 
+def worst_case_statement(review: Review, lang: Lang) -> str | None:
+    """Where the unknown answers could lead, in words, when that is another outcome than the
+    decision (the report beside the decision box, the workspace's live panel)."""
+    decision = review.decision
+    worst = decision.worst_case
+    if worst is None or worst.outcome == decision.outcome:
+        return None
+    return worst.statement.get(lang)
+
+
 def decision_sentence(review: Review, lang: Lang) -> str:
     """The decision in one or two sentences that agree with the conditions and accepted risks.
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from secreview.i18n import Lang, label
 from secreview.report.common import level_colour, level_label
+from secreview.report.view import worst_case_statement
 from secreview.review import Finding, Review
 
 DECISION_COLOURS = {"approve": "#2e7d32", "approve_with_conditions": "#a15c00",
@@ -101,14 +102,12 @@ def decision_view(review: Review, lang: Lang) -> DecisionView:
                             _level(review, f.residual.level if f.residual else None, lang))
                 for f in shown]
     outcome = review.decision.outcome
-    worst_case = review.decision.worst_case
     return DecisionView(
         outcome=outcome, outcome_label=label(f"decision.{outcome}", lang),
         plain=label(f"report.plain.{outcome}", lang),
         colour=DECISION_COLOURS.get(outcome, "#37474f"),
         confirmed=_level(review, confirmed, lang), worst_case=_level(review, worst, lang),
-        worst_statement=worst_case.statement.get(lang)
-        if worst_case is not None and worst_case.outcome != outcome else None,
+        worst_statement=worst_case_statement(review, lang),
         deciding=deciding, deciding_from_engine=engine_facts is not None, findings=findings,
         counts={s: review.summary.statuses.get(s, 0) for s in ("finding", "unknown", "pass")})
 
