@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from reviewers import bundled_reviewer
 from secreview.api import Reviewer, review_file
 from secreview.cli import main
 from secreview.facts import NOT_FACTS, core_facts
+from secreview.i18n import Lang
 from secreview.questionnaire import ROUTING, SECTIONS, section_of
+from secreview.routing import routing_hint
 from secreview.system import SystemDescription
 
 
@@ -47,7 +50,7 @@ def test_routing_questions_come_first_and_lead_their_sections(mini_rules: Path) 
     header = "\n".join(text.splitlines()[:first_key])
     for path in ROUTING:
         assert path in header
-    assert "START HERE" in header and "If no (false)" in header
+    assert "START HERE" in header and "→ If false (no): the rest of the Personal" in header
     data = safe_load(text)
     assert next(iter(data["personal_data"])) == "processed"
     assert list(data["users"])[:2] == ["children", "pupils"]
@@ -64,6 +67,27 @@ def test_questions_values_and_why_are_in_the_comments(mini_rules: Path) -> None:
     en = Reviewer(rules=[mini_rules], lang="en").questionnaire()
     assert "Answer: true (yes) or false (no)" in en
     assert "a list of country codes" in en
+
+
+def _unwrapped(text: str) -> str:
+    """The template's comments as running text: a wrapped comment line (indented past its
+    first) continues the one above."""
+    return re.sub(r"\n *# {5,}", " ", text)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_routing_hint_says_what_to_write(mini_rules: Path, lang: Lang) -> None:
+    """The file is filled in by writing YAML, so each routing hint, in the start-here list and
+    at its question, names the value to write (`false`, `on_premises`) beside its meaning."""
+    from secreview.routing import routing
+
+    text = _unwrapped(Reviewer(rules=[mini_rules], lang=lang).questionnaire())
+    condition = {"sv": "Om", "en": "If"}[lang]
+    for entry in routing().entries:
+        hint = routing_hint(entry.fact, lang, "yaml")
+        assert text.count(f"→ {hint}\n") == 2, hint
+        written = {True: "true", False: "false"}.get(entry.answer, entry.answer)
+        assert re.match(f"{condition} {re.escape(written)}[ \u00a0]", hint), hint
 
 
 def test_every_top_level_key_has_a_section() -> None:

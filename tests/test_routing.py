@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -11,14 +12,17 @@ from secreview.api import Reviewer
 from secreview.engine.evaluate import complete_facts
 from secreview.errors import InputError
 from secreview.facts import core_facts, flatten
+from secreview.i18n import Lang
 from secreview.questionnaire import ROUTING
 from secreview.routing import (
+    Audience,
     apply_implications,
     contradictions,
     contradicts,
     hidden_facts,
     routes,
     routing,
+    routing_hint,
     without_contradictions,
 )
 from secreview.system import SystemDescription
@@ -89,12 +93,59 @@ def test_what_follows_from_answers_is_completed_in_one_place() -> None:
 
 
 def test_every_routing_question_has_its_label_and_closes_something() -> None:
-    from secreview.i18n import has_label
+    """The label says only what the answer lets the person skip: the answer is routing.yaml's,
+    and a label that named it too could come to name another one."""
+    from secreview.i18n import has_label, label
 
     assert routing().facts == ROUTING
     for entry in routing().entries:
         assert has_label(f"workflow.routing.{entry.fact}"), entry.fact
         assert entry.closes or entry.implication.implies, entry.fact
+        for lang in ("sv", "en"):
+            then = label(f"workflow.routing.{entry.fact}", lang)
+            assert then[0].islower(), (entry.fact, lang)
+            assert not then.startswith(("Om ", "If ", "om ", "if ")), (entry.fact, lang)
+            assert not re.search(r"\b(true|false|on_premises)\b", then), (entry.fact, lang)
+
+
+@pytest.mark.parametrize(("fact", "lang", "audience", "start"), [
+    ("personal_data.processed", "sv", "yaml", "Om false (nej): resten av avsnittet Personupp"),
+    ("personal_data.processed", "sv", "form", "Om nej: resten av avsnittet Personuppgifter"),
+    ("personal_data.processed", "en", "yaml", "If false (no): the rest of the Personal data"),
+    ("personal_data.processed", "en", "form", "If no: the rest of the Personal data section"),
+    ("users.pupils", "sv", "form", "Om ja: räkna med att skollagen"),
+    ("users.pupils", "en", "yaml", "If true (yes): expect the Education Act"),
+    ("hosting.deployment", "sv", "yaml",
+     "Om on_premises\u00a0— egen drift (on-premises): frågorna om molnleverantören"),
+    ("hosting.deployment", "sv", "form", "Om egen drift (on-premises): frågorna om molnlev"),
+    ("hosting.deployment", "en", "yaml",
+     "If on_premises\u00a0— run in-house (on-premises): the questions on the cloud provider"),
+    ("hosting.deployment", "en", "form", "If run in-house (on-premises): the questions on"),
+])
+def test_a_routing_hint_names_the_answer_as_its_reader_gives_it(
+        fact: str, lang: Lang, audience: Audience, start: str) -> None:
+    """The YAML file names the value to write, as its Answer line spells it; the form names the
+    answer as its choices read. The consequence is the fact's label either way."""
+    from secreview.i18n import label
+
+    hint = routing_hint(fact, lang, audience)
+    assert hint.startswith(start)
+    assert hint.endswith(label(f"workflow.routing.{fact}", lang))
+
+
+def test_a_routing_hint_takes_its_answer_from_routing_yaml(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Change the answer in the routing data and the hint follows: the label does not repeat it."""
+    import secreview.routing as module
+
+    other = module.build_routing({"routing": [{"fact": "hosting.deployment", "answer": "saas"}]})
+    monkeypatch.setattr(module, "routing", lambda: other)
+    assert routing_hint("hosting.deployment", "sv", "form").startswith(
+        "Om molntjänst (SaaS): frågorna om molnleverantören")
+    assert routing_hint("hosting.deployment", "en", "yaml").startswith(
+        "If saas\u00a0— cloud service (SaaS): the questions on the cloud provider")
+    with pytest.raises(KeyError, match=r"system\.name"):
+        routing_hint("system.name", "sv", "form")
 
 
 def test_the_bundled_rulesets_close_every_routing_branch() -> None:

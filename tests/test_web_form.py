@@ -4,10 +4,12 @@ fields read back as the answers they mean (unknown stays unknown)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 
+from secreview.i18n import Lang, label
 from secreview.questionnaire import ROUTING, SECTIONS
 from secreview.questions import question_for
 from secreview.web.form import FormValues, Question, build_sections, parse_answers
@@ -31,6 +33,29 @@ def test_every_answerable_fact_is_asked_in_the_questionnaires_words(
     assert all(questions[p].routing_note for p in ROUTING)
     labels = {c.value: c.label for c in questions["hosting.deployment"].choices}
     assert labels["saas"].endswith("(saas)") and len(labels["saas"]) > len("(saas)")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_routing_note_names_the_answer_as_the_form_shows_it(review_engine: Any,
+                                                              lang: Lang) -> None:
+    """The form shows Ja/Nej and value labels, never `false` or `on_premises`: its routing note
+    names the answer by those words, and says nothing a YAML file would."""
+    from secreview.routing import routing
+
+    questions = {q.path: q for s in build_sections(review_engine.catalog, lang)
+                 for q in s.questions}
+    answers = sorted({e.answer for e in routing().entries if isinstance(e.answer, str)})
+    literal = re.compile(r"\b(true|false|" + "|".join(map(re.escape, answers)) + r")\b")
+    for entry in routing().entries:
+        question = questions[entry.fact]
+        note = question.routing_note
+        assert note is not None and not literal.search(note), (entry.fact, note)
+        if question.control == "bool":
+            shown = label("web.q.yes" if entry.answer else "web.q.no", lang).lower()
+        else:
+            shown = next(c.label for c in question.choices if c.value == entry.answer)
+            shown = shown.removesuffix(f" ({entry.answer})")
+        assert note.startswith(label("workflow.routing_if", lang, answer=shown, then="")), note
 
 
 def test_fields_become_answers(questions: dict[str, Question]) -> None:

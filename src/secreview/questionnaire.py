@@ -27,6 +27,7 @@ from secreview.facts import FactSpec, core_facts
 from secreview.i18n import Labels, Lang, Text, has_label, label, value_choices
 from secreview.profile import Profile
 from secreview.questions import core_questions, question_for
+from secreview.routing import routing_hint
 from secreview.rules.loader import Catalog
 from secreview.toolkit.catalogue import condition_yaml
 
@@ -59,7 +60,8 @@ ROUTING: tuple[str, ...] = tuple(
     entry["fact"] for entry in load_data("routing.yaml")["routing"])
 """Questions whose answer makes later questions skippable (``data/routing.yaml``, the one list the
 engine's implications and the linter's closure check read too); each has a
-``workflow.routing.<path>`` label."""
+``workflow.routing.<path>`` label, which :func:`secreview.routing.routing_hint` puts after the
+answer."""
 
 COUNTRY_SUFFIXES = ("country", "countries")
 INDENT = "  "
@@ -176,7 +178,7 @@ def _leaf(out: _Writer, depth: int, path: str, spec: FactSpec, catalog: Catalog,
         out.comment(depth, "  → " + label("workflow.init.asked_if", lang,
                                           condition=condition_yaml(declared.asked_if, True)))
     if path in ROUTING:
-        out.comment(depth, "  → " + label(f"workflow.routing.{path}", lang))
+        out.comment(depth, "  → " + routing_hint(path, lang, "yaml"))
     if path == "review.next_review":
         out.comment(depth, "  " + label("workflow.init.next_review_default", lang,
                                         months=profile.review_interval_months))
@@ -272,7 +274,7 @@ def _header(out: _Writer, catalog: Catalog, schema_ref: str, numbers: dict[str, 
         out.comment(0, "   " + label("workflow.init.routing_where", lang, path=path,
                                       number=numbers[section],
                                       section=section_title(section, lang)))
-        out.comment(0, "   → " + label(f"workflow.routing.{path}", lang))
+        out.comment(0, "   → " + routing_hint(path, lang, "yaml"))
 
 
 def build_template(catalog: Catalog, profile: Profile, lang: Lang,

@@ -19,10 +19,11 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, Literal
 
 from secreview.errors import InputError, Problem
 from secreview.facts import core_facts, flatten
+from secreview.i18n import Lang, format_fact, label, value_choices
 from secreview.loading import Document
 from secreview.rules.compiler import CompileContext, compile_condition
 from secreview.rules.model import validate_condition
@@ -307,6 +308,31 @@ class Route:
 def routes() -> tuple[Route, ...]:
     """The routing questions in the questionnaire's order, with the branches they close."""
     return tuple(Route(entry.fact, entry.answer, entry.branch) for entry in routing().entries)
+
+
+Audience = Literal["yaml", "form"]
+"""Who reads a routing hint: the person writing the YAML questionnaire (``secreview init``), who
+must know the value to write, or the one using the workspace form, who sees only its choices."""
+
+
+def routing_hint(fact: str, lang: Lang, audience: Audience) -> str:
+    """What answering the routing question ``fact`` with its routing answer lets the person skip,
+    led by that answer: "Om false (nej): resten av avsnittet AI kan hoppas över."
+
+    The answer is ``data/routing.yaml``'s and the consequence the ``workflow.routing.<fact>``
+    label, each written once. The YAML file spells the answer as its "Answer:" line does, the
+    value to write first (``false (nej)``, ``on_premises — egen drift (on-premises)``); the form
+    names it as its choices read (``nej``, ``egen drift (on-premises)``), never a YAML value.
+    """
+    entry = routing().entry(fact)
+    if entry is None:
+        raise KeyError(f"{fact} is not a routing question (data/routing.yaml)")
+    answer = format_fact(fact, entry.answer, lang)
+    if audience == "yaml":
+        answer = (value_choices(fact, [entry.answer], lang) if isinstance(entry.answer, str)
+                  else f"{_show(entry.answer)} ({answer})")
+    return label("workflow.routing_if", lang, answer=answer,
+                 then=label(f"workflow.routing.{fact}", lang))
 
 
 def hidden_facts(answer_of: Mapping[str, Any], facts: Iterable[str]) -> set[str]:

@@ -29,7 +29,7 @@ from secreview.questionnaire import (
     section_title,
 )
 from secreview.questions import question_for
-from secreview.routing import hidden_facts
+from secreview.routing import hidden_facts, routing_hint
 from secreview.rules.loader import Catalog
 from secreview.store.answers import get_answer
 
@@ -119,7 +119,7 @@ def build_sections(catalog: Catalog, lang: Lang) -> list[Section]:
             continue
         name = path.rsplit(".", 1)[-1]
         why = fact_why(path, catalog)
-        routing = label(f"workflow.routing.{path}", lang) if path in ROUTING else None
+        routing = routing_hint(path, lang, "form") if path in ROUTING else None
         items = tuple(_subfield(path, item, item_spec, lang, item in required_items.get(path, ()))
                       for item, item_spec in spec.item_facts.items())
         question = Question(
