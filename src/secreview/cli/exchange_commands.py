@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from secreview.cli.params import OutputFile
 from secreview.labels import Lang, label
 from secreview.vocabulary import ADDRESSEES
 
@@ -28,7 +29,8 @@ def answers() -> None:
 @click.argument("answers_file", metavar="ANSWERS", type=_file)
 @click.option("--into", "system", type=_file, required=True,
               help="The system description the answers belong to (it is never changed).")
-@click.option("-o", "--output", type=_file, required=True,
+@click.option("-o", "--output", type=OutputFile(
+    refuse="give the file the new description is written to"), required=True,
               help="Write the new description here (refused over an input).")
 @click.option("--by", "who", default=None,
               help="Who answered (a name or organisation). Default: the workbook's "

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from secreview.cli.params import OutputFile
 from secreview.labels import Lang, label
 from secreview.schemas import SCHEMAS
 from secreview.vocabulary import OUTCOME_SEVERITY
@@ -73,8 +74,8 @@ def _loading() -> Iterator[None]:
               help="Waiver file with accepted risks.")
 @click.option("--format", "fmt", default=None,
               help="Output format: text, json, md, html, csv, pdf. Default: from -o, else text.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", "output", type=OutputFile(), default=None,
+              help="Write to this file (atomically); - or none: standard output.")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
               help="Language of the output. Default: the profile's.")
 @click.option("--date", "review_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -170,7 +171,8 @@ def check(system: Path, rules: tuple[Path, ...], profile: str | None, lang: Lang
 
 @click.command()
 @click.argument("kind", type=click.Choice(SCHEMAS))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("-o", "--output", type=OutputFile(), default=None,
+              help="Write to this file (atomically); - or none: standard output.")
 def schema(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of a document kind, generated from the models."""
     from secreview.schemas import schema_text

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from secreview.cli.params import OutputFile, OutputFolder
 from secreview.labels import Lang, label
 
 EXIT_FOUND = 1
@@ -102,8 +103,7 @@ def show(rule_id: str, rules: tuple[Path, ...], lang: Lang) -> None:
 
 
 @rules.command()
-@click.option("-o", "--output", "output", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "output", required=True, type=OutputFolder(),
               help="Folder to write the catalogue into (created if missing).")
 @_rules
 @_lang
@@ -147,8 +147,8 @@ def diff(old: Path, new: Path, fmt: str, lang: Lang, check_versions: bool) -> No
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
               show_default=True, help="For people (text, md) or for tools (json).")
 @_lang
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", "output", type=OutputFile(), default=None,
+              help="Write to this file (atomically); - or none: standard output.")
 def coverage(catalogue: str, rules: tuple[Path, ...], profile: str | None,
              mappings: tuple[Path, ...], fmt: str, lang: Lang, output: Path | None) -> None:
     """Which requirements of CATALOGUE the rules cover: covered, partly, not, out of scope.

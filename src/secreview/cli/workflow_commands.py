@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from secreview.cli.params import OutputFile, OutputFolder
 from secreview.errors import InputError
 from secreview.labels import Lang, label
 from secreview.vocabulary import ADDRESSEES
@@ -50,8 +51,9 @@ def _default_schema_ref(output: Path | None) -> str:
 
 
 @click.command()
-@click.option("-o", "--output", type=_file, default=None,
-              help="Write the template to this file (refused if it exists, unless --force).")
+@click.option("-o", "--output", type=OutputFile(), default=None,
+              help="Write the template to this file (refused if it exists, unless --force); "
+              "- or none: standard output.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_lang_option
 @_profile_option
@@ -85,7 +87,8 @@ def init(output: Path | None, force: bool, lang: Lang | None, profile: str | Non
               help="text for the terminal, md to paste into an e-mail, csv for a spreadsheet, "
               "xlsx for a workbook the addressee fills in (needs -o; read it back with "
               "'secreview answers import').")
-@click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
+@click.option("-o", "--output", type=OutputFile(), default=None,
+              help="Write to this file; - or none: standard output.")
 @_lang_option
 @_profile_option
 @_rules_option
@@ -131,7 +134,8 @@ def questions(system: Path, fmt: str, output: Path | None, lang: Lang | None,
 @click.argument("old", type=_file)
 @click.argument("new", type=_file)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
-@click.option("-o", "--output", type=_file, default=None, help="Write to this file.")
+@click.option("-o", "--output", type=OutputFile(), default=None,
+              help="Write to this file; - or none: standard output.")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
               help="Language. Default: the new review's.")
 def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None) -> None:
@@ -146,7 +150,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None)
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "outdir", type=OutputFolder(),
               default=Path("register"), show_default=True,
               help="Folder for register.csv, register.json and register.html; replaced as a "
               "whole, so it may hold nothing else.")

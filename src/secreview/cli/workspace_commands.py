@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from secreview.cli.params import OutputFile
 from secreview.errors import InputError
 
 if TYPE_CHECKING:
@@ -152,7 +153,8 @@ def db_import(folder: Path, db: str | None, user_name: str | None, profile: str 
               help="System id (see the register); default: every system's latest version.")
 @click.option("--version", "number", type=int, default=None,
               help="Version number (default: the latest).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", type=OutputFile(
+    refuse="leave out -o to write one version to standard output", dir_okay=True), default=None,
               help="File (one version) or folder (every system). One version without -o is "
               "written to standard output.")
 def db_export(db: str | None, system_id: int | None, number: int | None,
