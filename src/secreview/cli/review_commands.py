@@ -48,7 +48,9 @@ def _loading() -> Iterator[None]:
     freeze what was loaded. Importing builds the pydantic models and loading builds the rules:
     hundreds of thousands of objects that live until the process ends, which collections
     would only walk again (about a tenth of a JSON review's start-up, docs/benchmarks.md), and
-    again at every collection during the review (benchmarks/scaling.py)."""
+    again at every collection during the review (benchmarks/scaling.py). Nothing is collected
+    before the freeze: the little garbage loading leaves lives as long as the command anyway,
+    and a full collection would walk every loaded object once more."""
     import gc
 
     enabled = gc.isenabled()
