@@ -409,6 +409,25 @@ def test_an_example_with_a_misspelt_extension_fact_is_invalid(tmp_path: Path) ->
     assert problem.suggestion == "did you mean 'crypto_in_use'?"
 
 
+def test_an_extension_facts_phrase_needs_both_languages(tmp_path: Path) -> None:
+    """``phrase`` is read mid-sentence in either language's report, like ``question``."""
+    facts = ("facts:\n"
+             "  - {name: a, type: bool, question: {sv: A?, en: A?}, phrase: {sv: a-frågan}}\n"
+             "  - {name: b, type: bool, question: {sv: B?, en: B?}, phrase: the b question}\n")
+    rule = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {all: [{fact: extensions.a, eq: false}, {fact: extensions.b, eq: false}]}\n"
+        "examples:\n"
+        "  - {name: f, expect: finding, facts: {extensions: {a: false, b: false}}}\n"
+        "  - {name: p, expect: pass, facts: {extensions: {a: true, b: false}}}\n", "    "))
+    problems = [(p.code, p.line, p.message) for p in _lint_rules(tmp_path, rule,
+                                                                  facts=facts).problems]
+    assert problems == [
+        ("missing-text", 3, "'phrase' (facts.0.phrase) has no English text (en)"),
+        ("missing-text", 4, "'phrase' (facts.1.phrase) is written in one language only; it "
+         "needs both Swedish (sv) and English (en)"),
+    ]
+
+
 def test_an_example_answer_outside_the_declared_values_is_invalid(tmp_path: Path) -> None:
     facts = ("facts:\n  - {name: tier, type: string, values: [gold, silver], "
              "question: {sv: N?, en: T?}}\n")

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from secreview.labels import LANGUAGES, Lang, format_date, has_label, label, plural
 
-__all__ = ["LANGUAGES", "Lang", "Text", "bilingual", "fact_name", "format_date", "format_fact",
-           "format_value", "has_label", "label", "plural", "value_choices", "value_labels",
-           "word"]
+__all__ = ["LANGUAGES", "FactWords", "Lang", "Text", "Words", "bilingual", "fact_name",
+           "format_date", "format_fact", "format_value", "has_label", "label", "plural",
+           "value_choices", "value_labels", "word"]
 
 
 MAX_LINE = 4000
@@ -85,8 +85,36 @@ Labels = Mapping[str, Mapping[str, Text]]
 """Value labels by fact path and value: the bundled ones, or a catalogue's extension labels."""
 
 
+class FactWords(BaseModel):
+    """How a fact a ruleset adds (an extension fact) reads to a person: the bundled facts have
+    their words in ``data/``, an extension fact only in its ruleset, so a review carries them
+    for the facts it mentions and renders without the ruleset."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: Text = Field(description="The question, as the questionnaire asks it")
+    phrase: Text | None = Field(
+        None, description="How the fact reads mid-sentence ('leverantörens exitplan' / 'the "
+        "vendor's exit plan'); null: it is named by its path there")
+    labels: dict[str, Text] = Field(
+        default_factory=dict, description="How each allowed value reads, by value")
+
+
+Words = Mapping[str, FactWords]
+"""What the review or the catalogue knows of extension facts, by fact path."""
+
+
+def _own_labels(path: str, labels: Labels | Words | None) -> Mapping[str, Text]:
+    """The labels of ``path``'s values: those given (a catalogue's or a review's extension
+    facts), else the bundled ones."""
+    own = labels.get(path) if labels is not None else None
+    if isinstance(own, FactWords):
+        own = own.labels
+    return own or value_labels().get(path, {})
+
+
 def _format_item(path: str, item: Mapping[str, object], lang: Lang,
-                 labels: Labels | None = None) -> str:
+                 labels: Labels | Words | None = None) -> str:
     """One entry of a list of entries: its name, then its labelled enumerated fields.
 
     ``Betygssättning: public task (Art. 6(1)(e))``; an entry without its naming field is shown
@@ -103,23 +131,27 @@ def _format_item(path: str, item: Mapping[str, object], lang: Lang,
     return f"{name}: {', '.join(enums)}" if enums else name
 
 
-def fact_name(path: str, lang: Lang) -> str:
+def fact_name(path: str, lang: Lang, words: Words | None = None) -> str:
     """A fact as a phrase mid-sentence ("konfidentialitetsnivån (KLASSA)"), from its ``fact.*``
-    label; a fact without one (an extension's) by its path, which its question shows too."""
-    return label(f"fact.{path}", lang) if has_label(f"fact.{path}") else path
+    label, or an extension fact's ``phrase`` in ``words`` (its ruleset's, as a catalogue or a
+    review carries them); a fact without either by its path, which its question shows too."""
+    if has_label(f"fact.{path}"):
+        return label(f"fact.{path}", lang)
+    own = words.get(path) if words is not None else None
+    return own.phrase.get(lang) if own is not None and own.phrase is not None else path
 
 
-def format_fact(path: str, value: object, lang: Lang, labels: Labels | None = None) -> str:
+def format_fact(path: str, value: object, lang: Lang,
+                labels: Labels | Words | None = None) -> str:
     """The value of the fact at ``path`` as a person reads it: enumerated ids get their label.
 
     ``hosting.deployment = saas`` reads "cloud service (SaaS)"; yes/no, unknown, lists and dates
     read as in :func:`format_value`. Only the fact's own ids are relabelled, so free text equal to
     an id stays as written. Extension facts read by the ``labels`` their rulesets declare, when
-    the caller passes them.
+    the caller passes them (or the :class:`FactWords` a catalogue or a review carries).
     """
     if isinstance(value, str):
-        own = labels.get(path) if labels is not None else None
-        text = (own or value_labels().get(path, {})).get(value)
+        text = _own_labels(path, labels).get(value)
         return text.get(lang) if text is not None else value
     if isinstance(value, Mapping):
         return _format_item(path, value, lang, labels)
@@ -134,13 +166,13 @@ def _separator(items: list[object]) -> str:
 
 
 def value_choices(path: str, values: Iterable[object], lang: Lang,
-                  labels: Labels | None = None) -> str:
+                  labels: Labels | Words | None = None) -> str:
     """The ids a fact accepts with what each means, for a form: ``saas — cloud service (SaaS)``.
 
     Joined with semicolons because some labels contain commas; a no-break space keeps each id
     on the same line as its dash when a comment is wrapped.
     """
-    known = (labels.get(path) if labels is not None else None) or value_labels().get(path, {})
+    known = _own_labels(path, labels)
     return "; ".join(f"{value}\u00a0— {known[str(value)].get(lang)}" if str(value) in known
                      else str(value) for value in values)
 

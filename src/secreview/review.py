@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from secreview.catalogues.model import CoverageStatus, RequirementResult
-from secreview.i18n import Text
+from secreview.i18n import FactWords, Text
 from secreview.profile import Signoff
 from secreview.rules.model import Reference
 from secreview.system import Provenance
@@ -36,7 +36,7 @@ from secreview.vocabulary import (
     TailoringChange,
 )
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 class _Model(BaseModel):
@@ -396,6 +396,13 @@ class Review(_Model):
         description="Waivers or tailoring that were not applied, and why (both languages)",
     )
     description: dict[str, Any] = Field(description="The system description as submitted")
+    extension_facts: dict[str, FactWords] = Field(
+        default_factory=dict,
+        description="How each extension fact (a question a ruleset adds) that the review "
+        "mentions reads: in evidence, assumptions, explanations, questions or the decision; by "
+        "fact path, sorted. A report names the fact by its question or phrase and its values "
+        "by their labels without the ruleset; added in 1.4 (earlier reviews: paths and values "
+        "as written)")
     catalogue: CatalogueView | None = Field(
         None, description="The review per requirement of an external catalogue, when asked for "
         "(secreview review --catalogue)")

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem
-from secreview.i18n import Text
+from secreview.i18n import FactWords, Text
 from secreview.loading import read_regular_file
 from secreview.review import SCHEMA_VERSION, Finding, Review
 
@@ -60,6 +60,9 @@ class ReviewDiff:
     answered: list[str] = field(default_factory=list)
     new_questions: list[str] = field(default_factory=list)
     level_labels: dict[str, Text] = field(default_factory=dict)
+    words: dict[str, FactWords] = field(default_factory=dict)
+    """How the extension facts either review mentions read (the newer review's words first),
+    so answered and new questions are named in words."""
 
     @property
     def empty(self) -> bool:
@@ -127,6 +130,7 @@ def diff_reviews(before: Review, after: Review) -> ReviewDiff:
         added=added, resolved=resolved, changed=changed, rulesets=rulesets,
         answered=sorted(asked_old - asked_new), new_questions=sorted(asked_new - asked_old),
         level_labels={lv.id: lv.label for lv in [*before.matrix.levels, *after.matrix.levels]},
+        words={**before.extension_facts, **after.extension_facts},
     )
 
 

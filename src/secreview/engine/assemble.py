@@ -28,18 +28,30 @@ from secreview.engine.verify import vendor_word_conditions, with_verification
 from secreview.engine.waive import apply_waivers
 from secreview.errors import InputError
 from secreview.facts import json_value
-from secreview.i18n import PLACEHOLDER, Labels, Lang, Text, bilingual, fill_text, label
+from secreview.i18n import (
+    PLACEHOLDER,
+    FactWords,
+    Labels,
+    Lang,
+    Text,
+    Words,
+    bilingual,
+    fill_text,
+    label,
+)
 from secreview.inputs import Inputs
 from secreview.profile import Profile, RuleOverride
 from secreview.review import (
     AppliedMitigation,
     Assumption,
+    Decision,
     Evidence,
     ExplanationStep,
     Finding,
     LevelInfo,
     MatrixInfo,
     ProfileRef,
+    Question,
     Review,
     RiskPoint,
     RuleScaleInfo,
@@ -231,7 +243,7 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     aspects = aspect_summaries(findings, catalog, profile)
     summary = overall_summary(findings, aspects, profile)
     matrix = profile.matrix
-    decision = decide(findings, profile.decision, matrix)
+    decision = decide(findings, profile.decision, matrix, words=catalog.fact_words)
     deciding: list[str] = []
     if decision.outcome == "incomplete":
         # Hypothetical answers run the rules again: their regular expressions get a budget too.
@@ -246,6 +258,11 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                                                "deciding_facts_suffice": search.suffice})
         if found is not None and ceiling_policy is not None:
             decision = with_ceiling(decision, found, ceiling_policy, situation, findings)
+    decision = with_verification(
+        decision,
+        vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
+        profile)
+    questions = rank_questions(findings, catalog, profile, deciding, facts)
     interval = profile.review_interval_months
     next_review = system.review.next_review or _next_review(date, interval)
     ident = system.system
@@ -279,20 +296,41 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
                 likelihood=[matrix.rule_scale.likelihood[step] for step in (1, 2, 3, 4)],
                 consequence=[matrix.rule_scale.consequence[step] for step in (1, 2, 3, 4)]),
         ),
-        decision=with_verification(
-            decision,
-            vendor_word_conditions(evaluation, findings, system.provenance, profile, catalog),
-            profile),
+        decision=decision,
         summary=summary,
         aspects=aspects,
         dpia=dpia_screening(evaluation.outcomes, facts),
         findings=findings,
-        questions=rank_questions(findings, catalog, profile, deciding, facts),
+        questions=questions,
         signoff=profile.signoff,
         warnings=warnings,
         description=json_value(system.model_dump(mode="python", exclude_none=True,
                                                 exclude_defaults=True, by_alias=True)),
+        extension_facts=_mentioned(catalog.fact_words, findings, questions, decision),
     )
+
+
+_FACT_STEPS = ("scaling", "scaling_unknown")
+"""Explanation steps whose ``ref`` is a fact path (the fact the consequence follows)."""
+
+
+def _mentioned(words: Words, findings: list[Finding], questions: list[Question],
+               decision: Decision) -> dict[str, FactWords]:
+    """The words of the extension facts the review mentions (evidence, assumptions,
+    explanation steps, questions, the decision), by path in sorted order: what a report needs
+    to name them without the ruleset, and no more, so the JSON stays small."""
+    if not words:
+        return {}
+    paths = {q.fact for q in questions}
+    paths.update(decision.deciding_facts)
+    paths.update(c.verify_fact for c in decision.conditions if c.verify_fact)
+    for finding in findings:
+        paths.update(e.fact for e in finding.evidence)
+        paths.update(a.fact for a in finding.assumptions)
+        paths.update(finding.open_questions)
+        paths.update(step.ref for step in finding.explanation
+                     if step.kind in _FACT_STEPS and step.ref)
+    return {path: words[path] for path in sorted(paths) if path in words}
 
 
 def _next_review(date: dt.date, months: int) -> dt.date:

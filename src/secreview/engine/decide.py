@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from secreview.i18n import Lang, Text, fact_name, format_fact, label
+from secreview.i18n import Lang, Text, Words, fact_name, format_fact, label
 from secreview.profile import DecisionClause, DecisionPolicy, FindingFilter, RiskMatrix
 from secreview.review import ApprovalCondition, Assumption, Decision, Finding, Reason, WorstCase
 
@@ -192,8 +192,13 @@ def matches(finding: Finding, selector: FindingFilter, matrix: RiskMatrix) -> bo
     return entry is not None and _filter(selector, matrix, reject=False).actual(entry)
 
 
-def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatrix) -> Decision:
-    """Apply the policy; conditions are listed whatever the outcome, worst first."""
+def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatrix, *,
+           words: Words | None = None) -> Decision:
+    """Apply the policy; conditions are listed whatever the outcome, worst first.
+
+    ``words`` (the catalogue's :attr:`~secreview.rules.loader.Catalog.fact_words`) name the
+    rulesets' own facts and their values in the worst case's sentence.
+    """
     compiled = Policy(policy, matrix)
     open_findings = [(f, e) for f in findings if (e := entry_of(f, matrix)) is not None]
     entries = [e for _f, e in open_findings]
@@ -207,7 +212,7 @@ def decide(findings: Sequence[Finding], policy: DecisionPolicy, matrix: RiskMatr
                   level=f.residual.level if f.residual else "", status=f.status)
         for f in candidates
     ]
-    worst_case = _worst_case(compiled, open_findings, worst, choice)
+    worst_case = _worst_case(compiled, open_findings, worst, choice, words)
     if choice.clause is None:
         return Decision(outcome=choice.outcome, clause=None,
                         reasons=[Reason(clause="default", text=policy.default_reason)],
@@ -250,7 +255,7 @@ def _assumed_reject_reason(clause: DecisionClause) -> Text:
 
 
 def _worst_case(policy: Policy, open_findings: list[tuple[Finding, Entry]], worst: list[int],
-                choice: Choice) -> WorstCase | None:
+                choice: Choice, words: Words | None) -> WorstCase | None:
     """Where the assumptions could lead, when that is somewhere else than the facts lead."""
     matrix = policy.matrix
     worst_rank = max((e.worst for _f, e in open_findings), default=None)
@@ -269,13 +274,14 @@ def _worst_case(policy: Policy, open_findings: list[tuple[Finding, Entry]], wors
                           and f.residual.basis == "assumed"),
                          key=lambda f: _severity_key(f, matrix))
     clause = policy.clauses[outcome.clause].id if outcome.clause is not None else None
-    statement = Text(sv=_statement(leading, outcome.outcome, matrix, "sv"),
-                     en=_statement(leading, outcome.outcome, matrix, "en"))
+    statement = Text(sv=_statement(leading, outcome.outcome, matrix, "sv", words),
+                     en=_statement(leading, outcome.outcome, matrix, "en", words))
     return WorstCase(outcome=outcome.outcome, level=level, clause=clause,
                      rule_ids=[f.rule_id for f in leading], statement=statement)
 
 
-def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: Lang) -> str:
+def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: Lang,
+               words: Words | None) -> str:
     """The worst case in words: "If X is 3 or higher, <finding> is critical and the system is
     rejected." One sentence per finding, the first few."""
     result = label(f"worst.outcome.{outcome}", lang)
@@ -285,7 +291,7 @@ def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: 
     for finding in findings[:MAX_STATEMENT_FINDINGS]:
         level = matrix.level(finding.residual.level).label.get(lang).lower()  # type: ignore[union-attr]
         first = {a.fact: a for a in reversed(finding.assumptions)}  # the first per fact
-        phrases = [_phrase(a, lang) for a in finding.assumptions if first[a.fact] is a]
+        phrases = [_phrase(a, lang, words) for a in finding.assumptions if first[a.fact] is a]
         if len(phrases) > MAX_STATEMENT_CONDITIONS:
             more = len(phrases) - MAX_STATEMENT_CONDITIONS
             phrases = [*phrases[:MAX_STATEMENT_CONDITIONS], label("worst.more", lang, n=more)]
@@ -298,17 +304,17 @@ def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: 
     return " ".join(sentences)
 
 
-def _phrase(assumption: Assumption, lang: Lang) -> str:
+def _phrase(assumption: Assumption, lang: Lang, words: Words | None) -> str:
     """One assumption as a clause: "X is 3 or higher", "measure m is not in place (X)"."""
     path, assumed = assumption.fact, assumption.assumed
-    fact = fact_name(path, lang)  # in words: management reads this, not the description
+    fact = fact_name(path, lang, words)  # in words: management reads this, not the description
     if assumed is None:
         if assumption.effect == "mitigation":
             return label("worst.measure_missing", lang, fact=fact, ref=assumption.ref or "")
         return label("worst.against", lang, fact=fact)
-    value = format_fact(path, assumed, lang)
+    value = format_fact(path, assumed, lang, words)
     if assumption.comparison == "in":
-        value = label("worst.or", lang).join(format_fact(path, v, lang) for v in assumed)
+        value = label("worst.or", lang).join(format_fact(path, v, lang, words) for v in assumed)
     key = {"gte": "worst.at_least", "lte": "worst.at_most"}.get(assumption.comparison,
                                                                 "worst.is")
     return label(key, lang, fact=fact, value=value)

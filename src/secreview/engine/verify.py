@@ -69,7 +69,7 @@ def vendor_word_conditions(evaluation: Evaluation, findings: Sequence[Finding],
         value = evaluation.facts.get(path)
         texts = {lang: label("verify.remediation", lang,
                              question=question_for(path, catalog).get(lang),
-                             value=format_fact(path, value, lang),
+                             value=format_fact(path, value, lang, catalog.fact_words),
                              attribution=attribution(entry, lang), rule=finding.title.get(lang))
                  for lang in LANGUAGES}
         conditions.append(ApprovalCondition(

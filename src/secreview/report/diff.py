@@ -62,8 +62,9 @@ def _sections(d: ReviewDiff, lang: Lang) -> list[tuple[str, list[str]]]:
         (label("workflow.diff.added", lang), [_finding_line(c, d, lang) for c in d.added]),
         (label("workflow.diff.resolved", lang), [_finding_line(c, d, lang) for c in d.resolved]),
         (label("workflow.diff.changed", lang), [_finding_line(c, d, lang) for c in d.changed]),
-        (label("workflow.diff.answered", lang), [fact_name(f, lang) for f in d.answered]),
-        (label("workflow.diff.new_questions", lang), [fact_name(f, lang) for f in d.new_questions]),
+        (label("workflow.diff.answered", lang), [fact_name(f, lang, d.words) for f in d.answered]),
+        (label("workflow.diff.new_questions", lang),
+         [fact_name(f, lang, d.words) for f in d.new_questions]),
         (label("workflow.diff.rulesets", lang), rulesets),
     ]
 

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from secreview.i18n import Lang, Text, fact_name, format_date, format_fact, has_label, label, plural
+from secreview.i18n import (
+    Lang,
+    Text,
+    Words,
+    fact_name,
+    format_date,
+    format_fact,
+    has_label,
+    label,
+    plural,
+)
 from secreview.report.common import level_label
 from secreview.review import ApprovalCondition, ExplanationStep, Finding, Question, Review
 from secreview.vocabulary import DUE_KINDS
@@ -297,10 +307,14 @@ def _core_questions() -> dict[str, Any]:
 
 
 def question_text(fact: str, review: Review, lang: Lang) -> str:
-    """The question behind a fact, as the questionnaire asks it; the path when there is none."""
+    """The question behind a fact, as the questionnaire asks it (an extension fact's as its
+    ruleset declares it, which the review carries); the path when there is none."""
     for question in review.questions:
         if question.fact == fact:
             return question.question.get(lang)
+    own = review.extension_facts.get(fact)
+    if own is not None:
+        return own.question.get(lang)
     entry = _core_questions().get(fact)
     if isinstance(entry, dict) and isinstance(entry.get("question"), dict):
         return str(entry["question"].get(lang, fact))
@@ -336,7 +350,8 @@ def evidence_rows(finding: Finding, review: Review, lang: Lang) -> list[Evidence
     from secreview.addressees import attribution
 
     return [EvidenceRow(question=question_text(e.fact, review, lang),
-                        answer=format_fact(e.fact, e.value, lang) if e.known
+                        answer=format_fact(e.fact, e.value, lang, review.extension_facts)
+                        if e.known
                         else label("report.unknown_answer", lang),
                         known=e.known, fact=e.fact,
                         source=attribution(e.provenance, lang) if e.provenance else None)
@@ -360,9 +375,10 @@ def rule_step_name(review: Review, axis: str, step: int, lang: Lang) -> str:
     return axis_name(review, axis, position, lang)
 
 
-def _fact_name(fact: str, value: object, lang: Lang) -> str:
+def _fact_name(fact: str, value: object, review: Review, lang: Lang) -> str:
     """A classification fact and its value as a phrase: "konfidentialitet nivå 3", "skyddsnivå
-    3"; another fact by its name in words (a path only for an extension's fact without one)."""
+    3"; another fact by its name in words (an extension fact's phrase from the review, a path
+    only for one without)."""
     if fact.startswith(CLASSIFICATION_PREFIX):
         axis = fact.removeprefix(CLASSIFICATION_PREFIX)
         if has_label(f"report.class.{axis}") and value is not None:
@@ -374,7 +390,7 @@ def _fact_name(fact: str, value: object, lang: Lang) -> str:
     if has_label(f"report.scaling.{fact}"):  # a level derived from the classification
         name = label(f"report.scaling.{fact}", lang)
         return name if value is None else f"{name} {format_fact(fact, value, lang)}"
-    return fact_name(fact, lang)
+    return fact_name(fact, lang, review.extension_facts)
 
 
 def _title(step: ExplanationStep, lang: Lang) -> str:
@@ -406,13 +422,14 @@ def explain_step(step: ExplanationStep, finding: Finding, review: Review, lang: 
                      after=named(step.after), reason=step.ref or "")
     if step.kind == "scaling":
         return label("report.step.scaling", lang,
-                     fact=_fact_name(step.ref or "", step.value, lang),
+                     fact=_fact_name(step.ref or "", step.value, review, lang),
                      before=named(step.before), after=named(step.after))
     if step.kind == "scaling_unknown":
         # value: the level the confirmed risk counts while the classification is unknown.
         confirmed = step.value if isinstance(step.value, int) else step.before
         return label("report.step.scaling_unknown", lang,
-                     fact=_fact_name(step.ref or "", None, lang), after=named(step.after),
+                     fact=_fact_name(step.ref or "", None, review, lang),
+                     after=named(step.after),
                      confirmed=named(confirmed))
     if step.kind in ("escalation", "escalation_unknown"):
         return label(f"report.step.{step.kind}", lang, axis=axis_word, before=named(step.before),
@@ -445,17 +462,18 @@ def explanation(finding: Finding, review: Review, lang: Lang) -> list[str]:
 
 # --- the description, for officers --------------------------------------------------------------
 
-def describe(path: str, value: Any, lang: Lang) -> str:
+def describe(path: str, value: Any, lang: Lang, words: Words | None = None) -> str:
     """A submitted value as a person reads it; list items that are objects as ``key: value``.
 
-    ``path`` is the fact's dotted path, so enumerated ids read as their labels.
+    ``path`` is the fact's dotted path, so enumerated ids read as their labels (an extension
+    fact's as ``words`` give them).
     """
     if isinstance(value, dict):
-        return ", ".join(f"{key}: {describe(f'{path}.{key}', inner, lang)}"
+        return ", ".join(f"{key}: {describe(f'{path}.{key}', inner, lang, words)}"
                          for key, inner in value.items())
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        return "; ".join(describe(path, item, lang) for item in value)
-    return format_fact(path, value, lang)
+        return "; ".join(describe(path, item, lang, words) for item in value)
+    return format_fact(path, value, lang, words)
 
 
 def description_rows(review: Review, lang: Lang) -> list[FactRow]:
@@ -469,7 +487,8 @@ def description_rows(review: Review, lang: Lang) -> list[FactRow]:
             for key, inner in value.items():
                 walk(f"{prefix}.{key}", inner)
         else:
-            rows.append(FactRow(path=prefix, text=describe(prefix, value, lang)))
+            rows.append(FactRow(path=prefix,
+                                text=describe(prefix, value, lang, review.extension_facts)))
 
     for key, value in review.description.items():
         if key != "$schema":

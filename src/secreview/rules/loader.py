@@ -16,7 +16,7 @@ from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.cache import load_document_cached
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import REVIEW_DATE_FACT, FactKind, FactSpec, core_facts, extension_spec
-from secreview.i18n import Text
+from secreview.i18n import FactWords, Text
 from secreview.loading import (
     Document,
     Limits,
@@ -121,12 +121,20 @@ class Catalog:
 
     def value_labels(self) -> dict[str, dict[str, Text]]:
         """The labels extension facts give their values, by fact path (as texts quote them)."""
-        labels = {f"extensions.{name}": dict(fact.labels)
-                  for name, fact in self.extension_facts.items() if fact.labels}
-        for list_path, declared in self.item_extensions.items():
-            labels.update({f"{list_path}.extensions.{name}": dict(fact.labels)
-                           for name, fact in declared.items() if fact.labels})
-        return labels
+        return {path: dict(words.labels) for path, words in self.fact_words.items()
+                if words.labels}
+
+    @cached_property
+    def fact_words(self) -> dict[str, FactWords]:
+        """How each extension fact reads (question, phrase, value labels), by fact path:
+        ``extensions.NAME``, or ``LIST.extensions.NAME`` for one asked per item."""
+        declared = [(f"extensions.{name}", fact) for name, fact in self.extension_facts.items()]
+        declared += [(f"{list_path}.extensions.{name}", fact)
+                     for list_path, facts in self.item_extensions.items()
+                     for name, fact in facts.items()]
+        return {path: FactWords(question=fact.question, phrase=fact.phrase,
+                                labels=dict(fact.labels or {}))
+                for path, fact in declared}
 
     def extension(self, path: str) -> ExtensionFact | None:
         """The declaration behind an extension fact: ``extensions.NAME`` at the top level, or

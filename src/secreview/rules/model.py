@@ -379,6 +379,11 @@ class ExtensionFact(_Strict):
     minimum: float | None = Field(None, description="Smallest allowed answer (int, number)")
     maximum: float | None = Field(None, description="Largest allowed answer (int, number)")
     question: Text
+    phrase: Text | None = Field(
+        None, description="How the fact reads mid-sentence, in both languages: 'leverantörens "
+        "exitplan' / 'the vendor's exit plan'. The worst case ('If the vendor's exit plan is "
+        "...') and the review diff name the fact so; without it they name it by its path, and "
+        "tables by its question")
     help: Text | None = Field(None, description="How to answer: where to find it, what counts")
     why: Text | None = None
     addressee: Addressee | None = Field(

@@ -234,7 +234,7 @@ def _text_fields(data: Mapping[str, Any]) -> Iterable[tuple[PathKey, str | None]
     """Every bilingual text of a raw ruleset, as (path, rule id); optional ones included."""
     yield ("ruleset", "title"), None
     yield ("ruleset", "description"), None
-    for key, fields in (("aspects", ("title",)), ("facts", ("question", "help", "why"))):
+    for key, fields in (("aspects", ("title",)), ("facts", ("question", "phrase", "help", "why"))):
         entries = data.get(key)
         if isinstance(entries, list):
             for i in range(len(entries)):
