@@ -491,3 +491,19 @@ def test_a_literal_outside_an_extension_facts_bounds_is_an_error(tmp_path: Path)
     assert problem.code == "type-mismatch"
     assert "12 is outside the range of 'extensions.retention_years'" in problem.message
     assert problem.expected == "1 to 10"
+
+
+def test_a_one_language_text_is_suggested_in_both_languages_as_written(tmp_path: Path) -> None:
+    """The suggestion quotes the text as YAML reads it (Swedish letters as written, not as
+    ``\\u00f6``), under ``sv`` when it looks Swedish, and shortens it without cutting a quote."""
+    head = _RULE.format(name="a", message="A", body=textwrap.indent(
+        "finding_if: {fact: personal_data.ropa_entry, eq: false}\n", "    "))
+    swedish = head.replace("title: {sv: A, en: A}", "title: Loggning saknas för åtkomst")
+    english = head.replace("t.a", "t.b").replace("title: {sv: A, en: A}",
+                                                 "title: " + "x" * 80)
+    hints = [p.suggestion for p in _lint_rules(tmp_path, swedish, english).problems
+             if p.code == "missing-text"]
+    assert hints == [
+        'write it as title: {sv: "Loggning saknas för åtkomst", en: \'...\'}',
+        "write it as title: {sv: '...', en: \"" + "x" * 49 + "…\"}",
+    ]

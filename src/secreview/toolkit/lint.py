@@ -287,6 +287,22 @@ def _text_owner(data: Any, path: PathKey) -> str:
     return f"'{path[-1]}'" + ("" if path[0] == "rules" else f" ({name})")
 
 
+SWEDISH_LETTERS = frozenset("åäöÅÄÖ")
+SUGGESTED_TEXT = 50
+"""Characters of the one-language text quoted in the suggestion (the rest as "…")."""
+
+
+def _both_languages(text: str) -> str:
+    """The one-language ``text`` as the two-language mapping to write: under ``sv`` when it has
+    Swedish letters, else under ``en``; quoted as YAML reads it (Swedish letters as written, not
+    as ``\\u00f6``), shortened without cutting the quotes."""
+    shown = text if len(text) <= SUGGESTED_TEXT else text[:SUGGESTED_TEXT - 1] + "…"
+    quoted = json.dumps(shown, ensure_ascii=False)
+    if SWEDISH_LETTERS.intersection(text):
+        return f"{{sv: {quoted}, en: '...'}}"
+    return f"{{sv: '...', en: {quoted}}}"
+
+
 def _one_text_problems(doc: Document, path: PathKey, rule_id: str | None,
                        value: Any) -> list[LintProblem]:
     owner = _text_owner(doc.data, path)
@@ -294,7 +310,7 @@ def _one_text_problems(doc: Document, path: PathKey, rule_id: str | None,
         return [_new(
             "missing-text", f"{owner} is written in one language only; it needs both "
             f"Swedish (sv) and English (en)", doc.where(path), rule_id,
-            suggestion=f"write it as {path[-1]}: {{sv: '...', en: {json.dumps(value)[:60]}}}",
+            suggestion=f"write it as {path[-1]}: {_both_languages(value)}",
         )]
     if not isinstance(value, dict):
         return []  # the schema check reports what else it is
