@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from exchange_support import (
     FACTS,
+    LABELLED,
     WHEN,
     consistent,
     fact_in,
@@ -128,6 +129,26 @@ def test_refused_answers_are_located_and_the_rest_imported() -> None:
     formula = next(p for p in result.problems if "formula" in p.message)
     assert formula.line == rows["continuity.rto_hours"]["answer"].row
     assert "rto_hours: 8" in result.text  # the formula's value was never used
+
+
+def test_extension_facts_answered_by_their_labels_import_as_ids() -> None:
+    """A label of a ruleset's own enumeration, in either language, is read back as its id,
+    with the vendor's provenance, as a bundled enumeration's is."""
+    workbook = export_workbook(SCHOOL, rules=[LABELLED], exported_on=SENT)
+    filled = fill(workbook, {"extensions.exit_plan": "Tested exit plan",
+                             "extensions.exit_media": "Öppet API; files"},
+                  sources={"extensions.exit_plan": "Avtal bilaga 3"})
+    result = _import(filled, SCHOOL, rules=[LABELLED])
+    assert result.problems == []
+    assert sorted(result.answered) == ["extensions.exit_media", "extensions.exit_plan"]
+    reviewer = Reviewer(rules=[LABELLED])
+    system = reviewer.load(result.text.encode("utf-8")).system
+    assert system.extensions == {"exit_plan": "tested", "exit_media": ["api", "files"]}
+    entry = system.provenance["extensions.exit_plan"]
+    assert (entry.role, entry.who, entry.when, entry.source) == \
+        ("vendor", "Classwise Europe Ltd", WHEN, "Avtal bilaga 3")
+    outcome = {f.rule_id: f.status for f in reviewer.review(result.text.encode("utf-8")).findings}
+    assert outcome["test.no_exit_plan"] == outcome["test.no_open_exit"] == "pass"
 
 
 def test_the_model_checks_each_answer_like_the_command_line() -> None:

@@ -61,8 +61,12 @@ def unknown_word(lang: Lang) -> str:
 
 
 def _labels(spec: FactSpec) -> dict[str, dict[Lang, str]]:
-    """id -> language -> label for an enumerated fact (or list of them); ids where none."""
-    known = value_labels().get(spec.path, {})
+    """id -> language -> label for an enumerated fact (or list of them); ids where none.
+
+    The one lookup of a value's label here: an extension fact's own (its ruleset's, carried on
+    its spec), else the bundled ones for its path (``data/values.yaml``).
+    """
+    known = spec.labels or value_labels().get(spec.path, {})
     return {str(value): {lang: known[str(value)].get(lang) if str(value) in known else str(value)
                          for lang in LANGUAGES}
             for value in spec.allowed or ()}
