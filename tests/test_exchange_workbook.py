@@ -21,6 +21,7 @@ from secreview.open_questions import group_questions
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCHOOL = (EXAMPLES / "school-platform.yaml").read_text(encoding="utf-8")
 SENT = dt.date(2026, 12, 1)
+EXTENDED = LABELLED.parent.parent / "extended" / "extended.yaml"
 
 
 def _unanswered_vendor_text() -> str:
@@ -112,6 +113,30 @@ def test_extension_facts_show_the_labels_their_ruleset_gives(lang: str, plans: l
     assert rows["extensions.exit_plan"]["current"].value == plans[1]
     assert rows["extensions.exit_media"]["answer"].value == chosen
     assert rows["extensions.exit_media"]["current"].value == chosen.replace(";", ",")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "asked", "fields"), [
+    ("sv", "För varje post: Vilken TLS-version använder integrationen? (i posten som "
+     "extensions: {tls_version: …})", "extensions: {tls_version: 1.0\u00a0— TLS 1.0 "
+     "(föråldrad); 1.1\u00a0— TLS 1.1 (föråldrad); 1.2; 1.3}."),
+    ("en", "For each entry: Which TLS version does the integration use? (in the entry as "
+     "extensions: {tls_version: …})", "extensions: {tls_version: 1.0\u00a0— TLS 1.0 "
+     "(obsolete); 1.1\u00a0— TLS 1.1 (obsolete); 1.2; 1.3}."),
+], ids=["sv", "en"])
+def test_a_fact_asked_of_each_item_is_asked_on_its_lists_row(lang: str, asked: str,
+                                                             fields: str) -> None:
+    """A list of entries is answered whole, in one cell: the fact a ruleset asks of each
+    entry is asked there, its values named with their labels."""
+    rows = rows_of(export_workbook(SCHOOL, rules=[LABELLED], lang=lang,  # type: ignore[arg-type]
+                                   exported_on=SENT))
+    assert "integrations.extensions.tls_version" not in rows
+    assert rows["integrations"]["question"].value.endswith(asked)
+    assert rows["integrations"]["format"].value.endswith(f"encrypted, {fields}")
+    # A ruleset that names no addressee asks the system owner, on the same row.
+    owners = rows_of(export_workbook(SCHOOL, rules=[EXTENDED], addressee="system_owner",
+                                     lang=lang, exported_on=SENT))  # type: ignore[arg-type]
+    assert owners["integrations"]["question"].value.endswith(asked)
 
 
 @pytest.mark.slow

@@ -94,8 +94,26 @@ def format_hint(spec: FactSpec, lang: Lang) -> str:
             return label("exchange.format.countries", lang)
         return label("exchange.format.list", lang)
     if spec.kind == "objects":
-        return label("exchange.format.objects", lang, fields=", ".join(spec.item_facts))
+        return label("exchange.format.objects", lang, fields=_entry_fields(spec, lang))
     return allowed_values(spec, name, lang)
+
+
+def _entry_fields(spec: FactSpec, lang: Lang) -> str:
+    """The fields of a list's entries as an entry writes them: a ruleset's per-item facts under
+    ``extensions: {...}``, each enumerated one with its values (``1.0 — TLS 1.0 (obsolete)``),
+    which nothing else in the workbook names."""
+    own = [name for name, item in spec.item_facts.items() if not item.extension]
+    added = [_choices_text(name.removeprefix("extensions."), item, lang)
+             for name, item in spec.item_facts.items() if item.extension]
+    return ", ".join([*own, *(["extensions: {" + ", ".join(added) + "}"] if added else [])])
+
+
+def _choices_text(name: str, spec: FactSpec, lang: Lang) -> str:
+    if not spec.allowed:
+        return name
+    values = [value if names[lang] == value else f"{value}\u00a0— {names[lang]}"
+              for value, names in _labels(spec).items()]
+    return f"{name}: {'; '.join(values)}"
 
 
 def _list_text(spec: FactSpec, items: list[Any], lang: Lang) -> str:
