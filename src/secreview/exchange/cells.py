@@ -109,6 +109,7 @@ def _entry_fields(spec: FactSpec, lang: Lang) -> str:
 
 
 def _choices_text(name: str, spec: FactSpec, lang: Lang) -> str:
+    """``name: id — label; id`` as the questionnaire writes choices, labels from :func:`_labels`."""
     if not spec.allowed:
         return name
     values = [value if names[lang] == value else f"{value}\u00a0— {names[lang]}"
