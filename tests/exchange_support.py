@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -23,6 +24,8 @@ from secreview.system import SystemDescription, plain_name
 from secreview.valuesets import regions as named_regions
 
 FACTS = {path: spec for path, spec in core_facts().items() if not path.startswith("derived.")}
+LABELLED = Path(__file__).resolve().parent / "fixtures" / "exchange" / "labelled.yaml"
+"""A ruleset whose extension facts label their values (top level, a list, one per integration)."""
 SAFE_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
                            blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067"

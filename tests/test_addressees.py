@@ -81,6 +81,15 @@ def test_extension_facts_name_their_addressee_or_stay_inside(tmp_path: Path,
                           load_catalog([tmp_path / "mini.yaml"])) == "vendor"
 
 
+def test_a_fact_asked_of_each_item_names_its_addressee_too(fixtures: Path) -> None:
+    tls = "integrations.extensions.tls_version"
+    assert fact_addressee(tls, load_catalog([fixtures / "exchange" / "labelled.yaml"])) == \
+        "vendor"
+    assert fact_addressee(tls, load_catalog([fixtures / "extended" / "extended.yaml"])) == \
+        catalogue().extension_default
+    assert addressee_of(tls) == catalogue().extension_default
+
+
 def test_review_questions_carry_their_addressee(tmp_path: Path) -> None:
     file = tmp_path / "system.yaml"
     file.write_text(bundled_reviewer().questionnaire(), encoding="utf-8")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from exchange_support import (
     FACTS,
+    LABELLED,
     WHEN,
     consistent,
     fact_in,
@@ -128,6 +129,76 @@ def test_refused_answers_are_located_and_the_rest_imported() -> None:
     formula = next(p for p in result.problems if "formula" in p.message)
     assert formula.line == rows["continuity.rto_hours"]["answer"].row
     assert "rto_hours: 8" in result.text  # the formula's value was never used
+
+
+def test_extension_facts_answered_by_their_labels_import_as_ids() -> None:
+    """A label of a ruleset's own enumeration, in either language, is read back as its id,
+    with the vendor's provenance, as a bundled enumeration's is."""
+    workbook = export_workbook(SCHOOL, rules=[LABELLED], exported_on=SENT)
+    filled = fill(workbook, {"extensions.exit_plan": "Tested exit plan",
+                             "extensions.exit_media": "Öppet API; files"},
+                  sources={"extensions.exit_plan": "Avtal bilaga 3"})
+    result = _import(filled, SCHOOL, rules=[LABELLED])
+    assert result.problems == []
+    assert sorted(result.answered) == ["extensions.exit_media", "extensions.exit_plan"]
+    reviewer = Reviewer(rules=[LABELLED])
+    system = reviewer.load(result.text.encode("utf-8")).system
+    assert system.extensions == {"exit_plan": "tested", "exit_media": ["api", "files"]}
+    entry = system.provenance["extensions.exit_plan"]
+    assert (entry.role, entry.who, entry.when, entry.source) == \
+        ("vendor", "Classwise Europe Ltd", WHEN, "Avtal bilaga 3")
+    outcome = {f.rule_id: f.status for f in reviewer.review(result.text.encode("utf-8")).findings}
+    assert outcome["test.no_exit_plan"] == outcome["test.no_open_exit"] == "pass"
+
+
+def test_a_list_answers_the_fact_asked_of_each_of_its_entries() -> None:
+    """The vendor answers a per-item fact inside the list's entries; they are checked against
+    the ruleset, and the list as written comes back to be confirmed or corrected."""
+    workbook = export_workbook(SCHOOL, rules=[LABELLED], exported_on=SENT)
+    sent = rows_of(workbook)["integrations"]["answer"].value
+    answered = sent.replace("encrypted: true}",
+                            'encrypted: true, extensions: {tls_version: "1.1"}}')
+    result = _import(fill(workbook, {"integrations": answered},
+                          sources={"integrations": "Teknisk bilaga 2"}), SCHOOL, rules=[LABELLED])
+    assert result.problems == [] and result.changed == ["integrations"]
+    reviewer = Reviewer(rules=[LABELLED])
+    system = reviewer.load(result.text.encode("utf-8")).system
+    assert [item.extensions for item in system.integrations] == [{"tls_version": "1.1"}] * 2
+    entry = system.provenance["integrations"]
+    assert (entry.role, entry.source) == ("vendor", "Teknisk bilaga 2")
+    findings = {f.rule_id: f for f in reviewer.review(result.text.encode("utf-8")).findings}
+    assert findings["test.old_tls"].status == "finding"
+    # Sent again: the entries carry their extensions as the description writes them.
+    again = export_workbook(result.text, rules=[LABELLED], addressee="system_owner",
+                            include_answered=True, exported_on=SENT)
+    cell = rows_of(again)["integrations"]["answer"].value
+    assert cell.count('extensions: {tls_version: "1.1"}') == 2 and "extensions." not in cell
+    assert _import(again, result.text, rules=[LABELLED]).text == result.text
+    corrected = _import(fill(again, {"integrations": cell.replace('"1.1"', '"1.3"', 1)}),
+                        result.text, rules=[LABELLED])
+    assert corrected.problems == [] and corrected.changed == ["integrations"]
+    wrong = _import(fill(again, {"integrations": cell.replace('"1.1"', '"9.9"', 1)}),
+                    result.text, rules=[LABELLED])
+    (problem,) = wrong.problems
+    assert "integrations.0.extensions.tls_version: '9.9' is not one of" in problem.message
+    assert (problem.sheet, problem.line) == ("Frågor", rows_of(again)["integrations"][
+        "answer"].row)
+
+
+def test_a_csv_row_for_a_fact_of_each_entry_is_refused_with_where_to_answer_it() -> None:
+    tls = "integrations.extensions.tls_version"
+    answers = f"fact;answer\n{tls};\nextensions.exit_plan;Testad exitplan\n"
+    quiet = import_answers(answers.encode(), SCHOOL, answers_name="a.csv", today=WHEN,
+                           rules=[LABELLED])
+    assert quiet.problems == [] and quiet.answered == ["extensions.exit_plan"]
+    said = import_answers(answers.replace(f"{tls};", f"{tls};1.2").encode(), SCHOOL,
+                          answers_name="a.csv", today=WHEN, rules=[LABELLED])
+    (problem,) = said.problems
+    assert "asked of each entry of 'integrations'" in problem.message
+    assert (problem.line, problem.suggestion) == (2, "answer it in the 'integrations' list, in "
+                                                     "each entry's extensions: the workbook asks "
+                                                     "it on that list's row")
+    assert said.answered == ["extensions.exit_plan"]
 
 
 def test_the_model_checks_each_answer_like_the_command_line() -> None:

@@ -10,9 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exchange_support import FACTS, values
+from exchange_support import FACTS, LABELLED, values
 from secreview.exchange.cells import CellError, answer_cell, choices, format_hint, parse_answer
-from secreview.i18n import value_labels
+from secreview.facts import fact_at
+from secreview.i18n import Text, value_labels
+from secreview.rules.loader import load_catalog
+
+CATALOG = load_catalog([LABELLED])
+EXTENDED = CATALOG.facts
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -24,6 +29,15 @@ def test_what_the_workbook_writes_reads_back_as_the_same_value(lang: str, data: 
     value = data.draw(values(spec))
     cell = answer_cell(spec, value, lang)  # type: ignore[arg-type]
     assert parse_answer(spec, cell) == value
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@settings(max_examples=20)
+@given(data=st.data())
+def test_extension_facts_read_back_as_written_too(lang: str, data: Any) -> None:
+    spec = EXTENDED[data.draw(st.sampled_from(["extensions.exit_plan", "extensions.exit_media"]))]
+    value = data.draw(values(spec))
+    assert parse_answer(spec, answer_cell(spec, value, lang)) == value  # type: ignore[arg-type]
 
 
 def test_labels_are_shown_and_ids_stored_in_either_language() -> None:
@@ -38,6 +52,39 @@ def test_labels_are_shown_and_ids_stored_in_either_language() -> None:
     for text, value in (("ja", True), ("No", False), (True, True), ("okänt", None),
                         ("unknown", None), ("", None), (None, None)):
         assert parse_answer(bools, text) is value
+
+
+def test_extension_facts_show_and_read_their_rulesets_labels() -> None:
+    """An extension fact's values read as its ruleset labels them, as bundled ones do."""
+    plan = EXTENDED["extensions.exit_plan"]
+    assert choices(plan, "sv") == ["Ingen exitplan", "Utkast till exitplan", "Testad exitplan",
+                                   "okänt"]
+    assert choices(plan, "en") == ["No exit plan", "Draft exit plan", "Tested exit plan",
+                                   "unknown"]
+    assert (answer_cell(plan, "tested", "sv"), answer_cell(plan, "tested", "en")) == \
+        ("Testad exitplan", "Tested exit plan")
+    for text in ("Testad exitplan", "Tested exit plan", "tested", " TESTAD EXITPLAN "):
+        assert parse_answer(plan, text) == "tested"
+    with pytest.raises(CellError) as caught:
+        parse_answer(plan, "Testad plan")
+    assert caught.value.expected == "one of: No exit plan; Draft exit plan; Tested exit plan"
+    media = EXTENDED["extensions.exit_media"]  # "disk" has no label: its id stands for it
+    assert "Öppet API; Filexport; disk" in format_hint(media, "sv")
+    assert "Open API; File export; disk" in format_hint(media, "en")
+    assert answer_cell(media, ["api", "disk"], "sv") == "Öppet API; disk"
+    assert parse_answer(media, "File export; Öppet API; disk") == ["files", "api", "disk"]
+
+
+def test_the_workbook_and_the_report_read_one_set_of_labels() -> None:
+    """The labels travel on the fact's spec, top level and per item; the catalogue's words
+    (what the report and the questionnaire read) are that spec's."""
+    tls = "integrations.extensions.tls_version"
+    spec = fact_at(tls, EXTENDED)
+    assert spec is not None and spec.labels["1.0"] == Text(sv="TLS 1.0 (föråldrad)",
+                                                           en="TLS 1.0 (obsolete)")
+    for path in ("extensions.exit_plan", "extensions.exit_media", tls):
+        own = fact_at(path, EXTENDED)
+        assert own is not None and CATALOG.value_labels()[path] == dict(own.labels)
 
 
 @pytest.mark.parametrize(("path", "cell", "message"), [

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from exchange_support import rows_of
+from exchange_support import LABELLED, rows_of
 from secreview.addressees import addressee_of
 from secreview.api import Reviewer
 from secreview.exchange import export_workbook
@@ -21,6 +21,7 @@ from secreview.open_questions import group_questions
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCHOOL = (EXAMPLES / "school-platform.yaml").read_text(encoding="utf-8")
 SENT = dt.date(2026, 12, 1)
+EXTENDED = LABELLED.parent.parent / "extended" / "extended.yaml"
 
 
 def _unanswered_vendor_text() -> str:
@@ -34,6 +35,19 @@ def _unanswered_vendor_text() -> str:
 
 def _book(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def _validation(data: bytes, fact: str) -> tuple[list[str] | None, str]:
+    """The drop-down entries (None: no list) and the prompt of ``fact``'s answer cell."""
+    book = _book(data)
+    sheet, lists = book.worksheets[1], book.worksheets[2]
+    coordinate = rows_of(data)[fact]["answer"].coordinate
+    found = next(dv for dv in sheet.data_validations.dataValidation
+                 if coordinate in str(dv.sqref).split())
+    if found.type != "list":
+        return None, found.prompt
+    column = found.formula1.split("!$")[1].split("$")[0]
+    return [c.value for c in lists[column] if c.value is not None], found.prompt
 
 
 @pytest.mark.slow
@@ -72,6 +86,57 @@ def test_all_adds_the_answered_questions_with_their_answers() -> None:
     english = rows_of(export_workbook(SCHOOL, include_answered=True, lang="en",
                                       exported_on=SENT))
     assert english["vendor.dpf_certified"]["answer"].value == "yes"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "plans", "media", "chosen"), [
+    ("sv", ["Ingen exitplan", "Utkast till exitplan", "Testad exitplan", "okänt"],
+     "Öppet API; Filexport; disk", "Filexport; disk"),
+    ("en", ["No exit plan", "Draft exit plan", "Tested exit plan", "unknown"],
+     "Open API; File export; disk", "File export; disk"),
+])
+def test_extension_facts_show_the_labels_their_ruleset_gives(lang: str, plans: list[str],
+                                                             media: str, chosen: str) -> None:
+    """A ruleset's own enumerations read as bundled ones do: drop-down, hint, answers."""
+    data = export_workbook(SCHOOL, rules=[LABELLED], lang=lang,  # type: ignore[arg-type]
+                           exported_on=SENT)
+    rows = rows_of(data)
+    assert {"extensions.exit_plan", "extensions.exit_media"} <= set(rows)
+    assert _validation(data, "extensions.exit_plan")[0] == plans
+    assert media in rows["extensions.exit_media"]["format"].value
+    assert _validation(data, "extensions.exit_media") == (None, rows[
+        "extensions.exit_media"]["format"].value)
+    answered = SCHOOL + "extensions: {exit_plan: draft, exit_media: [files, disk]}\n"
+    rows = rows_of(export_workbook(answered, rules=[LABELLED], lang=lang,  # type: ignore[arg-type]
+                                   include_answered=True, exported_on=SENT))
+    assert rows["extensions.exit_plan"]["answer"].value == plans[1]
+    assert rows["extensions.exit_plan"]["current"].value == plans[1]
+    assert rows["extensions.exit_media"]["answer"].value == chosen
+    assert rows["extensions.exit_media"]["current"].value == chosen.replace(";", ",")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "asked", "fields"), [
+    ("sv", "För varje post: Vilken TLS-version använder integrationen? (i posten som "
+     "extensions: {tls_version: …})", "extensions: {tls_version: 1.0\u00a0— TLS 1.0 "
+     "(föråldrad); 1.1\u00a0— TLS 1.1 (föråldrad); 1.2; 1.3}."),
+    ("en", "For each entry: Which TLS version does the integration use? (in the entry as "
+     "extensions: {tls_version: …})", "extensions: {tls_version: 1.0\u00a0— TLS 1.0 "
+     "(obsolete); 1.1\u00a0— TLS 1.1 (obsolete); 1.2; 1.3}."),
+], ids=["sv", "en"])
+def test_a_fact_asked_of_each_item_is_asked_on_its_lists_row(lang: str, asked: str,
+                                                             fields: str) -> None:
+    """A list of entries is answered whole, in one cell: the fact a ruleset asks of each
+    entry is asked there, its values named with their labels."""
+    rows = rows_of(export_workbook(SCHOOL, rules=[LABELLED], lang=lang,  # type: ignore[arg-type]
+                                   exported_on=SENT))
+    assert "integrations.extensions.tls_version" not in rows
+    assert rows["integrations"]["question"].value.endswith(asked)
+    assert rows["integrations"]["format"].value.endswith(f"encrypted, {fields}")
+    # A ruleset that names no addressee asks the system owner, on the same row.
+    owners = rows_of(export_workbook(SCHOOL, rules=[EXTENDED], addressee="system_owner",
+                                     lang=lang, exported_on=SENT))  # type: ignore[arg-type]
+    assert owners["integrations"]["question"].value.endswith(asked)
 
 
 @pytest.mark.slow

@@ -68,7 +68,7 @@ def addressee_of(path: str, extension_addressee: Addressee | None = None) -> Add
     to the system owner rather than ever reaching the vendor.
     """
     data = catalogue()
-    if path.startswith("extensions."):
+    if path.startswith("extensions.") or ".extensions." in path:  # top level, or per item
         return extension_addressee or data.extension_default
     return data.facts.get(path, "system_owner")
 
@@ -86,9 +86,9 @@ def according_to(addressee: str, lang: Lang) -> str:
 
 
 def fact_addressee(path: str, catalog: Catalog) -> Addressee:
-    """Who answers ``path`` with ``catalog``'s rulesets loaded (they declare extension facts)."""
-    declared = (catalog.extension_facts.get(path.removeprefix("extensions."))
-                if path.startswith("extensions.") else None)
+    """Who answers ``path`` with ``catalog``'s rulesets loaded (they declare extension facts,
+    at the top level or asked for each item of a list: ``LIST.extensions.NAME``)."""
+    declared = catalog.extension(path)
     return addressee_of(path, declared.addressee if declared is not None else None)
 
 

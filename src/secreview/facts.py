@@ -18,6 +18,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from secreview.i18n import Text
 from secreview.system import RegionsAllowed, Section, SystemDescription
 
 FactKind = Literal["bool", "int", "number", "string", "enum", "date", "list", "objects"]
@@ -25,7 +26,9 @@ FactKind = Literal["bool", "int", "number", "string", "enum", "date", "list", "o
 
 @dataclass(frozen=True)
 class FactSpec:
-    """What one fact is: its path, kind, allowed values and bounds."""
+    """What one fact is: its path, kind, allowed values and bounds, and for an extension fact
+    how its values read (``labels``, from its ruleset; the bundled facts' are in
+    ``data/values.yaml``, by path)."""
 
     path: str
     kind: FactKind
@@ -37,6 +40,7 @@ class FactSpec:
     item_facts: Mapping[str, FactSpec] = field(default_factory=dict)  # for lists of objects
     extension: bool = False
     regions: bool = False  # a list of countries that may name a region (EU, EEA)
+    labels: Mapping[str, Text] = field(default_factory=dict)  # value -> how it reads
 
     @property
     def ordered(self) -> bool:
@@ -207,16 +211,19 @@ def fits_kind(kind: FactKind | None, value: Any) -> bool:
 
 def extension_spec(name: str, kind: FactKind, values: tuple[Any, ...] | None,
                    description: str = "", minimum: float | None = None,
-                   maximum: float | None = None) -> FactSpec:
+                   maximum: float | None = None,
+                   labels: Mapping[str, Text] | None = None) -> FactSpec:
     """The fact an extension declares: ``extensions.NAME``, at the top level or, named the
-    same way inside ``for_any``/``for_all``, on each item of a list."""
+    same way inside ``for_any``/``for_all``, on each item of a list. ``labels`` are how its
+    allowed values read, as the ruleset declares them: what every reader of the spec (the
+    report, the questionnaire, the vendor workbook) shows and accepts for them."""
     if values is not None and kind == "string":
         kind = "enum"
     item_kind: FactKind | None = "enum" if (kind == "list" and values) else (
         "string" if kind == "list" else None)
     path = f"extensions.{name}"
     return FactSpec(path, kind, description, allowed=values, minimum=minimum, maximum=maximum,
-                    item_kind=item_kind, extension=True)
+                    item_kind=item_kind, extension=True, labels=dict(labels or {}))
 
 
 def flatten(system: SystemDescription) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from secreview.exchange.cells import (
     parse_answer,
 )
 from secreview.exchange.reading import RawAnswer, Received, Where
+from secreview.exchange.rows import entries_of
 from secreview.facts import FactSpec, json_value
 from secreview.inputs import check_extensions
 from secreview.loading import Document
@@ -64,10 +65,8 @@ def check_value(fact: str, value: Any, catalog: Catalog, where: Where) -> list[P
     data = _nested(path, value)
     positions = {path[:i]: (where.row, where.column) for i in range(len(path) + 1)}
     doc = Document(data=data, source=where.file, positions=positions)
-    try:
-        system = SystemDescription.model_validate(data)
-        if fact.startswith("extensions."):
-            check_extensions(system, doc, catalog)
+    try:  # extension answers too: a list's entries may answer a ruleset's per-item facts
+        check_extensions(SystemDescription.model_validate(data), doc, catalog)
     except ValidationError as exc:
         return [replace(p, sheet=where.sheet) for p in problems_from(exc, SystemDescription, doc)]
     except InputError as exc:
@@ -137,6 +136,15 @@ def _answer(raw: RawAnswer, received: Received, answerable: dict[str, FactSpec],
     where = raw.where["answer"]
     fact_where = replace(where, column=2 if received.kind == "xlsx" else where.column)
     spec = answerable.get(raw.fact)
+    each = entries_of(raw.fact, catalog)
+    if spec is None and each:  # a CSV lists a per-item question as a row of its own
+        if not is_empty(raw.cells.get("answer")):
+            problems.append(where.problem(
+                f"{raw.fact}: asked of each entry of '{each}', so one answer cannot say "
+                "which entry it is for", found=repr(raw.cells.get("answer"))[:80],
+                suggestion=f"answer it in the '{each}' list, in each entry's extensions: "
+                           "the workbook asks it on that list's row"))
+        return None
     if spec is None:
         problems.append(fact_where.problem(
             f"'{raw.fact}' is not a question of the system description",

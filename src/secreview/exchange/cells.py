@@ -61,8 +61,12 @@ def unknown_word(lang: Lang) -> str:
 
 
 def _labels(spec: FactSpec) -> dict[str, dict[Lang, str]]:
-    """id -> language -> label for an enumerated fact (or list of them); ids where none."""
-    known = value_labels().get(spec.path, {})
+    """id -> language -> label for an enumerated fact (or list of them); ids where none.
+
+    The one lookup of a value's label here: an extension fact's own (its ruleset's, carried on
+    its spec), else the bundled ones for its path (``data/values.yaml``).
+    """
+    known = spec.labels or value_labels().get(spec.path, {})
     return {str(value): {lang: known[str(value)].get(lang) if str(value) in known else str(value)
                          for lang in LANGUAGES}
             for value in spec.allowed or ()}
@@ -90,8 +94,27 @@ def format_hint(spec: FactSpec, lang: Lang) -> str:
             return label("exchange.format.countries", lang)
         return label("exchange.format.list", lang)
     if spec.kind == "objects":
-        return label("exchange.format.objects", lang, fields=", ".join(spec.item_facts))
+        return label("exchange.format.objects", lang, fields=_entry_fields(spec, lang))
     return allowed_values(spec, name, lang)
+
+
+def _entry_fields(spec: FactSpec, lang: Lang) -> str:
+    """The fields of a list's entries as an entry writes them: a ruleset's per-item facts under
+    ``extensions: {...}``, each enumerated one with its values (``1.0 — TLS 1.0 (obsolete)``),
+    which nothing else in the workbook names."""
+    own = [name for name, item in spec.item_facts.items() if not item.extension]
+    added = [_choices_text(name.removeprefix("extensions."), item, lang)
+             for name, item in spec.item_facts.items() if item.extension]
+    return ", ".join([*own, *(["extensions: {" + ", ".join(added) + "}"] if added else [])])
+
+
+def _choices_text(name: str, spec: FactSpec, lang: Lang) -> str:
+    """``name: id — label; id`` as the questionnaire writes choices, labels from :func:`_labels`."""
+    if not spec.allowed:
+        return name
+    values = [value if names[lang] == value else f"{value}\u00a0— {names[lang]}"
+              for value, names in _labels(spec).items()]
+    return f"{name}: {'; '.join(values)}"
 
 
 def _list_text(spec: FactSpec, items: list[Any], lang: Lang) -> str:

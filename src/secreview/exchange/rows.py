@@ -4,6 +4,10 @@ The open questions come first in the review's ranking (the deciding ones, whose 
 the decision, first of all), grouped by area as ``secreview questions`` groups them. With
 ``include_answered`` every other fact the addressee answers follows in its area, with its
 current answer, so the vendor can confirm or correct what the description already says.
+
+A fact a ruleset asks of each item of a list (``integrations.extensions.tls_version``) is asked
+on that list's row: a list of entries is answered whole, in one cell, each entry with its own
+``extensions:``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 
 from secreview.addressees import fact_addressee
 from secreview.facts import FactSpec, flatten
-from secreview.i18n import Text
+from secreview.i18n import LANGUAGES, Text, label
 from secreview.open_questions import DECIDING, for_addressee
 from secreview.questionnaire import fact_why, section_of
 from secreview.questions import question_for
@@ -48,8 +52,15 @@ def select_rows(review: Review, system: SystemDescription, catalog: Catalog,
                 addressee: str, include_answered: bool = False) -> list[Row]:
     """The workbook's questions for ``addressee``, numbered in reading order."""
     selected = for_addressee(review, addressee)
-    ranked = [q.fact for q in selected]
-    deciding = {q.fact for q in selected if q.deciding}
+    ranked: list[str] = []
+    per_item: dict[str, list[str]] = {}
+    for question in selected:
+        row = _asked_on(question.fact, catalog)
+        if row != question.fact:
+            per_item.setdefault(row, []).append(question.fact)
+        if row not in ranked:
+            ranked.append(row)
+    deciding = {_asked_on(q.fact, catalog) for q in selected if q.deciding}
     facts = list(ranked)
     if include_answered:
         asked = set(ranked)
@@ -58,24 +69,57 @@ def select_rows(review: Review, system: SystemDescription, catalog: Catalog,
     areas: dict[str, list[str]] = {}
     for fact in facts:  # the deciding questions first, as secreview questions lists them
         areas.setdefault(DECIDING if fact in deciding else section_of(fact), []).append(fact)
-    values = {path: _without_unknowns(value) for path, value in flatten(system).items()}
+    values = {path: _as_written(value) for path, value in flatten(system).items()}
     open_questions = set(ranked)
     rows: list[Row] = []
     for area, members in areas.items():
         for fact in members:
             rows.append(Row(
                 number=len(rows) + 1, fact=fact, area=area,
-                spec=catalog.facts[fact], question=question_for(fact, catalog),
+                spec=catalog.facts[fact],
+                question=_question(fact, per_item.get(fact, ()), catalog),
                 why=fact_why(fact, catalog), value=values.get(fact),
                 provenance=system.provenance.get(fact), open=fact in open_questions))
     return rows
 
 
-def _without_unknowns(value: Any) -> Any:
-    """A list of entries as the description writes it: unanswered fields left out, not null."""
+def entries_of(fact: str, catalog: Catalog) -> str | None:
+    """The list whose entries a ruleset asks ``fact`` of (``integrations`` for
+    ``integrations.extensions.tls_version``); None for a fact with an answer of its own."""
+    head = fact.rpartition(".extensions.")[0]
+    return head if head and catalog.extension(fact) is not None else None
+
+
+def _asked_on(fact: str, catalog: Catalog) -> str:
+    """The row that asks ``fact``: its own, or its list's for a fact asked of each entry."""
+    return entries_of(fact, catalog) or fact
+
+
+def _question(fact: str, per_item: Iterable[str], catalog: Catalog) -> Text:
+    """A row's question; a list's row adds what the review asks of each of its entries."""
+    question = question_for(fact, catalog)
+    asked = [(question_for(path, catalog), path.rpartition(".")[2]) for path in per_item]
+    if not asked:
+        return question
+    return Text(**{lang: " ".join([question.get(lang), *(
+        label("exchange.item_question", lang, question=item.get(lang), name=name)
+        for item, name in asked)]) for lang in LANGUAGES})
+
+
+def _as_written(value: Any) -> Any:
+    """A list of entries as the description writes it: unanswered fields left out, not null,
+    and the answers to a ruleset's per-item facts under the entry's own ``extensions:``."""
     if isinstance(value, list) and value and isinstance(value[0], dict):
-        return [{k: v for k, v in item.items() if v is not None} for item in value]
+        return [_entry(item) for item in value]
     return value
+
+
+def _entry(item: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {key: answer for key, answer in item.items()
+             if answer is not None and not key.startswith("extensions.")}
+    extensions = {key.removeprefix("extensions."): answer for key, answer in item.items()
+                  if answer is not None and key.startswith("extensions.")}
+    return {**entry, "extensions": extensions} if extensions else entry
 
 
 def _spec_signature(spec: FactSpec) -> dict[str, Any]:

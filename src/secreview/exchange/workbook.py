@@ -100,9 +100,11 @@ def _put(cell: Cell, value: CellValue) -> None:
 
 
 def _current(row: Row, lang: Lang) -> str:
+    """The current answer as the report reads it (an extension fact's values by the labels its
+    ruleset gives them), and who gave it."""
     if row.value is None:
         return ""
-    text = format_fact(row.fact, json_value(row.value), lang)
+    text = format_fact(row.fact, json_value(row.value), lang, {row.fact: row.spec.labels})
     if row.provenance is not None:
         text += f" ({attribution(row.provenance, lang)})"
     return text

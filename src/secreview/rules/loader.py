@@ -15,7 +15,14 @@ from pathlib import Path
 from secreview.bundled import bundled_ruleset_files, load_data
 from secreview.cache import load_document_cached
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.facts import REVIEW_DATE_FACT, FactKind, FactSpec, core_facts, extension_spec
+from secreview.facts import (
+    REVIEW_DATE_FACT,
+    FactKind,
+    FactSpec,
+    core_facts,
+    extension_spec,
+    fact_at,
+)
 from secreview.i18n import FactWords, Text
 from secreview.loading import (
     Document,
@@ -127,14 +134,19 @@ class Catalog:
     @cached_property
     def fact_words(self) -> dict[str, FactWords]:
         """How each extension fact reads (question, phrase, value labels), by fact path:
-        ``extensions.NAME``, or ``LIST.extensions.NAME`` for one asked per item."""
+        ``extensions.NAME``, or ``LIST.extensions.NAME`` for one asked per item. The labels are
+        its spec's, so the report reads a value as the workbook and the questionnaire show it."""
         declared = [(f"extensions.{name}", fact) for name, fact in self.extension_facts.items()]
         declared += [(f"{list_path}.extensions.{name}", fact)
                      for list_path, facts in self.item_extensions.items()
                      for name, fact in facts.items()]
-        return {path: FactWords(question=fact.question, phrase=fact.phrase,
-                                labels=dict(fact.labels or {}))
-                for path, fact in declared}
+        words = {}
+        for path, fact in declared:
+            spec = fact_at(path, self.facts)
+            assert spec is not None  # every declaration kept has its spec (_extension_facts)
+            words[path] = FactWords(question=fact.question, phrase=fact.phrase,
+                                    labels=dict(spec.labels))
+        return words
 
     def extension(self, path: str) -> ExtensionFact | None:
         """The declaration behind an extension fact: ``extensions.NAME`` at the top level, or
@@ -325,7 +337,7 @@ def _extension_facts(rulesets: list[LoadedRuleset], facts: dict[str, FactSpec],
             kind: FactKind = fact.type
             values = tuple(fact.values) if fact.values is not None else None
             spec = extension_spec(fact.name, kind, values, fact.question.en, fact.minimum,
-                                  fact.maximum)
+                                  fact.maximum, fact.labels)
             if each is None:
                 facts[spec.path] = spec
             else:
