@@ -83,3 +83,25 @@ def test_fields_become_answers(questions: dict[str, Question]) -> None:
         "logging.security_events": [], "access.staff_eid": None,
         "exit.export_formats": ["CSV", "XML", "PDF"],
         "vendor.certifications": [{"standard": "iso27001", "covers_service": True}]}
+
+
+@pytest.mark.parametrize(("lang", "draft", "obsolete"), [
+    ("sv", "Utkast till exitplan (draft)", "TLS 1.0 (föråldrad) (1.0)"),
+    ("en", "Draft exit plan (draft)", "TLS 1.0 (obsolete) (1.0)")])
+def test_a_rulesets_own_choices_read_by_its_labels(lang: Lang, draft: str,
+                                                  obsolete: str) -> None:
+    """An extension fact's choices are labelled as its ruleset says, like the bundled ones, at
+    the top level and for each entry of a list."""
+    from pathlib import Path
+
+    from secreview.rules.loader import load_catalog
+
+    labelled = Path(__file__).parent / "fixtures" / "exchange" / "labelled.yaml"
+    catalog = load_catalog([labelled])
+    asked = {q.path: q for s in build_sections(catalog, lang) for q in s.questions}
+    plan = {c.value: c.label for c in asked["extensions.exit_plan"].choices}
+    assert plan["draft"] == draft
+    integrations = asked["integrations"]
+    tls = next(item for item in integrations.items if item.name == "extensions.tls_version")
+    versions = {c.value: c.label for c in tls.choices}
+    assert versions["1.0"] == obsolete and versions["1.3"] == "1.3"

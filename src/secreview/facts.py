@@ -18,7 +18,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from secreview.i18n import Text
+from secreview.i18n import Text, value_labels
 from secreview.system import RegionsAllowed, Section, SystemDescription
 
 FactKind = Literal["bool", "int", "number", "string", "enum", "date", "list", "objects"]
@@ -41,6 +41,12 @@ class FactSpec:
     extension: bool = False
     regions: bool = False  # a list of countries that may name a region (EU, EEA)
     labels: Mapping[str, Text] = field(default_factory=dict)  # value -> how it reads
+
+    def value_labels(self, path: str | None = None) -> Mapping[str, Text]:
+        """How each allowed value reads: an extension fact's own labels (its ruleset's), else
+        the bundled ones (``data/values.yaml``) for ``path``, by default the spec's own (an
+        item's spec is named by its field alone, so a form passes the item's full path)."""
+        return self.labels or value_labels().get(path or self.path, {})
 
     @property
     def ordered(self) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 from secreview.errors import InputError, did_you_mean
 from secreview.exchange.yaml_edit import flow
 from secreview.facts import FactSpec
-from secreview.i18n import LANGUAGES, Lang, label, value_labels, word
+from secreview.i18n import LANGUAGES, Lang, label, word
 from secreview.loading import _forbidden_character, parse_yaml_text
 from secreview.questionnaire import COUNTRY_SUFFIXES, allowed_values
 
@@ -66,7 +66,7 @@ def _labels(spec: FactSpec) -> dict[str, dict[Lang, str]]:
     The one lookup of a value's label here: an extension fact's own (its ruleset's, carried on
     its spec), else the bundled ones for its path (``data/values.yaml``).
     """
-    known = spec.labels or value_labels().get(spec.path, {})
+    known = spec.value_labels()
     return {str(value): {lang: known[str(value)].get(lang) if str(value) in known else str(value)
                          for lang in LANGUAGES}
             for value in spec.allowed or ()}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.facts import FactSpec
-from secreview.i18n import Lang, has_label, label, value_labels
+from secreview.i18n import Lang, has_label, label
 from secreview.questionnaire import (
     COUNTRY_SUFFIXES,
     ROUTING,
@@ -91,10 +91,12 @@ def _control(spec: FactSpec, path: str) -> str:
     return spec.kind
 
 
-def _choices(path: str, values: Sequence[Any] | None, lang: Lang) -> tuple[Choice, ...]:
-    labels = value_labels().get(path, {})
+def _choices(spec: FactSpec, path: str, lang: Lang) -> tuple[Choice, ...]:
+    """The choices of an enumerated fact, each by its label (a ruleset's own for its facts)
+    with the value the description holds beside it."""
+    labels = spec.value_labels(path)
     return tuple(Choice(str(v), f"{labels[str(v)].get(lang)} ({v})" if str(v) in labels
-                        else str(v)) for v in values or ())
+                        else str(v)) for v in spec.allowed or ())
 
 
 def _subfield(path: str, name: str, spec: FactSpec, lang: Lang, required: bool) -> SubField:
@@ -103,7 +105,7 @@ def _subfield(path: str, name: str, spec: FactSpec, lang: Lang, required: bool) 
     return SubField(name=name, control=_control(spec, item_path),
                     meaning=label(key, lang) if has_label(key) else name,
                     hint=allowed_values(spec, name, lang, item_path),
-                    choices=_choices(item_path, spec.allowed, lang), required=required)
+                    choices=_choices(spec, item_path, lang), required=required)
 
 
 def build_sections(catalog: Catalog, lang: Lang) -> list[Section]:
@@ -126,7 +128,7 @@ def build_sections(catalog: Catalog, lang: Lang) -> list[Section]:
             path=path, control=_control(spec, path), section=section_of(path),
             text=question_for(path, catalog).get(lang),
             hint=allowed_values(spec, name, lang), why=why.get(lang) if why else None,
-            routing_note=routing, choices=_choices(path, spec.allowed, lang),
+            routing_note=routing, choices=_choices(spec, path, lang),
             minimum=spec.minimum, maximum=spec.maximum, items=items)
         sections.setdefault(question.section,
                             Section(question.section, len(sections) + 1,
