@@ -208,3 +208,22 @@ def test_an_uploaded_description_is_the_next_version_with_its_file_name(app: Any
                                 data={"csrf_token": browser.csrf, "base": "1"},
                                 files={"file": ("skolplattform.yaml", text)})
     assert stale.status_code == 409
+
+
+def test_a_merge_conflict_names_the_question_and_the_answers_in_words(app: Any) -> None:
+    """Two people answered one question differently: the page says which question in words
+    (its path beside it for the officer) and each answer by its label, not its YAML value."""
+    lead, officer = Browser(app), Browser(app)
+    lead.login("lead")
+    officer.login("officer")
+    system_id = lead.create_system()
+    lead.get(f"/systems/{system_id}/questionnaire")
+    officer.get(f"/systems/{system_id}/questionnaire")
+    assert lead.answer(system_id, "hosting.deployment", "saas").json()["ok"]
+    assert officer.answer(system_id, "hosting.deployment", "on_premises").json()["ok"]
+    assert lead.post(f"/systems/{system_id}/questionnaire", {"action": "save"}
+                     ).status_code == 303
+    merged = officer.post(f"/systems/{system_id}/questionnaire", {"action": "merge"})
+    assert merged.status_code == 200
+    assert ("leveransformen <code>hosting.deployment</code>: ditt svar egen drift "
+            "(on-premises), deras svar molntjänst (SaaS)") in merged.text

@@ -25,7 +25,8 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters["fact"] = lambda value, path, lang: format_fact(path, value, lang)
+    env.filters["fact"] = lambda value, path, lang, words=None: format_fact(path, value, lang,
+                                                                            words)
     env.filters["fact_name"] = fact_name
     env.globals["data_value"] = get_answer
     return env

@@ -88,7 +88,7 @@ def _render_questionnaire(ctx: Ctx, system: System, facts: _PageFacts, status: i
         data=data, state=facts.state, hidden=hidden_paths(data, questions),
         view=decision_view(review, ctx.lang), problems=problems or {}, stale=stale,
         merge=merge, latest=facts.latest, signed=facts.signed, display=display,
-        list_state=list_state, list_states=LIST_STATES)
+        list_state=list_state, list_states=LIST_STATES, words=engine.catalog.fact_words)
 
 
 def _questionnaire(ctx: Ctx, system: System, state: reg.DraftState, status: int = 200,
