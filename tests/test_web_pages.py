@@ -103,15 +103,21 @@ def test_the_form_works_without_javascript(app: Any) -> None:
     assert 'data-path="dpia_screening.large_scale" hidden>' in page.text
 
 
-def test_two_sessions_editing_one_system(app: Any) -> None:
-    """Both start from version 1; the second save is refused with a clear message, both
-    versions are kept, and merging applies the second person's answers on top."""
+def _two_sessions_on_one_system(app: Any) -> tuple[Browser, Browser, int]:
+    """A project lead and an officer, both with the questionnaire of one new system open."""
     lead, officer = Browser(app), Browser(app)
     lead.login("lead")
     officer.login("officer")
     system_id = lead.create_system()
     lead.get(f"/systems/{system_id}/questionnaire")
     officer.get(f"/systems/{system_id}/questionnaire")
+    return lead, officer, system_id
+
+
+def test_two_sessions_editing_one_system(app: Any) -> None:
+    """Both start from version 1; the second save is refused with a clear message, both
+    versions are kept, and merging applies the second person's answers on top."""
+    lead, officer, system_id = _two_sessions_on_one_system(app)
     assert lead.answer(system_id, "ai.used", "false").json()["ok"]
     assert officer.answer(system_id, "vendor.country", "SE").json()["ok"]
     assert lead.post(f"/systems/{system_id}/questionnaire", {"action": "save"}
@@ -213,12 +219,7 @@ def test_an_uploaded_description_is_the_next_version_with_its_file_name(app: Any
 def test_a_merge_conflict_names_the_question_and_the_answers_in_words(app: Any) -> None:
     """Two people answered one question differently: the page says which question in words
     (its path beside it for the officer) and each answer by its label, not its YAML value."""
-    lead, officer = Browser(app), Browser(app)
-    lead.login("lead")
-    officer.login("officer")
-    system_id = lead.create_system()
-    lead.get(f"/systems/{system_id}/questionnaire")
-    officer.get(f"/systems/{system_id}/questionnaire")
+    lead, officer, system_id = _two_sessions_on_one_system(app)
     assert lead.answer(system_id, "hosting.deployment", "saas").json()["ok"]
     assert officer.answer(system_id, "hosting.deployment", "on_premises").json()["ok"]
     assert lead.post(f"/systems/{system_id}/questionnaire", {"action": "save"}
