@@ -48,3 +48,19 @@ def test_the_confirmed_level_is_what_the_known_answers_establish_not_the_worst_c
     assert review.decision.outcome == "incomplete"
     view = decision_view(review, "en")
     assert (view.confirmed.id, view.worst_case.id) == ("moderate", "critical")
+
+
+def test_the_counts_take_their_plural_form() -> None:
+    """"1 brist", never "1 brister": each count in words takes the form its number needs."""
+    one_each = {"access": {"mfa_admins": False}, "archiving": {"public_records": True}}
+    review = bundled_reviewer().review(one_each, DATE)
+    view = decision_view(review, "sv")
+    unknown = view.counts["unknown"]
+    assert (view.counts["finding"], view.counts["pass"]) == (1, 1) and unknown > 1
+    assert view.counts_text == f"1 brist, {unknown} overifierade, 1 uppfyllt krav"
+    assert decision_view(review, "en").counts_text == \
+        f"1 finding, {unknown} unverified, 1 requirement met"
+    html = environment().get_template("_decision.html.j2").render(view=view, t=translator("sv"))
+    assert f'<p class="counts">{view.counts_text}</p>' in html
+    none = decision_view(bundled_reviewer().review(TWO_ANSWERS, DATE), "sv")
+    assert none.counts_text.startswith("0 brister, ")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from secreview.i18n import Lang, label
+from secreview.i18n import Lang, label, plural
 from secreview.report.common import level_colour, level_label
 from secreview.report.view import worst_case_statement
 from secreview.review import Finding, Review
@@ -59,6 +59,9 @@ class DecisionView:
     deciding_from_engine: bool
     findings: list[FindingView]
     counts: dict[str, int]
+    counts_text: str
+    """The counts in words, each in its plural form ("1 brist, 97 overifierade, 2 uppfyllda
+    krav")."""
 
 
 def _level(review: Review, level: str | None, lang: Lang) -> LevelView:
@@ -102,6 +105,7 @@ def decision_view(review: Review, lang: Lang) -> DecisionView:
                             _level(review, f.residual.level if f.residual else None, lang))
                 for f in shown]
     outcome = review.decision.outcome
+    counts = {s: review.summary.statuses.get(s, 0) for s in ("finding", "unknown", "pass")}
     return DecisionView(
         outcome=outcome, outcome_label=label(f"decision.{outcome}", lang),
         plain=label(f"report.plain.{outcome}", lang),
@@ -109,5 +113,8 @@ def decision_view(review: Review, lang: Lang) -> DecisionView:
         confirmed=_level(review, confirmed, lang), worst_case=_level(review, worst, lang),
         worst_statement=worst_case_statement(review, lang),
         deciding=deciding, deciding_from_engine=engine_facts is not None, findings=findings,
-        counts={s: review.summary.statuses.get(s, 0) for s in ("finding", "unknown", "pass")})
+        counts=counts, counts_text=label("web.live.counts", lang, **{
+            name: plural(f"web.live.count.{status}", counts[status], lang)
+            for name, status in (("findings", "finding"), ("unknown", "unknown"),
+                                 ("passed", "pass"))}))
 
