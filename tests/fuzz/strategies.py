@@ -18,6 +18,7 @@ import yaml
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from secreview.loading import quoting_numbers
 from secreview.profile import Profile
 from secreview.rules.model import Ruleset
 from secreview.rules.operators import OPERATOR_NAMES as OPERATORS
@@ -135,10 +136,18 @@ def bases() -> dict[str, dict[str, Any]]:
 
 
 def serialise(data: Any, as_json: bool) -> bytes:
-    """YAML (dates stay dates) or JSON (dates become text, NaN stays NaN) bytes of ``data``."""
+    """YAML (dates stay dates) or JSON (dates become text, NaN stays NaN) bytes of ``data``.
+
+    YAML is written as secreview writes it (:func:`secreview.loading.quoting_numbers`): PyYAML
+    writes YAML 1.1, where ``0E0`` is text and needs no quotes, but the loader reads YAML 1.2,
+    where it is the number 0.0; the writer quotes such text so it reads back as written."""
     if as_json:
         return json.dumps(data, default=str, ensure_ascii=False).encode("utf-8")
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+    return yaml.dump(data, Dumper=_WRITER, allow_unicode=True,
+                     sort_keys=False).encode("utf-8")
+
+
+_WRITER = quoting_numbers(yaml.SafeDumper)
 
 
 def _fact_paths() -> list[str]:
