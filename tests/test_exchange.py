@@ -392,7 +392,7 @@ def test_cli_round_trip_and_exit_codes(tmp_path: Path) -> None:
     partly = runner.invoke(main, ["answers", "import", str(workbook), "--into", str(system),
                                   "-o", str(tmp_path / "partly.yaml")])
     assert partly.exit_code == 1
-    assert f"{workbook}:Frågor!G" in partly.output and "avvisade" in partly.output
+    assert f"{workbook}:Frågor!G" in partly.output and "1 avvisat." in partly.output
     over = runner.invoke(main, ["answers", "import", str(workbook), "--into", str(system),
                                 "-o", str(system)])
     assert over.exit_code == 2 and "over an input" in over.output
