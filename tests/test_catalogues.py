@@ -138,7 +138,7 @@ def test_the_bundled_nist_subset_and_its_mapping() -> None:
 def test_text_and_markdown_tables_in_both_languages() -> None:
     report = catalogue_coverage(CISO, rules=[OWN])
     text = coverage_text(report, "sv")
-    assert "6 krav att bedöma: 2 täckta, 1 delvis täckta" in text
+    assert "6 krav att bedöma: 2 täckta, 1 delvis täckt, 3 inte täckta" in text
     assert "kommun.mfa_admins (delvis)" in text
     markdown = coverage_markdown(report, "en")
     assert "| 1\\.2 | Users use multi-factor authentication | partly covered |" in markdown
@@ -217,3 +217,42 @@ def test_rules_show_lists_what_a_rule_satisfies() -> None:
     assert result.exit_code == 0
     assert "Satisfies catalogue requirements:\n    - urn:test:risk:framework:mini-guide 1.1\n" \
            "    - mini-guide 1.2 (partly)\n" in result.output
+
+
+@pytest.mark.parametrize(("n", "sv", "en"), [
+    (1, "1 krav att bedöma: 1 täckt, 1 delvis täckt, 1 inte täckt, "
+        "1 utanför en systemgranskning",
+     "1 requirement to assess: 1 covered, 1 partly covered, 1 not covered, 1 out of scope"),
+    (2, "2 krav att bedöma: 2 täckta, 2 delvis täckta, 2 inte täckta, "
+        "2 utanför en systemgranskning",
+     "2 requirements to assess: 2 covered, 2 partly covered, 2 not covered, 2 out of scope"),
+])
+def test_the_coverage_summary_agrees_with_each_count(n: int, sv: str, en: str) -> None:
+    report = catalogue_coverage(CISO, rules=[OWN])
+    counted = report.model_copy(update={"summary": report.summary.model_copy(update={
+        name: n for name in report.summary.model_dump()})})
+    assert coverage_text(counted, "sv").splitlines()[1] == sv
+    assert en in coverage_text(counted, "en").splitlines()[1]
+
+
+@pytest.mark.parametrize(("n", "sv", "en"), [
+    (1, "1 ej uppfyllt, 1 overifierat, 1 uppfyllt, 1 delvis bedömt, 1 ej tillämpligt, "
+        "1 inte bedömt (inga regler), 1 utanför en systemgranskning",
+     "1 not met, 1 unverified, 1 met, 1 partly assessed, 1 not applicable, "
+     "1 not assessed (no rules), 1 out of scope for a system review"),
+    (2, "2 ej uppfyllda, 2 overifierade, 2 uppfyllda, 2 delvis bedömda, 2 ej tillämpliga, "
+        "2 inte bedömda (inga regler), 2 utanför en systemgranskning",
+     "2 not met, 2 unverified, 2 met, 2 partly assessed, 2 not applicable, "
+     "2 not assessed (no rules), 2 out of scope for a system review"),
+])
+def test_the_report_counts_per_requirement_agree_with_each_count(n: int, sv: str,
+                                                                 en: str) -> None:
+    reviewer = Reviewer(rules=[OWN])
+    review = with_catalogue(reviewer.review({"personal_data": {"processed": True}},
+                                            dt.date(2026, 11, 26)), reviewer.catalog, CISO)
+    assert review.catalogue is not None
+    view = review.catalogue.model_copy(update={"counts": dict.fromkeys(review.catalogue.counts,
+                                                                       n)})
+    counted = review.model_copy(update={"catalogue": view})
+    for lang, expected in (("sv", sv), ("en", en)):  # the text report wraps its lines
+        assert expected in " ".join(str(reviewer.render(counted, "text", lang)).split())

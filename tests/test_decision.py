@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from secreview.engine.decide import decide
+from secreview.engine.decide import MAX_STATEMENT_CONDITIONS, MAX_STATEMENT_FINDINGS, decide
 from secreview.i18n import Text
 from secreview.profile import DecisionPolicy, load_profile
-from secreview.review import Finding, RiskPoint
+from secreview.review import Assumption, Finding, RiskPoint
 from secreview.vocabulary import OUTCOME_SEVERITY
 
 PROFILE = load_profile()[0]
@@ -206,3 +206,27 @@ def test_nothing_confirmed_is_never_a_reject(items: list[tuple[str, str, str, st
     unverified = [finding(f"r.x{i}", level, "unknown", remedy)
                   for i, (level, _status, remedy, _low) in enumerate(items)]
     assert decide(unverified, POLICY, MATRIX).outcome != "reject"
+
+
+def _assumed(rule_id: str, facts: int) -> Finding:
+    """A finding critical only on ``facts`` unanswered facts (confirmed moderate)."""
+    return finding(rule_id, "critical", confirmed="moderate").model_copy(update={
+        "assumptions": [Assumption(fact=f"x.f{i}", effect="finding") for i in range(facts)]})
+
+
+@pytest.mark.parametrize(("extra", "sv", "en"), [
+    (1, ("1 uppgift till besvaras ogynnsamt", "Detsamma gäller 1 risk till."),
+     ("1 more fact is answered against the system", "The same holds for 1 more risk.")),
+    (2, ("2 uppgifter till besvaras ogynnsamt", "Detsamma gäller 2 risker till."),
+     ("2 more facts are answered against the system", "The same holds for 2 more risks.")),
+])
+def test_the_worst_case_counts_what_it_leaves_out_in_its_plural_form(
+        extra: int, sv: tuple[str, str], en: tuple[str, str]) -> None:
+    """Past the first three facts and two risks the statement counts the rest: "1 risk till",
+    never "1 risker till"."""
+    facts, risks = MAX_STATEMENT_CONDITIONS + extra, MAX_STATEMENT_FINDINGS + extra
+    decision = decide([_assumed(f"a.r{i}", facts) for i in range(risks)], POLICY, MATRIX)
+    assert decision.worst_case is not None
+    statement = decision.worst_case.statement
+    assert statement.sv.count(sv[0]) == MAX_STATEMENT_FINDINGS and statement.sv.endswith(sv[1])
+    assert statement.en.count(en[0]) == MAX_STATEMENT_FINDINGS and statement.en.endswith(en[1])

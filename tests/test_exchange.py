@@ -30,7 +30,7 @@ from secreview.addressees import addressee_of
 from secreview.api import Reviewer
 from secreview.cli import main
 from secreview.errors import InputError
-from secreview.exchange import export_workbook, import_answers
+from secreview.exchange import ImportSummary, export_workbook, import_answers
 from secreview.exchange.cells import answer_cell
 from secreview.report import render
 from secreview.system import SystemDescription
@@ -392,7 +392,7 @@ def test_cli_round_trip_and_exit_codes(tmp_path: Path) -> None:
     partly = runner.invoke(main, ["answers", "import", str(workbook), "--into", str(system),
                                   "-o", str(tmp_path / "partly.yaml")])
     assert partly.exit_code == 1
-    assert f"{workbook}:Frågor!G" in partly.output and "avvisade" in partly.output
+    assert f"{workbook}:Frågor!G" in partly.output and "1 avvisat." in partly.output
     over = runner.invoke(main, ["answers", "import", str(workbook), "--into", str(system),
                                 "-o", str(system)])
     assert over.exit_code == 2 and "over an input" in over.output
@@ -460,3 +460,15 @@ def test_procurement_verifies_a_vendor_answer_and_its_condition_goes() -> None:
         ("procurement", "Avtal bilaga 3, 4.2", "vendor")
     assert verify_facts(verified.text) == set()
     assert _decision(verified.text) == "approve"
+
+
+@pytest.mark.parametrize(("n", "sv", "en"), [
+    (1, "1 nytt svar, 1 ändrat, 1 bekräftat, 1 fortfarande okänt, 1 avvisat.",
+     "1 answered, 1 changed, 1 confirmed, 1 still unknown, 1 refused."),
+    (2, "2 nya svar, 2 ändrade, 2 bekräftade, 2 fortfarande okända, 2 avvisade.",
+     "2 answered, 2 changed, 2 confirmed, 2 still unknown, 2 refused."),
+])
+def test_the_import_summary_agrees_with_each_count(n: int, sv: str, en: str) -> None:
+    """The line ``secreview exchange import`` prints: "1 nytt svar", never "1 nya svar"."""
+    summary = ImportSummary(answered=n, changed=n, confirmed=n, still_unknown=n, refused=n)
+    assert (summary.text("sv"), summary.text("en")) == (sv, en)

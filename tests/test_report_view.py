@@ -85,6 +85,34 @@ def test_the_sentence_counts_each_due_point(conditional: Review) -> None:
         "före driftstart" in view.decision_sentence(changed, "sv")
 
 
+
+@pytest.mark.parametrize(("extra", "sv", "en"), [
+    (1, "… och 1 villkor till, alla i åtgärdsplanen", "… and 1 more condition, all in the"),
+    (2, "… och 2 villkor till, alla i åtgärdsplanen", "… and 2 more conditions, all in the"),
+])
+def test_the_memo_counts_the_conditions_it_leaves_out(conditional: Review, extra: int, sv: str,
+                                                      en: str) -> None:
+    first = conditional.decision.conditions[0]
+    conditions = [first.model_copy(update={"rule_id": f"x{i}"})
+                  for i in range(view.MAX_MEMO_CONDITIONS + extra)]
+    changed = conditional.model_copy(update={"decision": conditional.decision.model_copy(
+        update={"conditions": conditions})})
+    for lang, expected in (("sv", sv), ("en", en)):  # the text report wraps its lines
+        assert expected in " ".join(render_text(changed, lang).split())
+
+
+@pytest.mark.parametrize(("n", "sv", "en"), [
+    (1, "varav 1 overifierad.", "of which 1 unverified."),
+    (2, "varav 2 overifierade.", "of which 2 unverified."),
+])
+def test_the_counts_note_agrees_with_the_unverified_count(conditional: Review, n: int, sv: str,
+                                                          en: str) -> None:
+    summary = conditional.summary.model_copy(update={"statuses": {
+        **conditional.summary.statuses, "unknown": n}})
+    changed = conditional.model_copy(update={"summary": summary})
+    for lang, expected in (("sv", sv), ("en", en)):
+        assert expected in " ".join(render_text(changed, lang).split())
+
 def test_accepted_risks_flag_a_waiver_that_expires_before_the_next_review(review: Review) -> None:
     (accepted,) = view.accepted_risks(review)
     assert accepted.finding.rule_id == "test.processor_agreement"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -147,6 +148,17 @@ def test_a_side_that_does_not_compile_cannot_run(tmp_path: Path) -> None:
 def test_text_output_in_swedish(diff: RulesDiff) -> None:
     text = diff.format_text("sv")
     assert "! innehållet ändrades men versionen är fortfarande 1.0.0" in text
-    assert text.rstrip().endswith("1 tillagda, 1 borttagna, 4 ändrade")
+    assert text.rstrip().endswith("1 tillagd, 1 borttagen, 4 ändrade")
     result = CliRunner().invoke(main, ["rules", "diff", "--lang", "sv", str(V1), str(V1)])
     assert (result.exit_code, result.output) == (0, "inga skillnader\n")
+
+
+@pytest.mark.parametrize(("n", "sv", "en"), [
+    (1, "1 tillagd, 1 borttagen, 1 ändrad", "1 added, 1 removed, 1 changed"),
+    (2, "2 tillagda, 2 borttagna, 2 ändrade", "2 added, 2 removed, 2 changed"),
+])
+def test_the_summary_agrees_with_each_count(diff: RulesDiff, n: int, sv: str, en: str) -> None:
+    counted = dataclasses.replace(diff, added=diff.added[:1] * n, removed=diff.removed[:1] * n,
+                                  changed=diff.changed[:n])
+    assert counted.format_text("sv").rstrip().endswith(sv)
+    assert counted.format_text("en").rstrip().endswith(en)

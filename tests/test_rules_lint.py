@@ -68,7 +68,7 @@ def test_clean_ruleset_has_no_problems() -> None:
     report = lint_paths([LINT / "clean"])
     assert report.clean
     assert (report.files, report.rules) == (1, 1)
-    assert report.summary() == "1 files, 1 rules: no problems"
+    assert report.summary() == "1 file, 1 rule: no problems"
 
 
 def test_every_problem_is_found_with_its_position(broken: LintReport) -> None:
@@ -348,7 +348,26 @@ def test_bad_regular_expressions_have_their_own_code(tmp_path: Path, pattern: st
 def test_summary_in_swedish(broken: LintReport) -> None:
     assert broken.summary("sv") == "4 filer, 7 regler: 18 fel, 14 varningar"
     result = CliRunner().invoke(main, ["rules", "lint", "--lang", "sv", str(LINT / "clean")])
-    assert (result.exit_code, result.output) == (0, "1 filer, 1 regler: inga problem\n")
+    assert (result.exit_code, result.output) == (0, "1 fil, 1 regel: inga problem\n")
+
+
+@pytest.mark.parametrize(("lang", "clean"), [("sv", "1 fil, 1 regel: inga problem"),
+                                             ("en", "1 file, 1 rule: no problems")])
+def test_the_cli_summary_counts_one_in_the_singular(lang: str, clean: str) -> None:
+    result = CliRunner().invoke(main, ["rules", "lint", "--lang", lang, str(LINT / "clean")])
+    assert (result.exit_code, result.output) == (0, clean + "\n")
+
+
+@pytest.mark.parametrize(("n", "sv", "en"), [
+    (1, "1 fil, 1 regel: 1 fel, 1 varning", "1 file, 1 rule: 1 error, 1 warning"),
+    (2, "2 filer, 2 regler: 2 fel, 2 varningar", "2 files, 2 rules: 2 errors, 2 warnings"),
+])
+def test_each_count_of_the_summary_takes_its_own_form(broken: LintReport, n: int, sv: str,
+                                                      en: str) -> None:
+    errors = [p for p in broken.problems if p.severity == "error"][:n]
+    warnings = [p for p in broken.problems if p.severity == "warning"][:n]
+    report = LintReport(problems=[*errors, *warnings], files=n, rules=n)
+    assert (report.summary("sv"), report.summary("en")) == (sv, en)
 
 
 # --- every mistake in one run, each once (issue 18) -------------------------------------------

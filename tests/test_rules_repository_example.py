@@ -67,7 +67,7 @@ def test_lint_and_test_pass(repository: Path) -> None:
     tested = runner.invoke(main, ["rules", "test", "--profile", "profile.yaml"])
     assert tested.exit_code == 0, tested.output
     assert tested.output.count("\n") == 1  # only the summary when everything passes
-    assert "0 failed" in tested.output and "1 fixture systems" in tested.output
+    assert "0 failed" in tested.output and "1 fixture system)" in tested.output
     own_only = runner.invoke(main, ["rules", "test", "rulesets"])
     assert own_only.exit_code == 1  # integration.exit_plan is a bundled rule
     assert "expects rule 'integration.exit_plan', which is not loaded" in own_only.output

@@ -11,8 +11,10 @@ from click.testing import CliRunner
 from fast_yaml import safe_load
 from secreview.cli import main
 from secreview.errors import InputError
+from secreview.i18n import Lang
 from secreview.rules.loader import load_catalog
 from secreview.toolkit.testing import (
+    TestRun,
     expectations_file,
     fixture_checks,
     fixture_folders,
@@ -152,3 +154,16 @@ def test_profile_mode_tests_the_tailored_selection(tmp_path: Path) -> None:
 def test_summary_in_swedish() -> None:
     assert test_paths([PASSING]).format_text(lang="sv").strip() == (
         "9 godkända, 0 underkända (2 regler, 0 med fel, 0 utan tester; 2 testsystem)")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("sv", "1 godkänt, 1 underkänt (1 regel, 1 med fel, 0 utan tester; 1 testsystem)"),
+    ("en", "1 passed, 1 failed (1 rule, 1 failing, 0 without tests; 1 fixture system)"),
+])
+def test_summary_counts_one_in_the_singular(lang: Lang, expected: str) -> None:
+    """One rule, one fixture system: each count takes its own form ("2 regler" above)."""
+    rule = "fixture.exit_plan"
+    passed = next(c for c in test_paths([PASSING]).checks if c.rule_id == rule)
+    failed = next(c for c in test_paths([FAILING]).failed if c.rule_id == rule)
+    run = TestRun(checks=[passed, failed], rule_ids=[rule], fixtures=[PASSING / "fixtures"])
+    assert run.format_text(lang=lang).rstrip().endswith(expected)

@@ -228,3 +228,35 @@ def test_a_merge_conflict_names_the_question_and_the_answers_in_words(app: Any) 
     assert merged.status_code == 200
     assert ("leveransformen <code>hosting.deployment</code>: ditt svar egen drift "
             "(on-premises), deras svar molntjänst (SaaS)") in merged.text
+
+
+@pytest.mark.parametrize(("n", "en"), [
+    (1, "1 answer came from the new version, 1 of your changes was kept, "
+        "0 answers were changed by you both"),
+    (2, "2 answers came from the new version, 2 of your changes were kept, "
+        "0 answers were changed by you both"),
+])
+def test_the_merge_summary_agrees_with_each_count(app: Any, n: int, en: str) -> None:
+    lead, officer, system_id = _two_sessions_on_one_system(app)
+    officer.post("/me/language", {"lang": "en", "back": "/"})
+    for path, value in [("ai.used", "false"), ("vendor.name", "Acme")][:n]:
+        assert lead.answer(system_id, path, value).json()["ok"]
+    for path, value in [("vendor.country", "SE"), ("hosting.deployment", "saas")][:n]:
+        assert officer.answer(system_id, path, value).json()["ok"]
+    assert lead.post(f"/systems/{system_id}/questionnaire", {"action": "save"}
+                     ).status_code == 303
+    merged = officer.post(f"/systems/{system_id}/questionnaire", {"action": "merge"})
+    assert merged.status_code == 200 and en in merged.text
+
+
+def test_the_register_counts_its_systems(app: Any) -> None:
+    browser = Browser(app)
+    browser.login("lead")
+    browser.create_system("A")
+    assert "<p class=\"muted\">1 system. Senaste granskning" in browser.get("/").text
+    browser.post("/me/language", {"lang": "en", "back": "/"})
+    assert "<p class=\"muted\">1 system. The latest review" in browser.get("/").text
+    browser.create_system("B")
+    assert "<p class=\"muted\">2 systems. The latest review" in browser.get("/").text
+    browser.post("/me/language", {"lang": "sv", "back": "/"})
+    assert "<p class=\"muted\">2 system. Senaste granskning" in browser.get("/").text

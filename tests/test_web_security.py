@@ -253,3 +253,21 @@ def test_the_proxy_header_signs_in_known_users_from_the_proxy_only(
     ignored = Browser(create_app(elsewhere)).client.get(
         "/", headers={"X-Remote-User": "officer"}, follow_redirects=False)
     assert ignored.status_code == 303
+
+
+@pytest.mark.parametrize(("seconds", "sv", "en"), [
+    (1, "Försök igen om 1 sekund.", "Try again in 1 second."),
+    (2, "Försök igen om 2 sekunder.", "Try again in 2 seconds."),
+])
+def test_the_wait_after_too_many_sign_ins_agrees_with_its_count(
+        app: Any, monkeypatch: pytest.MonkeyPatch, seconds: int, sv: str, en: str) -> None:
+    from secreview.store import accounts
+
+    monkeypatch.setattr(accounts, "login_throttle",
+                        lambda *_args: accounts.Throttle(False, seconds))
+    throttled = Browser(app).login("lead")
+    assert throttled.status_code == 429 and sv in throttled.text
+    english = Browser(app)
+    english.get("/login")
+    refused = english.post("/login?lang=en", {"name": "lead", "password": PASSWORD, "next": "/"})
+    assert refused.status_code == 429 and en in refused.text

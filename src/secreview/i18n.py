@@ -8,10 +8,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from secreview.labels import LANGUAGES, Lang, format_date, has_label, label, plural
+from secreview.labels import LANGUAGES, Lang, format_date, has_label, label, plural, plurals
 
 __all__ = ["LANGUAGES", "FactWords", "Lang", "Text", "Words", "bilingual", "fact_name",
-           "format_date", "format_fact", "format_value", "has_label", "label", "plural",
+           "format_date", "format_fact", "format_value", "has_label", "label", "plural", "plurals",
            "value_choices", "value_labels", "word"]
 
 

@@ -61,6 +61,16 @@ def plural(key: str, n: int, lang: Lang, **values: object) -> str:
     return label(f"{key}.{plural_form(n, lang)}", lang, n=n, **values)
 
 
+def plurals(prefix: str, lang: Lang, **counts: int) -> dict[str, str]:
+    """The counted parts of one sentence, each in its own form (``PREFIX.NAME.one/other``), to
+    fill the sentence's label: ``label("rules.lint.summary", lang, **plurals("rules.lint.count",
+    lang, files=1, rules=3, ...))`` reads "1 fil, 3 regler: …".
+
+    A sentence with several counts has a pair per count, so no part reads "1 filer".
+    """
+    return {name: plural(f"{prefix}.{name}", n, lang) for name, n in counts.items()}
+
+
 def format_date(value: dt.date | None, lang: Lang) -> str:
     """A date as a person writes it: "29 november 2026" in Swedish, "29 November 2026" in English.
 

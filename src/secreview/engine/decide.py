@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from secreview.i18n import Lang, Text, Words, fact_name, format_fact, label
+from secreview.i18n import Lang, Text, Words, fact_name, format_fact, label, plural
 from secreview.profile import DecisionClause, DecisionPolicy, FindingFilter, RiskMatrix
 from secreview.review import ApprovalCondition, Assumption, Decision, Finding, Reason, WorstCase
 
@@ -294,13 +294,13 @@ def _statement(findings: list[Finding], outcome: str, matrix: RiskMatrix, lang: 
         phrases = [_phrase(a, lang, words) for a in finding.assumptions if first[a.fact] is a]
         if len(phrases) > MAX_STATEMENT_CONDITIONS:
             more = len(phrases) - MAX_STATEMENT_CONDITIONS
-            phrases = [*phrases[:MAX_STATEMENT_CONDITIONS], label("worst.more", lang, n=more)]
+            phrases = [*phrases[:MAX_STATEMENT_CONDITIONS], plural("worst.more", more, lang)]
         conditions = label("worst.and", lang).join(phrases) or label("worst.unknowns", lang)
         sentences.append(label("worst.sentence", lang, conditions=conditions,
                                title=finding.title.get(lang), level=level, result=result))
     if len(findings) > MAX_STATEMENT_FINDINGS:
-        sentences.append(label("worst.more_findings", lang,
-                               n=len(findings) - MAX_STATEMENT_FINDINGS))
+        sentences.append(plural("worst.more_findings", len(findings) - MAX_STATEMENT_FINDINGS,
+                                lang))
     return " ".join(sentences)
 
 

@@ -31,7 +31,7 @@ from secreview.exchange.yaml_edit import edit, normalised
 from secreview.facts import flatten, json_value
 from secreview.i18n import Text, bilingual
 from secreview.inputs import Inputs
-from secreview.labels import LANGUAGES, Lang, label
+from secreview.labels import LANGUAGES, Lang, label, plurals
 from secreview.loading import _decode
 from secreview.review import Review
 from secreview.system import SystemDescription
@@ -94,9 +94,9 @@ class ImportSummary:
     refused: int
 
     def text(self, lang: Lang) -> str:
-        return label("exchange.summary", lang, answered=self.answered, changed=self.changed,
-                     confirmed=self.confirmed, unknown=self.still_unknown,
-                     refused=self.refused)
+        return label("exchange.summary", lang, **plurals(
+            "exchange.count", lang, answered=self.answered, changed=self.changed,
+            confirmed=self.confirmed, unknown=self.still_unknown, refused=self.refused))
 
 
 @dataclass(frozen=True)

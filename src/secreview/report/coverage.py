@@ -6,7 +6,7 @@ reports (every text from an input capped and, in Markdown, escaped).
 from __future__ import annotations
 
 from secreview.catalogues.coverage import CoverageReport, CoverageSummary, RequirementCoverage
-from secreview.i18n import Lang, label
+from secreview.i18n import Lang, label, plurals
 from secreview.report.common import MAX_SHORT, MAX_TEXT, cap
 from secreview.report.markdown_text import md
 
@@ -20,7 +20,9 @@ def _rules_text(row: RequirementCoverage, lang: Lang) -> str:
 
 
 def summary_line(summary: CoverageSummary, lang: Lang) -> str:
-    return label("coverage.summary", lang, **summary.model_dump())
+    """The line under the title ("6 krav att bedöma: 2 täckta, 1 delvis täckt, …")."""
+    return label("coverage.summary", lang,
+                 **plurals("coverage.count", lang, **summary.model_dump()))
 
 
 def coverage_text(report: CoverageReport, lang: Lang = "en") -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from secreview.i18n import Lang, format_date, format_fact, has_label, label, plural
+from secreview.i18n import Lang, format_date, format_fact, has_label, label, plural, plurals
 from secreview.report import view
 from secreview.report.charts import ChartStyle, aspect_chart, map_description, map_levels, risk_map
 from secreview.report.citations import cite
@@ -152,7 +152,8 @@ def decision(ctx: Context) -> Section:
         [(count, level_label(r, level, ctx.lang), level) for level, count in view.level_counts(r)]
         + [(r.summary.statuses.get("waived", 0), ctx.label("report.waived_count"), None)]))
     note = ctx.label("report.counts_note", open=len(view.open_findings(r)),
-                     unknown=r.summary.statuses.get("unknown", 0),
+                     unknown=ctx.plural("report.counts_note.unknown",
+                                        r.summary.statuses.get("unknown", 0)),
                      overall=level_label(r, r.summary.overall_level, ctx.lang))
     if r.summary.compliance_percent is not None:
         note += " " + ctx.label("report.compliance_note",
@@ -230,8 +231,8 @@ def conditions(ctx: Context) -> Section:
                    Items(tuple(entries), style="conditions")]
         shown += len(entries)
     if shown < total:
-        blocks.append(Para(spans(ctx.label("report.more_conditions", n=total - shown,
-                                           annex=ctx.annex("annex_risks"))), "muted"))
+        blocks.append(Para(spans(ctx.plural("report.more_conditions", total - shown,
+                                            annex=ctx.annex("annex_risks"))), "muted"))
     provisional = view.provisional_conditions(r)
     if provisional:
         blocks.append(Para(spans(ctx.plural("report.provisional_conditions", len(provisional),
@@ -584,7 +585,8 @@ def annex_requirements(ctx: Context) -> Section:
 def _catalogue_counts(ctx: Context) -> Para:
     view_ = ctx.review.catalogue
     assert view_ is not None
-    return Para(spans(ctx.label("catalogue.counts", **view_.counts)))
+    counts = plurals("catalogue.count", ctx.lang, **view_.counts)
+    return Para(spans(ctx.label("catalogue.counts", **counts)))
 
 
 def annex_catalogue(ctx: Context) -> Section | None:

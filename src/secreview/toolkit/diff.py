@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from secreview.i18n import Lang, label
+from secreview.i18n import Lang, label, plurals
 from secreview.rules.loader import LoadedRuleset, load_catalog, require_existing
 from secreview.rules.model import Rule, plain
 
@@ -156,8 +156,9 @@ class RulesDiff:
             lines.append(f"~ {change.rule_id} ({change.ruleset_new}): {', '.join(change.groups)}")
             for item in change.changes:
                 lines.append(f"    {item.field}: {_short(item.old)} → {_short(item.new)}")
-        lines.append(label("rules.diff.summary", lang, added=len(self.added),
-                           removed=len(self.removed), changed=len(self.changed)))
+        lines.append(label("rules.diff.summary", lang, **plurals(
+            "rules.diff.count", lang, added=len(self.added), removed=len(self.removed),
+            changed=len(self.changed))))
         return "\n".join(lines) + "\n"
 
 

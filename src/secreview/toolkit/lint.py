@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from secreview.errors import InputError, Problem, did_you_mean
 from secreview.facts import FactSpec, core_facts, fact_at
-from secreview.i18n import PLACEHOLDER, Lang, label
+from secreview.i18n import PLACEHOLDER, Lang, label, plurals
 from secreview.loading import Document, PathKey, configured_limits, load_document
 from secreview.profile import Profile, RuleOverride, tailoring_entries, tailoring_ruleset_paths
 from secreview.rules.loader import (
@@ -190,10 +190,11 @@ class LintReport:
         return not self.problems
 
     def summary(self, lang: Lang = "en") -> str:
+        counted = plurals("rules.lint.count", lang, files=self.files, rules=self.rules)
         if self.clean:
-            return label("rules.lint.summary_clean", lang, files=self.files, rules=self.rules)
-        return label("rules.lint.summary", lang, files=self.files, rules=self.rules,
-                     errors=self.errors, warnings=self.warnings)
+            return label("rules.lint.summary_clean", lang, **counted)
+        return label("rules.lint.summary", lang, **counted, **plurals(
+            "rules.lint.count", lang, errors=self.errors, warnings=self.warnings))
 
     def format_text(self, lang: Lang = "en") -> str:
         lines = [p.format() for p in self.problems]

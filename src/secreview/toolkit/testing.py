@@ -26,7 +26,7 @@ from pydantic import RootModel
 
 from secreview.engine.evaluate import evaluate
 from secreview.errors import InputError, Problem, did_you_mean
-from secreview.i18n import Lang, label
+from secreview.i18n import Lang, label, plurals
 from secreview.loading import load_document
 from secreview.rules.loader import Catalog, require_existing, ruleset_files
 from secreview.rules.model import RuleId
@@ -118,9 +118,10 @@ class TestRun:
                 lines.append(f"PASS      {name} {counts}")
         passed = len(self.checks) - len(self.failed)
         rules_failed = len({c.rule_id for c in self.failed} & set(self.rule_ids))
-        summary = label("rules.test.summary", lang, passed=passed, failed=len(self.failed),
-                        rules=len(self.rule_ids), failing=rules_failed, untested=untested,
-                        fixtures=len(self.fixtures))
+        summary = label("rules.test.summary", lang, **plurals(
+            "rules.test.count", lang, passed=passed, failed=len(self.failed),
+            rules=len(self.rule_ids), failing=rules_failed, untested=untested,
+            fixtures=len(self.fixtures)))
         return "\n".join([*lines, summary]) + "\n"
 
     def format_json(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview.i18n import Lang, fact_name, format_fact, label
+from secreview.i18n import Lang, fact_name, format_fact, label, plural
 from secreview.store.answers import get_answer
 
 if TYPE_CHECKING:
@@ -38,12 +38,20 @@ def translator(lang: Lang) -> Any:
     return t
 
 
+def plural_translator(lang: Lang) -> Any:
+    """``plural(key, n)`` in a template: the counted label ``KEY.one`` / ``KEY.other``."""
+    def counted(key: str, n: int, **values: object) -> str:
+        return plural(key, n, lang, **values)
+    return counted
+
+
 def page_globals(ctx: Ctx) -> dict[str, Any]:
     from secreview.web import roles
 
     user = ctx.user
     return {
         "t": translator(ctx.lang),
+        "plural": plural_translator(ctx.lang),
         "lang": ctx.lang,
         "user": user,
         "csrf": ctx.csrf,

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from secreview.errors import InputError
+from secreview.i18n import plural
 from secreview.store import accounts
 from secreview.store.models import User
 from secreview.web import roles
@@ -49,8 +50,8 @@ def login(request: Request, form: Form) -> Response:
         throttle = accounts.login_throttle(ctx.db, name, client_address(request))
         if not throttle.allowed:
             return ctx.render("login.html.j2", status=429, name=name, next=target,
-                              error=t_for(ctx, "web.login.throttled",
-                                          seconds=throttle.retry_after))
+                              error=plural("web.login.throttled", throttle.retry_after,
+                                                 ctx.lang))
         found = accounts.user_by_name(ctx.db, name)
         stored = found.password_hash if found is not None and found.active else None
     ok, rehashed = accounts.check_password_hash(stored, password)
