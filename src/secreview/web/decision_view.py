@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from secreview.i18n import Lang, label, plural
+from secreview.i18n import Lang, label, plurals
 from secreview.report.common import level_colour, level_label
 from secreview.report.view import worst_case_statement
 from secreview.review import Finding, Review
@@ -113,8 +113,7 @@ def decision_view(review: Review, lang: Lang) -> DecisionView:
         confirmed=_level(review, confirmed, lang), worst_case=_level(review, worst, lang),
         worst_statement=worst_case_statement(review, lang),
         deciding=deciding, deciding_from_engine=engine_facts is not None, findings=findings,
-        counts=counts, counts_text=label("web.live.counts", lang, **{
-            name: plural(f"web.live.count.{status}", counts[status], lang)
-            for name, status in (("findings", "finding"), ("unknown", "unknown"),
-                                 ("passed", "pass"))}))
+        counts=counts, counts_text=label("web.live.counts", lang, **plurals(
+            "web.live.count", lang, findings=counts["finding"], unknown=counts["unknown"],
+            passed=counts["pass"])))
 
