@@ -68,8 +68,11 @@ def test_failures_show_expected_and_actual() -> None:
         (None, None, None),
     }
     text = run.format_text()
-    assert "FAIL      fixture.exit_plan (2 examples, 1 fixture checks)" in text
+    assert "FAIL      fixture.exit_plan (2 examples, 1 fixture check)" in text
     assert "cloud-crm.yaml: expected pass, got finding" in text
+    swedish = run.format_text(lang="sv")
+    assert "UNDERKÄND    fixture.exit_plan (2 exempel, 1 kontroll mot testsystem)" in swedish
+    assert "cloud-crm.yaml: väntade pass, fick finding" in swedish
     assert "did you mean 'fixture.storage_outside_eea'?" in text
     assert "no expectations file orphan.expected.yaml" in text
     assert text.rstrip().endswith(

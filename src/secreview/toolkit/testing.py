@@ -58,11 +58,14 @@ class Check:
     def passed(self) -> bool:
         return self.problem is None and self.expected == self.actual
 
-    def describe(self) -> str:
+    def describe(self, lang: Lang = "en") -> str:
+        """What went wrong, for the text report; the statuses as ``expect:`` spells them."""
         if self.problem is not None:
             return self.problem.format().replace("\n", "\n    ")
-        where = f"example '{self.name}'" if self.kind == "example" else self.name
-        return f"{where}: expected {self.expected}, got {self.actual}"
+        where = (label("rules.test.example", lang, name=self.name) if self.kind == "example"
+                 else self.name)
+        return label("rules.test.expected", lang, where=where, expected=self.expected,
+                     actual=self.actual)
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -72,6 +75,16 @@ class Check:
         if self.problem is not None:
             data["problem"] = self.problem.as_dict()
         return data
+
+
+MARKS = ("fail", "pass", "untested")
+
+
+def _mark(kind: str, lang: Lang) -> str:
+    """A result line's verdict ("FAIL", "UNDERKÄND"), padded so the rule ids line up: two
+    spaces after the language's longest verdict ("NO TESTS  " in English, as before)."""
+    width = max(len(label(f"rules.test.mark.{k}", lang)) for k in MARKS) + 2
+    return label(f"rules.test.mark.{kind}", lang).ljust(width)
 
 
 @dataclass
@@ -108,14 +121,15 @@ class TestRun:
             if not examples and not fixtures:
                 untested += 1
                 if verbose and not failures:
-                    lines.append(f"NO TESTS  {rule_id}")
-            counts = f"({examples} examples, {fixtures} fixture checks)"
-            name = rule_id or "(fixture systems)"
+                    lines.append(f"{_mark('untested', lang)}{rule_id}")
+            counts = label("rules.test.line.counts", lang, **plurals(
+                "rules.test.line.count", lang, examples=examples, fixtures=fixtures))
+            name = rule_id or label("rules.test.fixture_systems", lang)
             if failures:
-                lines.append(f"FAIL      {name} {counts}")
-                lines += [f"    {c.describe()}" for c in failures]
+                lines.append(f"{_mark('fail', lang)}{name} {counts}")
+                lines += [f"    {c.describe(lang)}" for c in failures]
             elif verbose and (examples or fixtures):
-                lines.append(f"PASS      {name} {counts}")
+                lines.append(f"{_mark('pass', lang)}{name} {counts}")
         passed = len(self.checks) - len(self.failed)
         rules_failed = len({c.rule_id for c in self.failed} & set(self.rule_ids))
         summary = label("rules.test.summary", lang, **plurals(
