@@ -122,11 +122,3 @@ def assumed_level_note(review: Review, finding: Finding, lang: Lang) -> str:
         return label("report.level_assumed_unconfirmed", lang)
     return label("report.level_assumed", lang,
                  confirmed=level_label(review, finding.confirmed.level, lang).lower())
-
-
-def deciding_intro(review: Review, lang: Lang) -> str:
-    """The line above the deciding facts: "Answer these 4 to get a decision"."""
-    n = len(review.decision.deciding_facts)
-    key = "questions.deciding_suffice" if review.decision.deciding_facts_suffice \
-        else "questions.deciding_first"
-    return label(key, lang, n=n)
