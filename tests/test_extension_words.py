@@ -86,6 +86,7 @@ facts:
     type: string
     values: [tested, untested, missing]
     labels:
+      tested: {sv: provad, en: tried out}
       untested: {sv: otestad, en: untested}
       missing: {sv: saknas, en: missing}
     phrase: {sv: leverantörens exitplan, en: the vendor's exit plan}
@@ -162,9 +163,10 @@ def test_the_worst_case_names_the_fact_and_its_value_in_words(unknown: Review,
 
 def test_the_review_carries_question_phrase_and_labels_of_what_it_mentions(
         unknown: Review) -> None:
-    """The unknown exit plan (assumption, question) and the answered rehearsal (evidence of a
-    pass is not kept, so it is not mentioned); never the unused fact."""
-    assert list(unknown.extension_facts) == ["extensions.exit_plan_state"]
+    """The unknown exit plan (assumption, question) and the answered rehearsal (the
+    description's annex shows its answer); never the unused fact."""
+    assert list(unknown.extension_facts) == ["extensions.exit_plan_state",
+                                             "extensions.exit_rehearsed"]
     words = unknown.extension_facts["extensions.exit_plan_state"]
     assert words.phrase == Text(sv="leverantörens exitplan", en="the vendor's exit plan")
     assert words.labels["missing"] == Text(sv="saknas", en="missing")
@@ -249,3 +251,17 @@ def test_the_workspace_diff_page_names_an_answered_extension_fact_in_words(
         system=SimpleNamespace(id=1, name="Exit"), diff=diff_reviews(unknown, answered))
     phrase = {"sv": "leverantörens exitplan", "en": "the vendor&#39;s exit plan"}[lang]
     assert f"<li>{phrase} <code>extensions.exit_plan_state</code></li>" in page
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("sv", "provad"), ("en", "tried out")])
+def test_the_description_annex_reads_an_answer_no_finding_mentions_by_its_label(
+        answered: Review, lang: Lang, expected: str) -> None:
+    """The tested exit plan passes its rule, so no evidence, question or assumption mentions
+    it; the description's annex still reads it by its ruleset's label, from the review alone."""
+    from secreview.report.view import description_rows
+
+    assert all(f.status == "pass" for f in answered.findings if f.rule_id == "test.exit_plan")
+    archived = Review.model_validate_json(answered.to_json())
+    assert "extensions.exit_plan_state" in archived.extension_facts
+    rows = {row.path: row.text for row in description_rows(archived, lang)}
+    assert rows["extensions.exit_plan_state"] == expected

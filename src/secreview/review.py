@@ -399,10 +399,10 @@ class Review(_Model):
     extension_facts: dict[str, FactWords] = Field(
         default_factory=dict,
         description="How each extension fact (a question a ruleset adds) that the review "
-        "mentions reads: in evidence, assumptions, explanations, questions or the decision; by "
-        "fact path, sorted. A report names the fact by its question or phrase and its values "
-        "by their labels without the ruleset; added in 1.4 (earlier reviews: paths and values "
-        "as written)")
+        "mentions reads: in evidence, assumptions, explanations, questions, the decision or "
+        "as an answer of the description; by fact path, sorted. A report names the fact by its "
+        "question or phrase and its values by their labels without the ruleset; added in 1.4 "
+        "(earlier reviews: paths and values as written)")
     catalogue: CatalogueView | None = Field(
         None, description="The review per requirement of an external catalogue, when asked for "
         "(secreview review --catalogue)")

@@ -266,6 +266,8 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
     interval = profile.review_interval_months
     next_review = system.review.next_review or _next_review(date, interval)
     ident = system.system
+    description = json_value(system.model_dump(mode="python", exclude_none=True,
+                                               exclude_defaults=True, by_alias=True))
     return Review(
         engine_version=__version__,
         review_date=date,
@@ -304,9 +306,9 @@ def build_review(inputs: Inputs, review_date: dt.date, language: Lang | None = N
         questions=questions,
         signoff=profile.signoff,
         warnings=warnings,
-        description=json_value(system.model_dump(mode="python", exclude_none=True,
-                                                exclude_defaults=True, by_alias=True)),
-        extension_facts=_mentioned(catalog.fact_words, findings, questions, decision),
+        description=description,
+        extension_facts=_mentioned(catalog.fact_words, findings, questions, decision,
+                                   description),
     )
 
 
@@ -315,13 +317,15 @@ _FACT_STEPS = ("scaling", "scaling_unknown")
 
 
 def _mentioned(words: Words, findings: list[Finding], questions: list[Question],
-               decision: Decision) -> dict[str, FactWords]:
+               decision: Decision, description: Mapping[str, Any]) -> dict[str, FactWords]:
     """The words of the extension facts the review mentions (evidence, assumptions,
-    explanation steps, questions, the decision), by path in sorted order: what a report needs
-    to name them without the ruleset, and no more, so the JSON stays small."""
+    explanation steps, questions, the decision, the answers of the description its annex
+    shows), by path in sorted order: what a report needs to name them without the ruleset, and
+    no more, so the JSON stays small."""
     if not words:
         return {}
-    paths = {q.fact for q in questions}
+    paths = {path for path in words if _answered(path, description)}
+    paths.update(q.fact for q in questions)
     paths.update(decision.deciding_facts)
     paths.update(c.verify_fact for c in decision.conditions if c.verify_fact)
     for finding in findings:
@@ -331,6 +335,18 @@ def _mentioned(words: Words, findings: list[Finding], questions: list[Question],
         paths.update(step.ref for step in finding.explanation
                      if step.kind in _FACT_STEPS and step.ref)
     return {path: words[path] for path in sorted(paths) if path in words}
+
+
+def _answered(path: str, description: Mapping[str, Any]) -> bool:
+    """Does the description answer the extension fact ``path``: ``extensions.NAME`` at the top
+    level, or ``LIST.extensions.NAME`` in any entry of a list?"""
+    head, _sep, name = path.rpartition("extensions.")
+    place: Any = description
+    for key in head.rstrip(".").split(".") if head else ():
+        place = place.get(key) if isinstance(place, Mapping) else None
+    places = place if isinstance(place, list) else [place]
+    return any(isinstance(p, Mapping) and isinstance(p.get("extensions"), Mapping)
+               and p["extensions"].get(name) is not None for p in places)
 
 
 def _next_review(date: dt.date, months: int) -> dt.date:
