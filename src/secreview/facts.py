@@ -18,7 +18,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from secreview.i18n import Text, value_labels
+from secreview.i18n import Text, labels_for
 from secreview.system import RegionsAllowed, Section, SystemDescription
 
 FactKind = Literal["bool", "int", "number", "string", "enum", "date", "list", "objects"]
@@ -46,7 +46,7 @@ class FactSpec:
         """How each allowed value reads: an extension fact's own labels (its ruleset's), else
         the bundled ones (``data/values.yaml``) for ``path``, by default the spec's own (an
         item's spec is named by its field alone, so a form passes the item's full path)."""
-        return self.labels or value_labels().get(path or self.path, {})
+        return labels_for(path or self.path, self.labels)
 
     @property
     def ordered(self) -> bool:

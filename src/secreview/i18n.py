@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from secreview.labels import LANGUAGES, Lang, format_date, has_label, label, plural, plurals
 
 __all__ = ["LANGUAGES", "FactWords", "Lang", "Text", "Words", "bilingual", "fact_name",
-           "format_date", "format_fact", "format_value", "has_label", "label", "plural", "plurals",
-           "value_choices", "value_labels", "word"]
+           "format_date", "format_fact", "format_value", "has_label", "label", "labels_for",
+           "plural", "plurals", "value_choices", "value_labels", "word"]
 
 
 MAX_LINE = 4000
@@ -104,13 +104,17 @@ Words = Mapping[str, FactWords]
 """What the review or the catalogue knows of extension facts, by fact path."""
 
 
-def _own_labels(path: str, labels: Labels | Words | None) -> Mapping[str, Text]:
-    """The labels of ``path``'s values: those given (a catalogue's or a review's extension
-    facts), else the bundled ones."""
-    own = labels.get(path) if labels is not None else None
-    if isinstance(own, FactWords):
-        own = own.labels
+def labels_for(path: str, own: Mapping[str, Text] | None = None) -> Mapping[str, Text]:
+    """How the values of the fact at ``path`` read: its ``own`` labels (an extension fact's,
+    from its ruleset) when it has any, else the bundled ones (``data/values.yaml``)."""
     return own or value_labels().get(path, {})
+
+
+def _own_labels(path: str, labels: Labels | Words | None) -> Mapping[str, Text]:
+    """:func:`labels_for` with the labels given by path (a catalogue's or a review's extension
+    facts)."""
+    own = labels.get(path) if labels is not None else None
+    return labels_for(path, own.labels if isinstance(own, FactWords) else own)
 
 
 def _format_item(path: str, item: Mapping[str, object], lang: Lang,

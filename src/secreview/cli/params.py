@@ -23,8 +23,9 @@ class OutputFile(click.Path):
     for a command that cannot print its result (a workbook read back later, a new description
     written beside its inputs)."""
 
-    def __init__(self, refuse: str | None = None, dir_okay: bool = False) -> None:
-        super().__init__(dir_okay=dir_okay, path_type=Path)
+    def __init__(self, refuse: str | None = None, dir_okay: bool = False,
+                 file_okay: bool = True) -> None:
+        super().__init__(dir_okay=dir_okay, file_okay=file_okay, path_type=Path)
         self.refuse = refuse
 
     def convert(self, value: Any, param: click.Parameter | None,
@@ -37,16 +38,8 @@ class OutputFile(click.Path):
         return super().convert(value, param, ctx)
 
 
-class OutputFolder(click.Path):
+def output_folder() -> OutputFile:
     """A folder to write several files into; ``-`` is refused (it would create a folder named
     "-"), since several files cannot go to standard output."""
-
-    def __init__(self) -> None:
-        super().__init__(file_okay=False, path_type=Path)
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and value == STDOUT_NAME:
-            self.fail("'-' (standard output) is not possible here: this command writes "
-                      "several files, give a folder name", param, ctx)
-        return super().convert(value, param, ctx)
+    return OutputFile(refuse="this command writes several files, give a folder name",
+                      dir_okay=True, file_okay=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from secreview.cli.params import OutputFile, OutputFolder
+from secreview.cli.params import OutputFile, output_folder
 from secreview.labels import Lang, label
 
 EXIT_FOUND = 1
@@ -103,7 +103,7 @@ def show(rule_id: str, rules: tuple[Path, ...], lang: Lang) -> None:
 
 
 @rules.command()
-@click.option("-o", "--output", "output", required=True, type=OutputFolder(),
+@click.option("-o", "--output", "output", required=True, type=output_folder(),
               help="Folder to write the catalogue into (created if missing).")
 @_rules
 @_lang

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from secreview.cli.params import OutputFile, OutputFolder
+from secreview.cli.params import OutputFile, output_folder
 from secreview.errors import InputError
 from secreview.labels import Lang, label
 from secreview.vocabulary import ADDRESSEES
@@ -150,7 +150,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, lang: Lang | None)
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outdir", type=OutputFolder(),
+@click.option("-o", "--output", "outdir", type=output_folder(),
               default=Path("register"), show_default=True,
               help="Folder for register.csv, register.json and register.html; replaced as a "
               "whole, so it may hold nothing else.")

@@ -190,11 +190,10 @@ class LintReport:
         return not self.problems
 
     def summary(self, lang: Lang = "en") -> str:
-        counted = plurals("rules.lint.count", lang, files=self.files, rules=self.rules)
-        if self.clean:
-            return label("rules.lint.summary_clean", lang, **counted)
-        return label("rules.lint.summary", lang, **counted, **plurals(
-            "rules.lint.count", lang, errors=self.errors, warnings=self.warnings))
+        counted = plurals("rules.lint.count", lang, files=self.files, rules=self.rules,
+                          errors=self.errors, warnings=self.warnings)
+        return label("rules.lint.summary_clean" if self.clean else "rules.lint.summary", lang,
+                     **counted)
 
     def format_text(self, lang: Lang = "en") -> str:
         lines = [p.format() for p in self.problems]

@@ -51,7 +51,7 @@ def login(request: Request, form: Form) -> Response:
         if not throttle.allowed:
             return ctx.render("login.html.j2", status=429, name=name, next=target,
                               error=plural("web.login.throttled", throttle.retry_after,
-                                                 ctx.lang))
+                                           ctx.lang))
         found = accounts.user_by_name(ctx.db, name)
         stored = found.password_hash if found is not None and found.active else None
     ok, rehashed = accounts.check_password_hash(stored, password)
